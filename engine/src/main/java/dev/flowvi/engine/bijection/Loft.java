@@ -12,6 +12,8 @@ public final class Loft extends ElementwiseMap {
   /** The threshold the paper uses. */
   public static final double DEFAULT_THRESHOLD = 100.0;
 
+  private static final double LOG_MAX_VALUE = Math.log(Double.MAX_VALUE);
+
   private final double threshold;
 
   private Loft(int dim, double threshold) {
@@ -60,14 +62,15 @@ public final class Loft extends ElementwiseMap {
     return a <= threshold ? 0.0 : -Math.copySign(1.0, z) / (1.0 + (a - threshold));
   }
 
+  /** The image of the finite doubles: |y| − t below log(Double.MAX_VALUE), where the inverse overflows. */
   @Override
   boolean inImage(int j, double y) {
-    return Double.isFinite(y);
+    return Math.abs(y) - threshold < LOG_MAX_VALUE;
   }
 
   @Override
   String image(int j) {
-    return "(-inf, inf)";
+    return "(" + (-threshold - LOG_MAX_VALUE) + ", " + (threshold + LOG_MAX_VALUE) + ")";
   }
 
   @Override
