@@ -128,9 +128,9 @@ public final class FitDiagnostics {
           draws(), ParetoSmoothedImportanceSampling.MIN_TAIL, ess(), draws()));
     } else if (k < threshold) {
       sb.append(String.format(
-          "Trustworthy: k-hat %.2f is below the threshold %.2f, so the importance weights are reliable and q "
+          "%s: k-hat %.2f is below the threshold %.2f, so the importance weights are reliable and q "
               + "covers the posterior's bulk and tails; the ELBO, log Z and the summaries can be used.",
-          k, threshold));
+          dropped() == 0 ? "Trustworthy" : "Trustworthy weights, but q leaks outside the support", k, threshold));
     } else if (k <= ParetoSmoothedImportanceSampling.MAX_RELIABLE_KHAT) {
       sb.append(String.format(
           "Needs more draws: k-hat %.2f is above the threshold %.2f for %d draws; with at least %.0f draws "
