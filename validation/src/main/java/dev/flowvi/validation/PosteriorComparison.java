@@ -72,9 +72,13 @@ public final class PosteriorComparison {
 
     @Override
     public String toString() {
+      StringBuilder q = new StringBuilder();
+      for (int t = 0; t < quantileErrors.length; t++) {
+        q.append(t == 0 ? "" : ", ").append(String.format("q%d %+.3g", Math.round(100 * QUANTILE_PROBABILITIES[t]), quantileErrors[t]));
+      }
       return String.format(
           "%s: mean %.4g vs %.4g (z %.2f), sd %.4g vs %.4g (z %.2f), W1 %.3g (%.3g sd), quantile errors %s",
-          name, mean, referenceMean, meanZ, sd, referenceSd, sdZ, wasserstein1, relativeWasserstein1(), Arrays.toString(quantileErrors));
+          name, mean, referenceMean, meanZ, sd, referenceSd, sdZ, wasserstein1, relativeWasserstein1(), q);
     }
   }
 

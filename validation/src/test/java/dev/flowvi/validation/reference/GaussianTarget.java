@@ -2,8 +2,8 @@ package dev.flowvi.validation.reference;
 
 import dev.flowvi.engine.target.LogDensity;
 
-/** log p̃(x) = −½ (x − μ)ᵀ P (x − μ) for a dense precision matrix P (row-major). */
-final class GaussianTarget implements LogDensity {
+/** Test target: log p̃(x) = −½ (x − μ)ᵀ P (x − μ) for a dense precision matrix P (row-major). */
+public final class GaussianTarget implements LogDensity {
   private final double[] mean;
   private final double[] precision;
   private final int dim;
@@ -15,7 +15,7 @@ final class GaussianTarget implements LogDensity {
   }
 
   /** Independent coordinates with the given means and standard deviations. */
-  static GaussianTarget independent(double[] mean, double[] sd) {
+  public static GaussianTarget independent(double[] mean, double[] sd) {
     int d = mean.length;
     double[] p = new double[d * d];
     for (int j = 0; j < d; j++) {
@@ -25,7 +25,7 @@ final class GaussianTarget implements LogDensity {
   }
 
   /** Two coordinates with sds s1, s2 and correlation rho. */
-  static GaussianTarget correlated(double m1, double m2, double s1, double s2, double rho) {
+  public static GaussianTarget correlated(double m1, double m2, double s1, double s2, double rho) {
     double det = s1 * s1 * s2 * s2 * (1 - rho * rho);
     double[] p = {s2 * s2 / det, -rho * s1 * s2 / det, -rho * s1 * s2 / det, s1 * s1 / det};
     return new GaussianTarget(new double[] {m1, m2}, p);
