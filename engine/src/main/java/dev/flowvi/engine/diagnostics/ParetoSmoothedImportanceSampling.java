@@ -3,6 +3,7 @@ package dev.flowvi.engine.diagnostics;
 import dev.flowvi.engine.core.Checks;
 import dev.flowvi.engine.random.RandomStream;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Pareto smoothed importance sampling (Vehtari, Simpson, Gelman, Yao and Gabry, arXiv 1507.02646)
@@ -19,7 +20,8 @@ import java.util.Arrays;
  * length, the strict exceedances, u floored at log(Double.MIN_NORMAL) relative to max r, σ̂ taken
  * from the unshrunk k̂ while the smoothing uses the shrunk one. Where they differ: with fewer than
  * 5 exceedances (for example all weights equal, a perfect q) ArviZ reports k̂ = +∞; here k̂ is NaN
- * ("not estimable"), because bounded weights are the opposite of a heavy tail.
+ * ("not estimable"), because bounded weights are the opposite of a heavy tail. The same holds when
+ * the exceedances have no spread in double precision.
  */
 public final class ParetoSmoothedImportanceSampling {
   /** Fewest exceedances a generalised Pareto fit is attempted on, as in the reference code. */
@@ -82,6 +84,10 @@ public final class ParetoSmoothedImportanceSampling {
     for (int i = 0; i < n; i++) {
       x[i] = Math.exp(lw[tail[i]] - max) - expU;
     }
+    if (!(x[(int) (n / 4.0 + 0.5) - 1] > 0)) {
+      // A quarter of the exceedances rounded to 0: the tail has no spread to fit.
+      return new ParetoSmoothedImportanceSampling(s, r.dropped(), n, cutoff, Double.NaN, Double.NaN, lw);
+    }
     GeneralizedPareto fit = GeneralizedPareto.fit(x, n);
     double k = (n * fit.shape() + 5.0) / (n + 10.0);
     GeneralizedPareto smoothing = GeneralizedPareto.of(k, fit.scale());
@@ -112,32 +118,12 @@ public final class ParetoSmoothedImportanceSampling {
 
   /** Indices of the values strictly above max + u, ordered by value ascending. */
   private static int[] tailIndices(double[] lw, double max, double u) {
-    int count = 0;
-    for (double v : lw) {
-      if (v - max > u) {
-        count++;
-      }
-    }
-    long[] keyed = new long[count];
-    double[] values = new double[count];
-    int c = 0;
-    for (int i = 0; i < lw.length; i++) {
-      if (lw[i] - max > u) {
-        values[c] = lw[i];
-        keyed[c] = i;
-        c++;
-      }
-    }
-    Integer[] order = new Integer[count];
-    for (int i = 0; i < count; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
-    int[] tail = new int[count];
-    for (int i = 0; i < count; i++) {
-      tail[i] = (int) keyed[order[i]];
-    }
-    return tail;
+    return IntStream.range(0, lw.length)
+        .filter(i -> lw[i] - max > u)
+        .boxed()
+        .sorted((a, b) -> Double.compare(lw[a], lw[b]))
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 
   private static double[] normalise(double[] lw) {

@@ -25,21 +25,21 @@ class FitDiagnosticsTest {
     return fit(sigma, truncate, S);
   }
 
-  private static FitDiagnostics fit(double sigma, boolean truncate, int S) {
+  private static FitDiagnostics fit(double sigma, boolean truncate, int draws) {
     RandomStream rng = RandomStream.of(2024);
-    double[] z = new double[2 * S];
-    double[] lq = new double[S];
-    double[] lp = new double[S];
-    for (int i = 0; i < S; i++) {
+    double[] z = new double[2 * draws];
+    double[] lq = new double[draws];
+    double[] lp = new double[draws];
+    for (int i = 0; i < draws; i++) {
       double a = rng.nextGaussian();
       double b = rng.nextGaussian();
       z[i] = a;
-      z[S + i] = b;
+      z[draws + i] = b;
       double r2 = a * a + b * b;
       lq[i] = -0.5 * r2 - Math.log(2 * Math.PI);
       lp[i] = truncate && a < -2 ? Double.NEGATIVE_INFINITY : -0.5 * r2 / (sigma * sigma) - 2 * Math.log(sigma);
     }
-    return FitDiagnostics.of(new String[] {"x", "y"}, z, 2, S, lp, lq);
+    return FitDiagnostics.of(new String[] {"x", "y"}, z, 2, draws, lp, lq);
   }
 
   @Test

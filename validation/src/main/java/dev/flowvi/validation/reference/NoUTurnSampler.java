@@ -3,7 +3,9 @@ package dev.flowvi.validation.reference;
 import dev.flowvi.engine.core.Checks;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.target.LogDensity;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A reference No-U-Turn sampler for small models, to produce draws that a fitted flow is compared
@@ -456,7 +458,7 @@ public final class NoUTurnSampler {
       base = warmup - (init + term);
     }
     int end = warmup - term;
-    java.util.List<int[]> out = new java.util.ArrayList<>();
+    List<int[]> out = new ArrayList<>();
     int start = init;
     int size = base;
     while (start < end) {
