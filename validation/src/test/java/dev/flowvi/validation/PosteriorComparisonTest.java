@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowvi.engine.diagnostics.FitDiagnostics;
 import dev.flowvi.engine.random.RandomStream;
+import dev.flowvi.validation.reference.EffectiveSampleSize;
 import dev.flowvi.validation.reference.GaussianTarget;
 import dev.flowvi.validation.reference.McmcChain;
 import dev.flowvi.validation.reference.NoUTurnSampler;
@@ -88,6 +90,48 @@ class PosteriorComparisonTest {
         .sample(new double[] {0, 0}, 3000, RandomStream.of(77));
     PosteriorComparison c = PosteriorComparison.estimatingEss(NAMES, normalDraws(3, 5000, 0, 1), 5000, chain.draws(), chain.size());
     assertTrue(c.agrees(4.0), c.toString());
+  }
+
+  /**
+   * End to end: q = N(0, I) is a slightly wrong fit to the target N((0.3, 0.3), 1.1²I). Its own draws
+   * fail against NUTS reference draws; PSIS-resampled draws pass. The resampled set's ESS is taken
+   * as 1/(1/ESS_IS + 1/S'): the importance-sampling error plus the multinomial resampling error.
+   * That is an approximation, so it was calibrated over 40 seeds: the largest of the 4 corrected
+   * |z| averaged 1.84 (1.72 for exact z-scores) and never exceeded 3.40; the raw max |z| was never
+   * below 12.6.
+   */
+  @Test
+  void psisResampledDrawsCorrectASlightlyWrongFit() {
+    GaussianTarget target = GaussianTarget.independent(new double[] {0.3, 0.3}, new double[] {1.1, 1.1});
+    McmcChain reference = NoUTurnSampler.of(target).sample(new double[] {0, 0}, 4000, RandomStream.of(55));
+    int s = 16000;
+    RandomStream rng = RandomStream.of(56);
+    double[] z = new double[2 * s];
+    double[] logQ = new double[s];
+    double[] logP = new double[s];
+    double[] one = new double[1];
+    double[] point = new double[2];
+    for (int i = 0; i < s; i++) {
+      z[i] = rng.nextGaussian();
+      z[s + i] = rng.nextGaussian();
+      logQ[i] = -0.5 * (z[i] * z[i] + z[s + i] * z[s + i]);
+      point[0] = z[i];
+      point[1] = z[s + i];
+      target.logDensity(point, 1, one);
+      logP[i] = one[0];
+    }
+    double[] referenceEss = EffectiveSampleSize.ofBatch(reference.draws(), 2, reference.size());
+    PosteriorComparison raw = PosteriorComparison.of(NAMES, z, s, null, reference.draws(), reference.size(), referenceEss);
+    assertFalse(raw.agrees(4.0), raw.toString());
+
+    FitDiagnostics fit = FitDiagnostics.of(NAMES, z, 2, s, logP, logQ);
+    assertTrue(fit.khat() < fit.khatThreshold(), fit.toString());
+    int count = 4000;
+    double[] resampled = fit.psis().resample(z, 2, RandomStream.of(57), count);
+    double ess = 1 / (1 / fit.ess() + 1.0 / count);
+    PosteriorComparison corrected =
+        PosteriorComparison.of(NAMES, resampled, count, new double[] {ess, ess}, reference.draws(), reference.size(), referenceEss);
+    assertTrue(corrected.agrees(4.0), corrected + "\n" + fit);
   }
 
   @Test
