@@ -26,7 +26,7 @@ import java.util.stream.IntStream;
 public final class ParetoSmoothedImportanceSampling {
   /** Fewest exceedances a generalised Pareto fit is attempted on, as in the reference code. */
   public static final int MIN_TAIL = 5;
-  /** Largest k̂ for which importance sampling is ever called reliable (Vehtari et al., section 3). */
+  /** Largest k̂ for which importance sampling is ever called reliable (Vehtari et al.). */
   public static final double MAX_RELIABLE_KHAT = 0.7;
 
   private final int draws;
@@ -90,6 +90,10 @@ public final class ParetoSmoothedImportanceSampling {
     }
     GeneralizedPareto fit = GeneralizedPareto.fit(x, n);
     double k = (n * fit.shape() + 5.0) / (n + 10.0);
+    if (!Double.isFinite(k)) {
+      // The reference code skips smoothing when the fit fails; k̂ still reports the failure.
+      return new ParetoSmoothedImportanceSampling(s, r.dropped(), n, cutoff, k, fit.scale(), lw);
+    }
     GeneralizedPareto smoothing = GeneralizedPareto.of(k, fit.scale());
     for (int z = 0; z < n; z++) {
       double value = Math.log(expU + smoothing.quantile((z + 0.5) / n));
@@ -103,7 +107,7 @@ public final class ParetoSmoothedImportanceSampling {
     return (int) Math.ceil(Math.min(0.2 * draws, 3.0 * Math.sqrt(draws)));
   }
 
-  /** min(1 − 1/log10 S, 0.7): below it k̂ says the draws are good (Vehtari et al., section 3.2.2). */
+  /** min(1 − 1/log10 S, 0.7): below it k̂ says the draws are good (Vehtari et al.). */
   public static double khatThreshold(int draws) {
     return Math.min(1.0 - 1.0 / Math.log10(draws), MAX_RELIABLE_KHAT);
   }

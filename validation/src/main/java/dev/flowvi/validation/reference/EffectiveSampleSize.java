@@ -3,8 +3,8 @@ package dev.flowvi.validation.reference;
 import dev.flowvi.engine.core.Checks;
 
 /**
- * Effective sample size of one Markov chain by Geyer's (1992, Statistical Science 7(4), section
- * 3.3) initial monotone sequence estimator of the integrated autocorrelation time.
+ * Effective sample size of one Markov chain by Geyer's (1992, Statistical Science 7(4), "Practical
+ * Markov chain Monte Carlo") initial monotone sequence estimator of the integrated autocorrelation time.
  *
  * <p>With sample autocorrelations ρ_t (1/n-normalised autocovariances, which keep the estimate
  * positive definite), the pair sums Γ_k = ρ_{2k} + ρ_{2k+1} are summed while positive and forced

@@ -10,15 +10,15 @@ import java.util.List;
 /**
  * A reference No-U-Turn sampler for small models, to produce draws that a fitted flow is compared
  * against. It is the multinomial variant that Stan uses (Betancourt 2017, arXiv 1701.02434,
- * section A.3; the original slice form is Hoffman and Gelman 2014, JMLR 15): trajectories are
+ * appendix A; the original slice form is Hoffman and Gelman 2014, JMLR 15): trajectories are
  * doubled forwards or backwards at random, a state is chosen within each new subtree by
  * multinomial weights exp(−H) and across subtrees by biased progressive sampling, and doubling
  * stops at a U-turn under the generalised criterion on ρ = Σp with p♯ = M⁻¹p, checked over the
  * whole tree and over the two sub-trajectories joined by their boundary momenta (as Stan does
  * since 2.26).
  *
- * <p>Warm-up follows Stan: dual-averaging step-size adaptation (Hoffman and Gelman 2014,
- * section 3.2; γ = 0.05, t₀ = 10, κ = 0.75, target acceptance δ = 0.8 by default) throughout,
+ * <p>Warm-up follows Stan: dual-averaging step-size adaptation (Hoffman and Gelman 2014;
+ * γ = 0.05, t₀ = 10, κ = 0.75, target acceptance δ = 0.8 by default) throughout,
  * and a diagonal inverse mass matrix estimated in doubling windows after a fast initial buffer
  * of 75 iterations and before a terminal buffer of 50 (first window 25), regularised towards
  * 10⁻³ as (n/(n + 5))·var + 10⁻³·5/(n + 5). After each metric update the step size is
@@ -57,6 +57,7 @@ public final class NoUTurnSampler {
     return new NoUTurnSampler(target, 1000, 10, 0.8);
   }
 
+  /** Warm-up length; 0 samples straight away with ε = 1 and the unit metric (for tests of the kernel). */
   public NoUTurnSampler withWarmup(int iterations) {
     if (iterations < 0) {
       throw new IllegalArgumentException("warm-up iterations is " + iterations + ", expected at least 0");
@@ -119,7 +120,7 @@ public final class NoUTurnSampler {
     private double sumMetropolis;
     private boolean divergent;
     private int depth;
-    // Dual averaging (Hoffman and Gelman 2014, eq. 6).
+    // Dual averaging (Hoffman and Gelman 2014, section 3.2).
     private double mu;
     private double sBar;
     private double xBar;
@@ -281,7 +282,7 @@ public final class NoUTurnSampler {
           break;
         }
         depth++;
-        // Biased progressive sampling favours the new subtree (Betancourt 2017, A.3.2).
+        // Biased progressive sampling favours the new subtree (Betancourt 2017, appendix A).
         if (logSumWeightSubtree[0] > logSumWeight) {
           zSample.copyFrom(zPropose);
         } else if (rng.nextDouble() < Math.exp(logSumWeightSubtree[0] - logSumWeight)) {
