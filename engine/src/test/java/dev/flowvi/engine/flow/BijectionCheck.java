@@ -198,6 +198,45 @@ final class BijectionCheck {
     return s;
   }
 
+  /**
+   * At ±1e6, ±1e-300 and 0 both passes and both backward passes return finite values (DESIGN.md,
+   * "extreme inputs staying finite").
+   */
+  void extremeInputsStayFinite() {
+    double[] pool = {1e6, -1e6, 1e-300, -1e-300, 0.0, 3.5};
+    double[] in = new double[b.dim() * n];
+    for (int k = 0; k < in.length; k++) {
+      in[k] = pool[k % pool.length];
+    }
+    double[] w = gaussian(in.length);
+    double[] v = gaussian(n);
+    for (boolean inverse : new boolean[] {false, true}) {
+      Workspace ws = b.newWorkspace(n);
+      double[] out = new double[in.length];
+      double[] ld = new double[n];
+      double[] gradIn = new double[in.length];
+      double[] gradParams = new double[params.length];
+      if (inverse) {
+        b.inverse(params, OFFSET, in, cond, out, ld, n, ws);
+        b.inverseBackward(params, OFFSET, in, cond, out, w, v, gradIn, gradParams, n, ws);
+      } else {
+        b.forward(params, OFFSET, in, cond, out, ld, n, ws);
+        b.forwardBackward(params, OFFSET, in, cond, out, w, v, gradIn, gradParams, n, ws);
+      }
+      String pass = inverse ? "inverse" : "forward";
+      for (int k = 0; k < in.length; k++) {
+        assertTrue(Double.isFinite(out[k]), pass + " output " + k + " for input " + in[k] + " is " + out[k]);
+        assertTrue(Double.isFinite(gradIn[k]), pass + " input gradient " + k + " is " + gradIn[k]);
+      }
+      for (int i = 0; i < n; i++) {
+        assertTrue(Double.isFinite(ld[i]), pass + " log-det " + i + " is " + ld[i]);
+      }
+      for (double g : gradParams) {
+        assertTrue(Double.isFinite(g), pass + " parameter gradient is " + g);
+      }
+    }
+  }
+
   /** Runs every check. */
   void all(double roundTripTol) {
     roundTrip(roundTripTol);
@@ -205,5 +244,6 @@ final class BijectionCheck {
     logDetMatchesJacobian(true);
     gradients(false);
     gradients(true);
+    extremeInputsStayFinite();
   }
 }
