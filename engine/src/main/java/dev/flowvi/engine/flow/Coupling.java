@@ -32,7 +32,11 @@ public final class Coupling implements Bijection {
     this.p = transformer.parameterCount();
   }
 
-  /** @param width hidden units per layer, @param depth hidden layers (FlowJAX: 50 and 1, ReLU) */
+  /**
+   * @param conditionDim conditioning inputs (0 for none)
+   * @param width hidden units per layer (FlowJAX default 50)
+   * @param depth hidden layers (FlowJAX default 1, with ReLU)
+   */
   public static Coupling of(Transformer transformer, int dim, int conditionDim, int width, int depth, Activation activation) {
     if (transformer == null) {
       throw new IllegalArgumentException("transformer must not be null (expected e.g. AffineTransformer.withScaleFloor())");

@@ -39,7 +39,9 @@ public final class MaskedAutoregressive implements Bijection {
   }
 
   /**
-   * @param width hidden units per layer, @param depth hidden layers (FlowJAX: 50 and 1, ReLU)
+   * @param conditionDim conditioning inputs (0 for none)
+   * @param width hidden units per layer (FlowJAX default 50)
+   * @param depth hidden layers (FlowJAX default 1, with ReLU)
    */
   public static MaskedAutoregressive of(Transformer transformer, int dim, int conditionDim, int width, int depth, Activation activation) {
     if (transformer == null) {

@@ -1,7 +1,5 @@
 package dev.flowvi.engine.nn;
 
-import dev.flowvi.engine.kernel.VectorSupport;
-
 /**
  * Kernels of dense layers over feature-major batches: row o of a layer's output is the n values of
  * unit o for the n points, so y = W x + b is, per output row, a bias fill plus one axpy per input
@@ -15,12 +13,12 @@ public interface DenseKernels {
 
   /** The kernels in use in this JVM: Vector API when enabled, else the scalar reference. */
   static DenseKernels preferred() {
-    return Holder.PREFERRED;
+    return DenseKernelsChoice.PREFERRED;
   }
 
   /** The scalar reference implementation. */
   static DenseKernels scalar() {
-    return Holder.SCALAR;
+    return DenseKernelsChoice.SCALAR;
   }
 
   /** y[o] = b[o] + Σ_k W[o][k]·x[k] for every point; y is overwritten. */
@@ -40,13 +38,4 @@ public interface DenseKernels {
   /** gz = gh · act'(z) elementwise, given the saved h = act(z). */
   void activateBackward(Activation act, double[] z, int zOff, double[] h, int hOff,
       double[] gh, int ghOff, double[] gz, int gzOff, int len);
-
-  /** Lazily chosen once per JVM. */
-  final class Holder {
-    static final DenseKernels SCALAR = new ScalarDenseKernels();
-    static final DenseKernels PREFERRED =
-        VectorSupport.choose(DenseKernels.class, "dev.flowvi.engine.nn.VectorDenseKernels", () -> SCALAR);
-
-    private Holder() {}
-  }
 }

@@ -75,7 +75,7 @@ class MaskedAutoregressiveTest {
     ParameterLayout layout = lb.build();
     assertEquals(maf.parameterCount(), layout.size());
     assertEquals(6 * 5, layout.block("layer0.conditioner.layer0.weight").size());
-    assertEquals(6, layout.block("layer1.bias".replace("layer1", "layer0.conditioner.layer1")).size());
+    assertEquals(6, layout.block("layer0.conditioner.layer1.bias").size());
   }
 
   @Test
