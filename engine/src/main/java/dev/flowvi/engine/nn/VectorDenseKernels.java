@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API implementation of {@link DenseKernels}, loaded only through {@link
  * dev.flowvi.engine.kernel.VectorSupport#choose}. Row primitives use a loopBound body and a scalar
- * tail (masked tails cost 4× on JDK 17, see DESIGN.md).
+ * tail (masked tails cost 4× on JDK 17, see DESIGN.md); rows shorter than one vector go straight
+ * to the scalar loops, creating no vector at all.
  */
 public final class VectorDenseKernels extends ScalarDenseKernels {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -21,8 +22,12 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   @Override
   void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
     int bound = S.loopBound(len);
-    DoubleVector va = DoubleVector.broadcast(S, a);
     int i = 0;
+    if (bound == 0) {
+      super.axpy(a, x, xOff, y, yOff, len);
+      return;
+    }
+    DoubleVector va = DoubleVector.broadcast(S, a);
     for (; i < bound; i += S.length()) {
       DoubleVector vx = DoubleVector.fromArray(S, x, xOff + i);
       DoubleVector vy = DoubleVector.fromArray(S, y, yOff + i);
@@ -36,6 +41,9 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   @Override
   double dot(double[] a, int aOff, double[] b, int bOff, int len) {
     int bound = S.loopBound(len);
+    if (bound == 0) {
+      return super.dot(a, aOff, b, bOff, len);
+    }
     DoubleVector acc = DoubleVector.zero(S);
     int i = 0;
     for (; i < bound; i += S.length()) {
@@ -51,6 +59,9 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   @Override
   double sum(double[] a, int aOff, int len) {
     int bound = S.loopBound(len);
+    if (bound == 0) {
+      return super.sum(a, aOff, len);
+    }
     DoubleVector acc = DoubleVector.zero(S);
     int i = 0;
     for (; i < bound; i += S.length()) {
