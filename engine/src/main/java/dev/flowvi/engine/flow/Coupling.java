@@ -108,7 +108,7 @@ public final class Coupling implements Bijection {
   public void forwardBackward(double[] params, int offset, double[] x, double[] cond, double[] y,
       double[] gradY, double[] gradLogDet, double[] gradX, double[] gradParams, int n, Workspace ws) {
     Scratch s = PassChecks.workspace(Scratch.class, ws, this);
-    PassChecks.pass(this, params, offset, "x", x, cond, "y", y, gradLogDet, n, ws);
+    PassChecks.pass(this, params, offset, "x", x, cond, "y", y, null, n, ws);
     PassChecks.backward(this, gradY, "gradY", gradLogDet, gradX, "gradX", gradParams, offset, n);
     int d1 = untransformed;
     for (int j = d1; j < dim; j++) {
@@ -138,7 +138,7 @@ public final class Coupling implements Bijection {
   public void inverseBackward(double[] params, int offset, double[] y, double[] cond, double[] x,
       double[] gradX, double[] gradLogDet, double[] gradY, double[] gradParams, int n, Workspace ws) {
     Scratch s = PassChecks.workspace(Scratch.class, ws, this);
-    PassChecks.pass(this, params, offset, "y", y, cond, "x", x, gradLogDet, n, ws);
+    PassChecks.pass(this, params, offset, "y", y, cond, "x", x, null, n, ws);
     PassChecks.backward(this, gradX, "gradX", gradLogDet, gradY, "gradY", gradParams, offset, n);
     int d1 = untransformed;
     for (int j = d1; j < dim; j++) {

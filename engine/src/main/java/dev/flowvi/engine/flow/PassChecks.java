@@ -8,7 +8,10 @@ import dev.flowvi.engine.core.Workspace;
 final class PassChecks {
   private PassChecks() {}
 
-  /** Checks a forward or inverse pass: input and output batches, conditioning, log-dets, workspace. */
+  /**
+   * Checks a forward or inverse pass: input and output batches, conditioning, log-dets (null in a
+   * backward pass, whose gradLogDet {@link #backward} checks), workspace.
+   */
   static void pass(Bijection b, double[] params, int offset, String inName, double[] in, double[] cond,
       String outName, double[] out, double[] logDet, int n, Workspace ws) {
     Checks.batchSize(n, ws);
@@ -18,7 +21,9 @@ final class PassChecks {
     if (in == out) {
       throw new IllegalArgumentException(inName + " and " + outName + " are the same array, expected different arrays");
     }
-    Checks.perPoint("logDet", logDet, n);
+    if (logDet != null) {
+      Checks.perPoint("logDet", logDet, n);
+    }
     condition(b, cond, n);
   }
 
@@ -28,7 +33,11 @@ final class PassChecks {
     Checks.batch(gradOutName, gradOut, b.dim(), n);
     Checks.perPoint("gradLogDet", gradLogDet, n);
     Checks.batch(gradInName, gradIn, b.dim(), n);
-    Checks.params(gradParams, offset, b.parameterCount());
+    int count = b.parameterCount();
+    if (count > 0 && (gradParams == null || (long) offset + count > gradParams.length)) {
+      throw new IllegalArgumentException("gradParams has length " + (gradParams == null ? "null" : String.valueOf(gradParams.length))
+          + ", expected at least " + ((long) offset + count) + " (" + count + " values at offset " + offset + ")");
+    }
   }
 
   static void condition(Bijection b, double[] cond, int n) {

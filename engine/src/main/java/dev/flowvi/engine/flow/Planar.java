@@ -255,7 +255,7 @@ public final class Planar implements Bijection {
   public void forwardBackward(double[] params, int offset, double[] x, double[] cond, double[] y,
       double[] gradY, double[] gradLogDet, double[] gradX, double[] gradParams, int n, Workspace ws) {
     Scratch s = PassChecks.workspace(Scratch.class, ws, this);
-    PassChecks.pass(this, params, offset, "x", x, cond, "y", y, gradLogDet, n, ws);
+    PassChecks.pass(this, params, offset, "x", x, cond, "y", y, null, n, ws);
     PassChecks.backward(this, gradY, "gradY", gradLogDet, gradX, "gradX", gradParams, offset, n);
     for (int i = 0; i < n; i++) {
       constrain(s, i, n);
@@ -286,7 +286,7 @@ public final class Planar implements Bijection {
   public void inverseBackward(double[] params, int offset, double[] y, double[] cond, double[] x,
       double[] gradX, double[] gradLogDet, double[] gradY, double[] gradParams, int n, Workspace ws) {
     Scratch s = PassChecks.workspace(Scratch.class, ws, this);
-    PassChecks.pass(this, params, offset, "y", y, cond, "x", x, gradLogDet, n, ws);
+    PassChecks.pass(this, params, offset, "y", y, cond, "x", x, null, n, ws);
     PassChecks.backward(this, gradX, "gradX", gradLogDet, gradY, "gradY", gradParams, offset, n);
     for (int i = 0; i < n; i++) {
       constrain(s, i, n);

@@ -69,19 +69,43 @@ class ScalarDenseKernels implements DenseKernels {
     }
   }
 
+  /**
+   * Four independent partial sums: the JIT may not reorder a floating-point reduction, so one
+   * accumulator would be bound by the add latency.
+   */
   double dot(double[] a, int aOff, double[] b, int bOff, int len) {
-    double s = 0;
-    for (int i = 0; i < len; i++) {
-      s += a[aOff + i] * b[bOff + i];
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < len; i += 4) {
+      s0 += a[aOff + i] * b[bOff + i];
+      s1 += a[aOff + i + 1] * b[bOff + i + 1];
+      s2 += a[aOff + i + 2] * b[bOff + i + 2];
+      s3 += a[aOff + i + 3] * b[bOff + i + 3];
     }
-    return s;
+    for (; i < len; i++) {
+      s0 += a[aOff + i] * b[bOff + i];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   double sum(double[] a, int aOff, int len) {
-    double s = 0;
-    for (int i = 0; i < len; i++) {
-      s += a[aOff + i];
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < len; i += 4) {
+      s0 += a[aOff + i];
+      s1 += a[aOff + i + 1];
+      s2 += a[aOff + i + 2];
+      s3 += a[aOff + i + 3];
     }
-    return s;
+    for (; i < len; i++) {
+      s0 += a[aOff + i];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 }

@@ -63,6 +63,14 @@ class CouplingTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> c.forward(p, 0, new double[6], new double[3], new double[6], new double[2], 3, c.newWorkspace(3)));
     assertTrue(e.getMessage().contains("logDet has length 2"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> c.forwardBackward(p, 0, new double[6], new double[3], new double[6], new double[6], new double[1],
+            new double[6], new double[p.length], 3, c.newWorkspace(3)));
+    assertTrue(e.getMessage().contains("gradLogDet has length 1"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> c.inverseBackward(p, 0, new double[6], new double[3], new double[6], new double[6], new double[3],
+            new double[6], new double[2], 3, c.newWorkspace(3)));
+    assertTrue(e.getMessage().contains("gradParams has length 2"), e.getMessage());
     double[] same = new double[6];
     e = assertThrows(IllegalArgumentException.class,
         () -> c.forward(p, 0, same, new double[3], same, new double[3], 3, c.newWorkspace(3)));
