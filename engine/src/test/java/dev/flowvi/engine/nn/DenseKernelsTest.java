@@ -1,6 +1,7 @@
 package dev.flowvi.engine.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flowvi.engine.kernel.VectorSupport;
@@ -25,6 +26,15 @@ class DenseKernelsTest {
       m[k] = rng.nextDouble() < 0.6;
     }
     return m;
+  }
+
+  @Test
+  void choosesTheVectorKernelsExactlyWhenEnabled() {
+    if (VectorSupport.enabled()) {
+      assertEquals("VectorDenseKernels", DenseKernels.preferred().getClass().getSimpleName());
+    } else {
+      assertSame(DenseKernels.scalar(), DenseKernels.preferred());
+    }
   }
 
   /** The scalar reference agrees with the textbook triple loop, masked weights ignored. */
