@@ -27,8 +27,15 @@ public final class Expr {
   final boolean containsSum;
   /** Data-support checks of the densities in this sub-graph. */
   final List<Support.Check> checks;
+  /** The builder that declared a parameter or data leaf (null otherwise). */
+  final Object owner;
 
   private Expr(Op op, Expr[] args, double value, int index, String name, List<Support.Check> ownChecks) {
+    this(op, args, value, index, name, ownChecks, null);
+  }
+
+  private Expr(Op op, Expr[] args, double value, int index, String name, List<Support.Check> ownChecks, Object owner) {
+    this.owner = owner;
     this.op = op;
     this.args = args;
     this.value = value;
@@ -73,12 +80,12 @@ public final class Expr {
     return new Expr(Op.CONSTANT, new Expr[0], value, -1, null, List.of());
   }
 
-  static Expr parameter(int index, String name) {
-    return new Expr(Op.PARAMETER, new Expr[0], Double.NaN, index, name, List.of());
+  static Expr parameter(Object owner, int index, String name) {
+    return new Expr(Op.PARAMETER, new Expr[0], Double.NaN, index, name, List.of(), owner);
   }
 
-  static Expr data(String column) {
-    return new Expr(Op.DATA, new Expr[0], Double.NaN, -1, column, List.of());
+  static Expr data(Object owner, String column) {
+    return new Expr(Op.DATA, new Expr[0], Double.NaN, -1, column, List.of(), owner);
   }
 
   static Expr apply(Op op, Expr... args) {

@@ -40,7 +40,7 @@ public final class ModelBuilder {
       return existing;
     }
     claim(column, "data column");
-    Expr e = Expr.data(column);
+    Expr e = Expr.data(this, column);
     data.put(column, e);
     return e;
   }
@@ -129,6 +129,7 @@ public final class ModelBuilder {
     if (lp.rowwise) {
       throw new IllegalArgumentException("prior " + density + " of " + p + " depends on data, expected arguments from constants and parameters");
     }
+    checkOwnership(lp, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
     priors.put(p, density);
     terms.add(lp);
   }
@@ -141,8 +142,23 @@ public final class ModelBuilder {
     if (term.rowwise) {
       throw new IllegalArgumentException("term " + term + " has one value per data row; wrap it in Expr.sum(...) to add it over rows");
     }
+    checkOwnership(term, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
     terms.add(term);
     return this;
+  }
+
+  /** Every parameter and data leaf of a term must come from this builder. */
+  private void checkOwnership(Expr e, java.util.Set<Expr> seen) {
+    if (!seen.add(e)) {
+      return;
+    }
+    if ((e.op == Op.PARAMETER || e.op == Op.DATA) && e.owner != this) {
+      throw new IllegalArgumentException((e.op == Op.PARAMETER ? "parameter " : "data column ") + e.name
+          + " was declared by another ModelBuilder; use the leaves of this model only");
+    }
+    for (Expr a : e.args) {
+      checkOwnership(a, seen);
+    }
   }
 
   /** Adds log p(y | density), summed over rows when y or the density's arguments are row-wise. */

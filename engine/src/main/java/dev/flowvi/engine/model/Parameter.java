@@ -23,7 +23,7 @@ public final class Parameter {
     this.freeOffset = freeOffset;
     this.elements = new Expr[names.size()];
     for (int k = 0; k < elements.length; k++) {
-      elements[k] = Expr.parameter(offset + k, names.get(k));
+      elements[k] = Expr.parameter(owner, offset + k, names.get(k));
     }
   }
 
