@@ -263,7 +263,7 @@ final class GraphEvaluator {
         }
         double partial = op == Op.LOG_SUM_EXP
             ? Math.exp(val[a[k]] - val[id])
-            : op.partial(k, val[a[0]], a.length > 1 ? val[a[1]] : 0, val[id]);
+            : op.partial(k, val[a[0]], a.length > 1 ? val[a[1]] : 0, a.length > 2 ? val[a[2]] : 0, val[id]);
         adj[a[k]] += ga * partial;
       }
     }

@@ -27,6 +27,8 @@ enum Op {
   /** softplus, log(1 + e^a), evaluated without overflow. */
   LOG1P_EXP(1, "log1p_exp"),
   LGAMMA(1, "lgamma"),
+  /** −½((x − μ)/σ)²: the data-dependent part of a normal log density, fused into one pass over rows. */
+  HALF_SQUARED_Z(3, "half_squared_z"),
   /** log(hi − lo)-free indicator: 0 when lo ≤ a ≤ hi, −∞ otherwise (the support of a uniform). */
   IN_INTERVAL(3, "in_interval"),
   /** Variadic log Σ exp(a_k), over components at each row. */
@@ -61,12 +63,16 @@ enum Op {
       case LOG1P_EXP: return log1pExp(a);
       case LGAMMA: return SpecialFunctions.logGamma(a);
       case IN_INTERVAL: return a >= b && a <= c ? 0.0 : Double.NEGATIVE_INFINITY;
+      case HALF_SQUARED_Z: {
+        double z = (a - b) / c;
+        return -0.5 * z * z;
+      }
       default: throw new IllegalStateException(this + " has no fixed-arity value");
     }
   }
 
   /** ∂out/∂(argument k) given the arguments and the value {@code out}. */
-  double partial(int k, double a, double b, double out) {
+  double partial(int k, double a, double b, double c, double out) {
     switch (this) {
       case ADD: return 1;
       case SUB: return k == 0 ? 1 : -1;
@@ -84,6 +90,11 @@ enum Op {
       case LOG1P_EXP: return logistic(a);
       case LGAMMA: return SpecialFunctions.digamma(a);
       case IN_INTERVAL: return 0;
+      case HALF_SQUARED_Z: {
+        // With z = (x − μ)/σ: ∂/∂x = −z/σ, ∂/∂μ = z/σ, ∂/∂σ = z²/σ.
+        double z = (a - b) / c;
+        return k == 0 ? -z / c : k == 1 ? z / c : z * z / c;
+      }
       default: throw new IllegalStateException(this + " has no fixed-arity partial");
     }
   }

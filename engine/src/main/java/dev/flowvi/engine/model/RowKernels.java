@@ -95,6 +95,15 @@ abstract class RowKernels {
       case LOG_SUM_EXP:
         logSumExp(in, off, arity, out, len);
         break;
+      case HALF_SQUARED_Z: {
+        double[] c = in[2];
+        int co = off[2];
+        for (int i = 0; i < len; i++) {
+          double z = (a[ao + i] - b[bo + i]) / c[co + i];
+          out[i] = -0.5 * z * z;
+        }
+        break;
+      }
       case POW:
       case LGAMMA:
       case IN_INTERVAL: {
@@ -230,6 +239,26 @@ abstract class RowKernels {
         break;
       case IN_INTERVAL:
         break;
+      case HALF_SQUARED_Z: {
+        double[] c = in[2];
+        int co = off[2];
+        double[] gc = adj[2];
+        for (int i = 0; i < len; i++) {
+          double inv = 1 / c[co + i];
+          double zOverSigma = (a[ao + i] - b[bo + i]) * inv * inv;
+          double gi = g[i];
+          if (ga != null) {
+            ga[i] -= gi * zOverSigma;
+          }
+          if (gb != null) {
+            gb[i] += gi * zOverSigma;
+          }
+          if (gc != null) {
+            gc[i] -= 2 * gi * out[i] * inv;
+          }
+        }
+        break;
+      }
       default:
         throw new IllegalStateException(op + " is not a row-wise operation");
     }
