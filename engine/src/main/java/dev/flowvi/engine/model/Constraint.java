@@ -56,6 +56,11 @@ public abstract class Constraint {
     return 1;
   }
 
+  /** The bounds (lo, hi) of an interval constraint, null for every other constraint (for code generators). */
+  double[] intervalBounds() {
+    return null;
+  }
+
   /** Whether a flat prior on this support is proper (a bounded support). */
   public abstract boolean bounded();
 
@@ -149,12 +154,14 @@ public abstract class Constraint {
 
   private static final class Interval extends Constraint {
     private final double lo;
+    private final double hi;
     private final double width;
     private final double logWidth;
 
     Interval(double lo, double hi) {
       super("interval(" + lo + ", " + hi + ")");
       this.lo = lo;
+      this.hi = hi;
       this.width = hi - lo;
       this.logWidth = Math.log(width);
     }
@@ -162,6 +169,11 @@ public abstract class Constraint {
     @Override
     public boolean bounded() {
       return true;
+    }
+
+    @Override
+    double[] intervalBounds() {
+      return new double[] {lo, hi};
     }
 
     @Override

@@ -1,0 +1,148 @@
+package dev.flowvi.codegen.model;
+
+import dev.flowvi.codegen.CodegenException;
+import dev.flowvi.codegen.CodegenMode;
+import dev.flowvi.codegen.CompiledClass;
+import dev.flowvi.codegen.CompiledOrInterpreted;
+import dev.flowvi.codegen.GeneratedSource;
+import dev.flowvi.codegen.KernelCache;
+import dev.flowvi.codegen.MethodSizes;
+import dev.flowvi.engine.kernel.VectorSupport;
+import dev.flowvi.engine.model.DataTable;
+import dev.flowvi.engine.model.GraphView;
+import dev.flowvi.engine.model.Model;
+import dev.flowvi.engine.target.LogDensity;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+
+/**
+ * Compiles a model bound to its data into one generated class (Janino) implementing {@link
+ * LogDensity}: straight-line constraint transforms and priors, and one fused loop over the data
+ * rows per sample with reverse-mode adjoints in the same iteration (see {@link
+ * ModelSourceGenerator}).
+ *
+ * <p>Topology key: a SHA-256 of the generated source, which encodes the graph's structure, the
+ * model's literal constants, the constraints and the loop flavour (scalar or vector). The data
+ * values are not in the key: data columns and data-folded scalars are constructor arguments of the
+ * generated class, so one compiled class serves every data set of the same model, whatever its
+ * number of rows. Classes are cached in {@link KernelCache#shared()}, and {@link
+ * CompiledOrInterpreted} decides per {@link CodegenMode}: in {@code auto} any failure falls back to
+ * the interpreted {@link dev.flowvi.engine.model.ModelLogDensity} with one warning, {@code off}
+ * never compiles, {@code strict} rethrows. A row loop too large for HotSpot to JIT-compile
+ * (over {@link MethodSizes#HUGE_METHOD_LIMIT} bytes of bytecode) counts as a failure.
+ */
+public final class ModelCompiler {
+  /** How the generated loop over rows runs. */
+  public enum Lanes {
+    /** Vector lanes when the Vector API is enabled and every row-wise operation has a vector form. */
+    AUTO,
+    /** One row per iteration. */
+    SCALAR,
+    /** Vector lanes, or an IllegalArgumentException when not possible. */
+    VECTOR
+  }
+
+  private ModelCompiler() {}
+
+  /** The compiled log density of {@code model} bound to {@code data}, per the system property flowvi.codegen. */
+  public static LogDensity logDensity(Model model, DataTable data) {
+    return logDensity(model, data, CodegenMode.fromSystemProperty(), Lanes.AUTO);
+  }
+
+  public static LogDensity logDensity(Model model, DataTable data, CodegenMode mode, Lanes lanes) {
+    return logDensity(model, data, mode, lanes, KernelCache.shared());
+  }
+
+  static LogDensity logDensity(Model model, DataTable data, CodegenMode mode, Lanes lanes, KernelCache cache) {
+    if (mode == null) {
+      throw new IllegalArgumentException("mode is null, expected AUTO, OFF or STRICT");
+    }
+    GraphView view = GraphView.of(model, data);
+    if (mode == CodegenMode.OFF) {
+      return view.interpreted();
+    }
+    Unit unit = generate(view, lanes);
+    return CompiledOrInterpreted.choose(mode, cache, unit.source.key(), () -> unit.source,
+        compiled -> instantiate(compiled, unit, view), view::interpreted);
+  }
+
+  /** Generates and compiles (through the shared cache) without fallback: for tests and tools. */
+  public static CompiledClass compile(Model model, DataTable data, Lanes lanes) {
+    GraphView view = GraphView.of(model, data);
+    Unit unit = generate(view, lanes);
+    return KernelCache.shared().get(unit.source.key(), () -> unit.source);
+  }
+
+  /** The generated source, without compiling it. */
+  public static GeneratedSource source(Model model, DataTable data, Lanes lanes) {
+    return generate(GraphView.of(model, data), lanes).source;
+  }
+
+  private static Unit generate(GraphView view, Lanes lanes) {
+    if (lanes == null) {
+      throw new IllegalArgumentException("lanes is null, expected AUTO, SCALAR or VECTOR");
+    }
+    boolean possible = VectorSupport.enabled() && ModelSourceGenerator.vectorisable(view) && view.rowOrder().length > 0;
+    if (lanes == Lanes.VECTOR && !possible) {
+      throw new IllegalArgumentException("lanes is VECTOR, but " + (VectorSupport.enabled()
+          ? "the model has a row-wise operation without a vector form (log-gamma or pow) or no data rows"
+          : "the Vector API is not enabled: " + VectorSupport.describe()));
+    }
+    boolean vector = lanes == Lanes.VECTOR || (lanes == Lanes.AUTO && possible);
+    ModelSourceGenerator generator = new ModelSourceGenerator(view, vector);
+    String template = generator.template();
+    String hash = sha256(template);
+    String simpleName = "Model_" + hash;
+    String key = "model:" + (vector ? "vector" : "scalar") + ":" + hash;
+    GeneratedSource source = GeneratedSource.of(key, ModelSourceGenerator.PACKAGE + "." + simpleName,
+        ModelSourceGenerator.withClassName(template, simpleName));
+    return new Unit(source, generator);
+  }
+
+  private static LogDensity instantiate(CompiledClass compiled, Unit unit, GraphView view) {
+    for (Map.Entry<String, Integer> e : compiled.methodSizes().entrySet()) {
+      if (e.getValue() > MethodSizes.HUGE_METHOD_LIMIT) {
+        throw new CodegenException("generated method " + e.getKey() + " has " + e.getValue()
+            + " bytes of bytecode, over HotSpot's limit of " + MethodSizes.HUGE_METHOD_LIMIT + " for JIT compilation");
+      }
+    }
+    int[] columnNodes = unit.generator.columnNodes();
+    double[][] columns = new double[columnNodes.length][];
+    for (int k = 0; k < columns.length; k++) {
+      columns[k] = view.fixedColumn(columnNodes[k]);
+    }
+    try {
+      return (LogDensity) compiled.type()
+          .getConstructor(Model.class, int.class, double[][].class, double[].class)
+          .newInstance(view.model(), view.rows(), columns, unit.generator.foldedValues());
+    } catch (ReflectiveOperationException e) {
+      throw new CodegenException("generated class " + compiled.type().getName() + " cannot be instantiated: " + e, e);
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder();
+      for (int k = 0; k < 12; k++) {
+        hex.append(String.format("%02x", d[k]));
+      }
+      return hex.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** A generated source with the generator that knows its constructor arguments. */
+  private static final class Unit {
+    final GeneratedSource source;
+    final ModelSourceGenerator generator;
+
+    Unit(GeneratedSource source, ModelSourceGenerator generator) {
+      this.source = source;
+      this.generator = generator;
+    }
+  }
+}

@@ -1,0 +1,792 @@
+package dev.flowvi.codegen.model;
+
+import dev.flowvi.codegen.SourceWriter;
+import dev.flowvi.engine.model.Constraint;
+import dev.flowvi.engine.model.GraphView;
+import dev.flowvi.engine.model.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the Java source of one model's log density and gradient, a subclass of {@link
+ * CompiledModelDensity}, from its bound graph.
+ *
+ * <p>Per sample: the constraint transforms and their log-Jacobians, then the per-sample scalars
+ * (priors, parameter functions), as straight-line code over a scratch array {@code w}; then one
+ * fused loop over the data rows in which every row-wise node is a local variable, the sums over
+ * rows are accumulators, and (for the gradient) the adjoints of the row-wise nodes follow in
+ * reverse order inside the same iteration, adding into accumulators of the per-sample scalars that
+ * the rows use. Scalars the rows read are hoisted out of the loop. With {@link RowLanes#VECTOR}
+ * the loop runs over DoubleVector lanes with a scalar tail.
+ *
+ * <p>Scratch layout: node values at w[id], their adjoints at w[N + id], the constrained values at
+ * w[X + j] and their gradient at w[GX + j], then log|J| and the total. Straight-line parts are
+ * split into methods of bounded size so that none reaches HotSpot's huge-method limit. Data
+ * columns and data-folded scalars are constructor arguments, not literals: the source depends on
+ * the graph's structure and the model's constants only, never on the data values.
+ */
+final class ModelSourceGenerator {
+  static final String PACKAGE = "dev.flowvi.codegen.gen";
+  /** Source characters per split method: straight-line code compiles to fewer bytes than characters. */
+  private static final int METHOD_CHARS = 4000;
+  private static final String NAME_PLACEHOLDER = "GENERATED_MODEL_CLASS";
+
+  private final GraphView g;
+  private final boolean vector;
+  private final int n;
+  private final int xBase;
+  private final int gxBase;
+  private final int logJSlot;
+  private final int totalSlot;
+  private final int scratchSize;
+  /** FIXED_ROW nodes read by the row loop, in field order. */
+  private final List<Integer> columns = new ArrayList<>();
+  /** FIXED_SCALAR nodes folded from data, by index in the {@code folded} field. */
+  private final Map<Integer, Integer> folded = new LinkedHashMap<>();
+  /** Scalar nodes (any FIXED_SCALAR, PARAM or SCALAR) read by the row loop. */
+  private final List<Integer> rowScalars = new ArrayList<>();
+  private final int[] sumOfRow;
+
+  ModelSourceGenerator(GraphView g, boolean vector) {
+    this.g = g;
+    this.vector = vector;
+    this.n = g.size();
+    int cdim = g.model().constrainedDim();
+    this.xBase = 2 * n;
+    this.gxBase = xBase + cdim;
+    this.logJSlot = gxBase + cdim;
+    this.totalSlot = logJSlot + 1;
+    this.scratchSize = totalSlot + 1;
+    this.sumOfRow = new int[n];
+    Arrays.fill(sumOfRow, -1);
+    for (int s : g.sumNodes()) {
+      sumOfRow[g.inputs(s)[0]] = s;
+    }
+    boolean[] seen = new boolean[n];
+    for (int r : g.rowOrder()) {
+      for (int a : g.inputs(r)) {
+        int k = g.kind(a);
+        if (seen[a] || k == GraphView.ROW) {
+          continue;
+        }
+        seen[a] = true;
+        if (k == GraphView.FIXED_ROW) {
+          columns.add(a);
+        } else {
+          rowScalars.add(a);
+        }
+      }
+    }
+    for (int id = 0; id < n; id++) {
+      if (g.kind(id) == GraphView.FIXED_SCALAR && !g.isConstant(id)) {
+        folded.put(id, folded.size());
+      }
+    }
+  }
+
+  /** Whether every row-wise operation has a Vector API form (log-gamma and pow have none). */
+  static boolean vectorisable(GraphView g) {
+    for (int r : g.rowOrder()) {
+      String op = g.op(r);
+      if (op.equals("LGAMMA") || op.equals("POW")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** FIXED_ROW node ids whose columns the constructor takes, in order. */
+  int[] columnNodes() {
+    return columns.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Values of the data-folded scalars, in the order of the constructor's {@code folded} argument. */
+  double[] foldedValues() {
+    double[] v = new double[folded.size()];
+    for (Map.Entry<Integer, Integer> e : folded.entrySet()) {
+      v[e.getValue()] = g.fixedValue(e.getKey());
+    }
+    return v;
+  }
+
+  /** The source with a placeholder class name: equal graphs (up to data values) give equal text. */
+  String template() {
+    SourceWriter w = new SourceWriter();
+    w.line("package " + PACKAGE + ";");
+    w.blank();
+    w.line("import dev.flowvi.codegen.model.CompiledModelDensity;");
+    if (vector) {
+      w.line("import jdk.incubator.vector.DoubleVector;");
+      w.line("import jdk.incubator.vector.VectorMask;");
+      w.line("import jdk.incubator.vector.VectorOperators;");
+      w.line("import jdk.incubator.vector.VectorSpecies;");
+    }
+    w.blank();
+    w.line("/** Generated by FlowVI's ModelCompiler: " + n + " nodes, " + g.rowOrder().length + " row-wise, "
+        + (vector ? "vector" : "scalar") + " row loop. */");
+    w.open("public final class " + NAME_PLACEHOLDER + " extends CompiledModelDensity");
+    if (vector) {
+      w.line("private static final VectorSpecies S = DoubleVector.SPECIES_PREFERRED;");
+      for (String op : new String[] {"EXP", "LOG", "LOG1P", "EXPM1", "SQRT", "ABS"}) {
+        w.line("private static final VectorOperators.Unary " + op + " = VectorOperators." + op + ";");
+      }
+      w.line("private static final VectorOperators.Associative ADD = VectorOperators.ADD;");
+      w.line("private static final VectorOperators.Comparison GE = VectorOperators.GE;");
+      w.line("private static final VectorOperators.Comparison LE = VectorOperators.LE;");
+    }
+    w.line("private final int rows;");
+    w.line("private final double[] folded;");
+    for (int c : columns) {
+      w.line("private final double[] c" + c + ";");
+    }
+    w.blank();
+    w.open("public " + NAME_PLACEHOLDER + "(dev.flowvi.engine.model.Model model, int rows, double[][] columns, double[] folded)");
+    w.line("super(model, rows, " + scratchSize + ");");
+    w.line("this.rows = rows;");
+    w.line("this.folded = folded;");
+    for (int k = 0; k < columns.size(); k++) {
+      w.line("this.c" + columns.get(k) + " = columns[" + k + "];");
+    }
+    w.close();
+    List<String> constrain = split(w, "constrain", constrainStatements());
+    List<String> pre = split(w, "preValues", valueStatements(g.preOrder()));
+    List<String> post = split(w, "postValues", valueStatements(g.postOrder()));
+    List<String> total = split(w, "total", totalStatements());
+    List<String> seed = split(w, "seedRoots", seedStatements());
+    List<String> postBack = split(w, "postBackward", backwardStatements(g.postOrder()));
+    List<String> preBack = split(w, "preBackward", backwardStatements(g.preOrder()));
+    List<String> constrainBack = split(w, "constrainBackward", constrainBackwardStatements());
+    boolean rowLoop = g.rowOrder().length > 0;
+    if (rowLoop) {
+      rowLoop(w, false);
+      rowLoop(w, true);
+    }
+    if (vector) {
+      vectorHelpers(w);
+    }
+    w.blank();
+    w.open("protected double sample(double[] z, int n, int s, double[] grad, double[] w)");
+    calls(w, constrain);
+    calls(w, pre);
+    w.open("if (grad == null)");
+    if (rowLoop) {
+      w.line("rowsValue(w);");
+    }
+    calls(w, post);
+    calls(w, total);
+    w.line("return w[" + totalSlot + "];");
+    w.close();
+    w.line("zero(w, " + n + ", " + 2 * n + ");");
+    calls(w, seed);
+    if (g.linearInSums()) {
+      // Sum adjoints through +, − and negation do not read values: one fused sweep.
+      calls(w, postBack);
+      if (rowLoop) {
+        w.line("rowsGradient(w);");
+      }
+      calls(w, post);
+    } else {
+      if (rowLoop) {
+        w.line("rowsValue(w);");
+      }
+      calls(w, post);
+      calls(w, postBack);
+      if (rowLoop) {
+        w.line("rowsGradient(w);");
+      }
+    }
+    calls(w, total);
+    calls(w, preBack);
+    calls(w, constrainBack);
+    w.line("return w[" + totalSlot + "];");
+    w.close();
+    w.close();
+    return w.build();
+  }
+
+  static String withClassName(String template, String simpleName) {
+    return template.replace(NAME_PLACEHOLDER, simpleName);
+  }
+
+  private static void calls(SourceWriter w, List<String> methods) {
+    for (String m : methods) {
+      w.line(m + "(z, n, s, grad, w);");
+    }
+  }
+
+  /** Emits the statements as methods prefix0, prefix1, … of bounded size; returns their names. */
+  private static List<String> split(SourceWriter w, String prefix, List<String> statements) {
+    List<String> names = new ArrayList<>();
+    int k = 0;
+    while (k < statements.size()) {
+      String name = prefix + names.size();
+      names.add(name);
+      w.blank();
+      w.open("private void " + name + "(double[] z, int n, int s, double[] grad, double[] w)");
+      int chars = 0;
+      while (k < statements.size() && (chars == 0 || chars + statements.get(k).length() <= METHOD_CHARS)) {
+        chars += statements.get(k).length();
+        w.line(statements.get(k++));
+      }
+      w.close();
+    }
+    return names;
+  }
+
+  // ---- operands of straight-line scalar code ----
+
+  private String value(int id) {
+    if (g.kind(id) == GraphView.FIXED_SCALAR) {
+      return g.isConstant(id) ? SourceWriter.literal(g.fixedValue(id)) : "folded[" + folded.get(id) + "]";
+    }
+    return "w[" + id + "]";
+  }
+
+  private String adjoint(int id) {
+    return "w[" + (n + id) + "]";
+  }
+
+  private static String free(int j) {
+    return "z[" + j + " * n + s]";
+  }
+
+  private String x(int j) {
+    return "w[" + (xBase + j) + "]";
+  }
+
+  private String gx(int j) {
+    return "w[" + (gxBase + j) + "]";
+  }
+
+  // ---- constraint transforms (Stan reference manual, "Constraint transforms"; as Constraint.java) ----
+
+  private List<String> constrainStatements() {
+    List<String> out = new ArrayList<>();
+    String logJ = "w[" + logJSlot + "]";
+    out.add(logJ + " = 0.0;");
+    for (Parameter p : g.model().parameters()) {
+      Constraint c = p.constraint();
+      int fo = p.freeOffset();
+      int xo = p.offset();
+      int size = p.size();
+      switch (GraphView.constraintKind(c)) {
+        case "real":
+          for (int k = 0; k < size; k++) {
+            out.add(x(xo + k) + " = " + free(fo + k) + ";");
+          }
+          break;
+        case "positive":
+          for (int k = 0; k < size; k++) {
+            out.add("{ double u = " + free(fo + k) + "; " + x(xo + k) + " = Math.exp(u); " + logJ + " += u; }");
+          }
+          break;
+        case "interval": {
+          double[] b = GraphView.intervalBounds(c);
+          double width = b[1] - b[0];
+          String lo = SourceWriter.literal(b[0]);
+          String wd = SourceWriter.literal(width);
+          String logWidth = SourceWriter.literal(Math.log(width));
+          for (int k = 0; k < size; k++) {
+            // log σ(u) + log(1 − σ(u)) = −|u| − 2·log1p(e^−|u|).
+            out.add("{ double u = " + free(fo + k) + "; " + x(xo + k) + " = " + lo + " + " + wd + " * CompiledModelDensity.logistic(u); "
+                + logJ + " += " + logWidth + " - Math.abs(u) - 2 * Math.log1p(Math.exp(-Math.abs(u))); }");
+          }
+          break;
+        }
+        case "ordered":
+          out.add(x(xo) + " = " + free(fo) + ";");
+          for (int k = 1; k < size; k++) {
+            out.add("{ double u = " + free(fo + k) + "; " + x(xo + k) + " = " + x(xo + k - 1) + " + Math.exp(u); " + logJ + " += u; }");
+          }
+          break;
+        default: {
+          // simplex: stick-breaking, z_k = logistic(u_k − log(K − k)), x_k = r_k z_k, r_{k+1} = r_k − x_k.
+          StringBuilder sb = new StringBuilder("{ double rest = 1.0;");
+          for (int k = 0; k < size - 1; k++) {
+            sb.append(" { double v = ").append(free(fo + k)).append(" - ").append(SourceWriter.literal(Math.log(size - 1 - k)))
+                .append("; ").append(x(xo + k)).append(" = rest * CompiledModelDensity.logistic(v); ")
+                .append(logJ).append(" += -Math.abs(v) - 2 * Math.log1p(Math.exp(-Math.abs(v))) + Math.log(rest); rest -= ")
+                .append(x(xo + k)).append("; }");
+          }
+          sb.append(' ').append(x(xo + size - 1)).append(" = rest; }");
+          out.add(sb.toString());
+        }
+      }
+    }
+    return out;
+  }
+
+  private List<String> constrainBackwardStatements() {
+    List<String> out = new ArrayList<>();
+    for (int id : g.preOrder()) {
+      if (g.kind(id) == GraphView.PARAM) {
+        out.add(gx(g.paramIndex(id)) + " += " + adjoint(id) + ";");
+      }
+    }
+    for (Parameter p : g.model().parameters()) {
+      Constraint c = p.constraint();
+      int fo = p.freeOffset();
+      int xo = p.offset();
+      int size = p.size();
+      String gu0 = "grad[" + fo + " * n + s]";
+      switch (GraphView.constraintKind(c)) {
+        case "real":
+          for (int k = 0; k < size; k++) {
+            out.add(grad(fo + k) + " = " + gx(xo + k) + ";");
+          }
+          break;
+        case "positive":
+          for (int k = 0; k < size; k++) {
+            out.add(grad(fo + k) + " = " + gx(xo + k) + " * " + x(xo + k) + " + 1;");
+          }
+          break;
+        case "interval": {
+          double[] b = GraphView.intervalBounds(c);
+          String wd = SourceWriter.literal(b[1] - b[0]);
+          for (int k = 0; k < size; k++) {
+            // dx/du = width·σ(1−σ); d log|J|/du = 1 − 2σ.
+            out.add("{ double t = CompiledModelDensity.logistic(" + free(fo + k) + "); " + grad(fo + k) + " = "
+                + gx(xo + k) + " * " + wd + " * t * (1 - t) + 1 - 2 * t; }");
+          }
+          break;
+        }
+        case "ordered": {
+          StringBuilder sb = new StringBuilder("{ double tail = 0.0;");
+          for (int k = size - 1; k >= 1; k--) {
+            sb.append(" tail += ").append(gx(xo + k)).append("; ").append(grad(fo + k))
+                .append(" = tail * Math.exp(").append(free(fo + k)).append(") + 1;");
+          }
+          sb.append(' ').append(gu0).append(" = tail + ").append(gx(xo)).append("; }");
+          out.add(sb.toString());
+          break;
+        }
+        default: {
+          // simplex: rebuild r_k from x and run the stick-breaking backwards (as Constraint.Simplex).
+          StringBuilder sb = new StringBuilder("{ double gRest = " + gx(xo + size - 1) + "; double rest = " + x(xo + size - 1) + ";");
+          for (int k = size - 2; k >= 0; k--) {
+            sb.append(" { double restK = rest + ").append(x(xo + k)).append("; double t = CompiledModelDensity.logistic(")
+                .append(free(fo + k)).append(" - ").append(SourceWriter.literal(Math.log(size - 1 - k))).append("); ")
+                .append("double gz = (").append(gx(xo + k)).append(" - gRest) * restK; ")
+                .append("double gRestK = gRest * (1 - t) + ").append(gx(xo + k)).append(" * t + 1 / restK; ")
+                .append(grad(fo + k)).append(" = gz * t * (1 - t) + 1 - 2 * t; gRest = gRestK; rest = restK; }");
+          }
+          sb.append(" }");
+          out.add(sb.toString());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String grad(int j) {
+    return "grad[" + j + " * n + s]";
+  }
+
+  // ---- per-sample scalars ----
+
+  private List<String> valueStatements(int[] order) {
+    List<String> out = new ArrayList<>();
+    for (int id : order) {
+      String op = g.op(id);
+      int[] in = g.inputs(id);
+      String target = "w[" + id + "] = ";
+      if (op.equals("PARAMETER")) {
+        out.add(target + x(g.paramIndex(id)) + ";");
+        continue;
+      }
+      String a = value(in[0]);
+      String b = in.length > 1 ? value(in[1]) : null;
+      String c = in.length > 2 ? value(in[2]) : null;
+      switch (op) {
+        case "LOG_SUM_EXP": {
+          String max = "Double.NEGATIVE_INFINITY";
+          StringBuilder sum = new StringBuilder("0.0");
+          for (int k : in) {
+            max = "Math.max(" + max + ", " + value(k) + ")";
+            sum.append(" + Math.exp(").append(value(k)).append(" - m)");
+          }
+          out.add("{ double m = " + max + "; " + target + "m == Double.NEGATIVE_INFINITY || m != m ? m : m + Math.log(" + sum + "); }");
+          break;
+        }
+        case "HALF_SQUARED_Z":
+          out.add("{ double t = (" + a + " - " + b + ") / " + c + "; " + target + "-0.5 * t * t; }");
+          break;
+        default:
+          out.add(target + scalarExpression(op, a, b, c) + ";");
+      }
+    }
+    return out;
+  }
+
+  private static String scalarExpression(String op, String a, String b, String c) {
+    switch (op) {
+      case "ADD": return a + " + " + b;
+      case "SUB": return a + " - " + b;
+      case "MUL": return a + " * " + b;
+      case "DIV": return a + " / " + b;
+      case "POW": return "Math.pow(" + a + ", " + b + ")";
+      case "NEG": return "-(" + a + ")";
+      case "EXP": return "Math.exp(" + a + ")";
+      case "LOG": return "Math.log(" + a + ")";
+      case "LOG1P": return "Math.log1p(" + a + ")";
+      case "EXPM1": return "Math.expm1(" + a + ")";
+      case "SQRT": return "Math.sqrt(" + a + ")";
+      case "SQUARE": return a + " * " + a;
+      case "LOGISTIC": return "CompiledModelDensity.logistic(" + a + ")";
+      case "LOG1P_EXP": return "CompiledModelDensity.log1pExp(" + a + ")";
+      case "LGAMMA": return "CompiledModelDensity.logGamma(" + a + ")";
+      case "IN_INTERVAL": return a + " >= " + b + " && " + a + " <= " + c + " ? 0.0 : Double.NEGATIVE_INFINITY";
+      default: throw new IllegalStateException(op + " has no scalar form");
+    }
+  }
+
+  /** ∂out/∂(argument k), as Op.partial. */
+  private static String partial(String op, int k, String a, String b, String c, String out) {
+    switch (op) {
+      case "ADD": return "1.0";
+      case "SUB": return k == 0 ? "1.0" : "-1.0";
+      case "MUL": return k == 0 ? b : a;
+      case "DIV": return k == 0 ? "1 / " + b : "-" + out + " / " + b;
+      case "POW": return k == 0 ? "CompiledModelDensity.powBase(" + a + ", " + b + ")" : "CompiledModelDensity.powExponent(" + a + ", " + out + ")";
+      case "NEG": return "-1.0";
+      case "EXP": return out;
+      case "LOG": return "1 / " + a;
+      case "LOG1P": return "1 / (1 + " + a + ")";
+      case "EXPM1": return "(" + out + " + 1)";
+      case "SQRT": return "0.5 / " + out;
+      case "SQUARE": return "2 * " + a;
+      case "LOGISTIC": return out + " * (1 - " + out + ")";
+      case "LOG1P_EXP": return "CompiledModelDensity.logistic(" + a + ")";
+      case "LGAMMA": return "CompiledModelDensity.digamma(" + a + ")";
+      case "IN_INTERVAL": return "0.0";
+      case "HALF_SQUARED_Z": {
+        // With t = (x − μ)/σ: ∂/∂x = −t/σ, ∂/∂μ = t/σ, ∂/∂σ = t²/σ.
+        String t = "((" + a + " - " + b + ") / " + c + ")";
+        return k == 0 ? "-" + t + " / " + c : k == 1 ? t + " / " + c : t + " * " + t + " / " + c;
+      }
+      default: throw new IllegalStateException(op + " has no scalar partial");
+    }
+  }
+
+  /** Reverse mode over scalar nodes, in reverse of the given topological order. */
+  private List<String> backwardStatements(int[] order) {
+    List<String> out = new ArrayList<>();
+    for (int t = order.length - 1; t >= 0; t--) {
+      int id = order[t];
+      String op = g.op(id);
+      if (op.equals("PARAMETER") || op.equals("SUM_ROWS")) {
+        continue;
+      }
+      int[] in = g.inputs(id);
+      StringBuilder sb = new StringBuilder("if (" + adjoint(id) + " != 0.0) { double ga = " + adjoint(id) + ";");
+      boolean any = false;
+      for (int k = 0; k < in.length; k++) {
+        if (g.kind(in[k]) < GraphView.PARAM) {
+          continue;
+        }
+        any = true;
+        String p = op.equals("LOG_SUM_EXP") ? "Math.exp(" + value(in[k]) + " - " + value(id) + ")"
+            : partial(op, k, value(in[0]), in.length > 1 ? value(in[1]) : "0.0", in.length > 2 ? value(in[2]) : "0.0", value(id));
+        sb.append(' ').append(adjoint(in[k])).append(" += ga * (").append(p).append(");");
+      }
+      if (any) {
+        out.add(sb.append(" }").toString());
+      }
+    }
+    return out;
+  }
+
+  private List<String> totalStatements() {
+    List<String> out = new ArrayList<>();
+    String total = "w[" + totalSlot + "]";
+    out.add(total + " = w[" + logJSlot + "];");
+    for (int r : g.roots()) {
+      out.add(total + " += " + value(r) + ";");
+    }
+    return out;
+  }
+
+  private List<String> seedStatements() {
+    List<String> out = new ArrayList<>();
+    for (int r : g.roots()) {
+      if (g.kind(r) >= GraphView.PARAM) {
+        out.add(adjoint(r) + " += 1.0;");
+      }
+    }
+    for (int j = 0; j < g.model().constrainedDim(); j++) {
+      out.add(gx(j) + " = 0.0;");
+    }
+    return out;
+  }
+
+  // ---- the fused loop over rows ----
+
+  /** rowsValue (sums only) or rowsGradient (sums, and adjoints of the row-wise nodes' operands). */
+  private void rowLoop(SourceWriter w, boolean gradient) {
+    int[] sums = g.sumNodes();
+    w.blank();
+    w.open("private void " + (gradient ? "rowsGradient" : "rowsValue") + "(double[] w)");
+    w.line("final int rows = this.rows;");
+    for (int c : columns) {
+      w.line("final double[] c" + c + " = this.c" + c + ";");
+    }
+    for (int p : rowScalars) {
+      w.line("final double p" + p + " = " + value(p) + ";");
+      if (vector) {
+        w.line("final DoubleVector P" + p + " = DoubleVector.broadcast(S, p" + p + ");");
+      }
+    }
+    for (int s : sums) {
+      w.line("double s" + s + " = 0.0;");
+      if (vector) {
+        w.line("DoubleVector S" + s + " = DoubleVector.zero(S);");
+      }
+    }
+    if (gradient) {
+      if (vector) {
+        w.line("final DoubleVector Z = DoubleVector.zero(S);");
+      }
+      for (int s : sums) {
+        int r = g.inputs(s)[0];
+        w.line("final double q" + r + " = " + adjoint(s) + ";");
+        if (vector) {
+          w.line("final DoubleVector Q" + r + " = DoubleVector.broadcast(S, q" + r + ");");
+        }
+      }
+      for (int p : rowScalars) {
+        if (g.kind(p) >= GraphView.PARAM) {
+          w.line("double b" + p + " = 0.0;");
+          if (vector) {
+            w.line("DoubleVector B" + p + " = DoubleVector.zero(S);");
+          }
+        }
+      }
+    }
+    w.line("int i = 0;");
+    if (vector) {
+      w.open("for (int bound = S.loopBound(rows); i < bound; i += S.length())");
+      rowBody(w, RowLanes.VECTOR, gradient);
+      w.close();
+      for (int s : sums) {
+        w.line("s" + s + " = S" + s + ".reduceLanes(ADD);");
+      }
+      if (gradient) {
+        for (int p : rowScalars) {
+          if (g.kind(p) >= GraphView.PARAM) {
+            w.line("b" + p + " = B" + p + ".reduceLanes(ADD);");
+          }
+        }
+      }
+    }
+    w.open("for (; i < rows; i++)");
+    rowBody(w, RowLanes.SCALAR, gradient);
+    w.close();
+    for (int s : sums) {
+      w.line("w[" + s + "] = s" + s + ";");
+    }
+    if (gradient) {
+      for (int p : rowScalars) {
+        if (g.kind(p) >= GraphView.PARAM) {
+          w.line(adjoint(p) + " += b" + p + ";");
+        }
+      }
+    }
+    w.close();
+  }
+
+  private String operand(int id, RowLanes lanes) {
+    switch (g.kind(id)) {
+      case GraphView.ROW: return "r" + id;
+      case GraphView.FIXED_ROW: return "C" + id;
+      default: return lanes.scalar(id);
+    }
+  }
+
+  /** The accumulator that receives the adjoint of operand {@code id}, or null for data and constants. */
+  private String adjointTarget(int id, RowLanes lanes) {
+    switch (g.kind(id)) {
+      case GraphView.ROW: return "g" + id;
+      case GraphView.PARAM:
+      case GraphView.SCALAR: return (lanes == RowLanes.VECTOR ? "B" : "b") + id;
+      default: return null;
+    }
+  }
+
+  private void rowBody(SourceWriter w, RowLanes L, boolean gradient) {
+    String type = L.type();
+    for (int c : columns) {
+      w.line(type + " C" + c + " = " + L.load("c" + c) + ";");
+    }
+    int[] rowOrder = g.rowOrder();
+    for (int r : rowOrder) {
+      forward(w, L, r);
+    }
+    for (int s : g.sumNodes()) {
+      w.line(L.accumulate((L == RowLanes.VECTOR ? "S" : "s") + s, "r" + g.inputs(s)[0]));
+    }
+    if (!gradient) {
+      return;
+    }
+    for (int r : rowOrder) {
+      String seed = sumOfRow[r] >= 0 ? (L == RowLanes.VECTOR ? "Q" : "q") + r : (L == RowLanes.VECTOR ? "Z" : "0.0");
+      w.line(type + " g" + r + " = " + seed + ";");
+    }
+    for (int t = rowOrder.length - 1; t >= 0; t--) {
+      backward(w, L, rowOrder[t]);
+    }
+  }
+
+  private void forward(SourceWriter w, RowLanes L, int r) {
+    String op = g.op(r);
+    int[] in = g.inputs(r);
+    String[] a = new String[in.length];
+    for (int k = 0; k < in.length; k++) {
+      a[k] = operand(in[k], L);
+    }
+    String out = "r" + r;
+    String e;
+    switch (op) {
+      case "ADD": e = L.add(a[0], a[1]); break;
+      case "SUB": e = L.sub(a[0], a[1]); break;
+      case "MUL": e = L.mul(a[0], a[1]); break;
+      case "DIV": e = L.div(a[0], a[1]); break;
+      case "NEG": e = L.neg(a[0]); break;
+      case "SQUARE": e = L.mul(a[0], a[0]); break;
+      case "EXP": case "LOG": case "LOG1P": case "EXPM1": case "SQRT": e = L.unary(op, a[0]); break;
+      case "LOGISTIC": e = L.logistic(a[0]); break;
+      case "LOG1P_EXP": e = L.log1pExp(a[0]); break;
+      case "IN_INTERVAL": e = L.inInterval(a[0], a[1], a[2]); break;
+      case "HALF_SQUARED_Z": {
+        String z = "z_" + out;
+        w.line(L.type() + " " + z + " = " + L.div(L.sub(a[0], a[1]), a[2]) + ";");
+        e = L.mul(L.scale(z, -0.5), z);
+        break;
+      }
+      case "LOG_SUM_EXP":
+        L.logSumExp(w, out, a);
+        return;
+      case "POW": e = "Math.pow(" + a[0] + ", " + a[1] + ")"; break;
+      case "LGAMMA": e = "CompiledModelDensity.logGamma(" + a[0] + ")"; break;
+      default: throw new IllegalStateException(op + " is not a row-wise operation");
+    }
+    w.line(L.type() + " " + out + " = " + e + ";");
+  }
+
+  /** Adds node r's adjoint into its operands' accumulators, as RowKernels.backward. */
+  private void backward(SourceWriter w, RowLanes L, int r) {
+    String op = g.op(r);
+    int[] in = g.inputs(r);
+    String[] a = new String[in.length];
+    String[] t = new String[in.length];
+    boolean any = false;
+    for (int k = 0; k < in.length; k++) {
+      a[k] = operand(in[k], L);
+      t[k] = adjointTarget(in[k], L);
+      any |= t[k] != null;
+    }
+    if (!any) {
+      return;
+    }
+    String gr = "g" + r;
+    String out = "r" + r;
+    switch (op) {
+      case "ADD":
+        add(w, L, t[0], gr);
+        add(w, L, t[1], gr);
+        break;
+      case "SUB":
+        add(w, L, t[0], gr);
+        add(w, L, t[1], L.neg(gr));
+        break;
+      case "NEG":
+        add(w, L, t[0], L.neg(gr));
+        break;
+      case "MUL":
+        add(w, L, t[0], L.mul(gr, a[1]));
+        add(w, L, t[1], L.mul(gr, a[0]));
+        break;
+      case "DIV":
+        add(w, L, t[0], L.div(gr, a[1]));
+        add(w, L, t[1], L.neg(L.div(L.mul(gr, out), a[1])));
+        break;
+      case "SQUARE":
+        add(w, L, t[0], L.mul(L.scale(gr, 2), a[0]));
+        break;
+      case "SQRT":
+        add(w, L, t[0], L.div(L.scale(gr, 0.5), out));
+        break;
+      case "EXP":
+        add(w, L, t[0], L.mul(gr, out));
+        break;
+      case "EXPM1":
+        add(w, L, t[0], L.mul(gr, L.add(out, L.literal(1))));
+        break;
+      case "LOG":
+        add(w, L, t[0], L.div(gr, a[0]));
+        break;
+      case "LOG1P":
+        add(w, L, t[0], L.div(gr, L.add(L.literal(1), a[0])));
+        break;
+      case "LOGISTIC":
+        add(w, L, t[0], L.mul(L.mul(gr, out), L.sub(L.literal(1), out)));
+        break;
+      case "LOG1P_EXP":
+        add(w, L, t[0], L.mul(gr, L.logistic(a[0])));
+        break;
+      case "LOG_SUM_EXP":
+        for (int k = 0; k < in.length; k++) {
+          add(w, L, t[k], L.mul(gr, L.unary("EXP", L.sub(a[k], out))));
+        }
+        break;
+      case "POW":
+        add(w, L, t[0], gr + " * CompiledModelDensity.powBase(" + a[0] + ", " + a[1] + ")");
+        add(w, L, t[1], gr + " * CompiledModelDensity.powExponent(" + a[0] + ", " + out + ")");
+        break;
+      case "LGAMMA":
+        add(w, L, t[0], gr + " * CompiledModelDensity.digamma(" + a[0] + ")");
+        break;
+      case "IN_INTERVAL":
+        break;
+      case "HALF_SQUARED_Z": {
+        // With z = (x − μ)/σ: ∂/∂x = −z/σ, ∂/∂μ = z/σ, ∂/∂σ = −2·out/σ = z²/σ.
+        String inv = "inv_" + r;
+        String zos = "zos_" + r;
+        w.line(L.type() + " " + inv + " = " + L.div(L.literal(1), a[2]) + ";");
+        w.line(L.type() + " " + zos + " = " + L.mul(L.mul(L.sub(a[0], a[1]), inv), inv) + ";");
+        add(w, L, t[0], L.neg(L.mul(gr, zos)));
+        add(w, L, t[1], L.mul(gr, zos));
+        add(w, L, t[2], L.neg(L.mul(L.mul(L.scale(gr, 2), out), inv)));
+        break;
+      }
+      default:
+        throw new IllegalStateException(op + " is not a row-wise operation");
+    }
+  }
+
+  private static void add(SourceWriter w, RowLanes L, String target, String value) {
+    if (target != null) {
+      w.line(L.accumulate(target, value));
+    }
+  }
+
+  private static void vectorHelpers(SourceWriter w) {
+    w.blank();
+    w.line("/** logistic(a) = e^{min(a,0)} / (1 + e^{−|a|}): no overflow on either side. */");
+    w.open("private static DoubleVector logistic(DoubleVector v)");
+    w.line("DoubleVector e = v.lanewise(ABS).neg().lanewise(EXP);");
+    w.line("return v.min(0.0).lanewise(EXP).div(e.add(1.0));");
+    w.close();
+    w.blank();
+    w.open("private static DoubleVector log1pExp(DoubleVector v)");
+    w.line("return v.max(0.0).add(v.lanewise(ABS).neg().lanewise(EXP).lanewise(LOG1P));");
+    w.close();
+    w.blank();
+    w.open("private static DoubleVector inInterval(DoubleVector a, DoubleVector lo, DoubleVector hi)");
+    w.line("VectorMask inside = a.compare(GE, lo).and(a.compare(LE, hi));");
+    w.line("return DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY).blend(0.0, inside);");
+    w.close();
+  }
+}

@@ -1,0 +1,144 @@
+package dev.flowvi.codegen.model;
+
+import dev.flowvi.codegen.SourceWriter;
+
+/**
+ * The syntax of one row-loop body: plain doubles (one row per iteration) or DoubleVector lanes
+ * (several rows per iteration). The generator writes each operation once, in terms of these
+ * primitives; operands are always local variable names, so repeating them costs nothing.
+ */
+abstract class RowLanes {
+  static final RowLanes SCALAR = new Scalar();
+  static final RowLanes VECTOR = new Vector();
+
+  /** The local variable type of a row value. */
+  abstract String type();
+
+  /** A per-sample scalar used inside the loop: p7 (double) or P7 (broadcast vector). */
+  abstract String scalar(int id);
+
+  /** A data column's element(s) at row i, loaded into a local at the top of the iteration. */
+  abstract String load(String array);
+
+  abstract String literal(double v);
+
+  abstract String add(String a, String b);
+
+  abstract String sub(String a, String b);
+
+  abstract String mul(String a, String b);
+
+  /** a times a literal. */
+  abstract String scale(String a, double c);
+
+  abstract String div(String a, String b);
+
+  abstract String neg(String a);
+
+  /** EXP, LOG, LOG1P, EXPM1, SQRT, ABS applied to a. */
+  abstract String unary(String fn, String a);
+
+  abstract String max(String a, String b);
+
+  abstract String logistic(String a);
+
+  abstract String log1pExp(String a);
+
+  abstract String inInterval(String a, String lo, String hi);
+
+  /** A statement adding {@code value} into the accumulator {@code target}. */
+  abstract String accumulate(String target, String value);
+
+  /** Statements defining {@code out} = log Σ exp(a_k), −∞ when every a_k is −∞. */
+  abstract void logSumExp(SourceWriter w, String out, String[] a);
+
+  private static final class Scalar extends RowLanes {
+    @Override String type() { return "double"; }
+    @Override String scalar(int id) { return "p" + id; }
+    @Override String load(String array) { return array + "[i]"; }
+    @Override String literal(double v) { return SourceWriter.literal(v); }
+    @Override String add(String a, String b) { return "(" + a + " + " + b + ")"; }
+    @Override String sub(String a, String b) { return "(" + a + " - " + b + ")"; }
+    @Override String mul(String a, String b) { return "(" + a + " * " + b + ")"; }
+    @Override String scale(String a, double c) { return "(" + SourceWriter.literal(c) + " * " + a + ")"; }
+    @Override String div(String a, String b) { return "(" + a + " / " + b + ")"; }
+    @Override String neg(String a) { return "(-" + a + ")"; }
+
+    @Override
+    String unary(String fn, String a) {
+      switch (fn) {
+        case "EXP": return "Math.exp(" + a + ")";
+        case "LOG": return "Math.log(" + a + ")";
+        case "LOG1P": return "Math.log1p(" + a + ")";
+        case "EXPM1": return "Math.expm1(" + a + ")";
+        case "SQRT": return "Math.sqrt(" + a + ")";
+        case "ABS": return "Math.abs(" + a + ")";
+        default: throw new IllegalArgumentException("fn is " + fn + ", expected EXP, LOG, LOG1P, EXPM1, SQRT or ABS");
+      }
+    }
+
+    @Override String max(String a, String b) { return "Math.max(" + a + ", " + b + ")"; }
+    @Override String logistic(String a) { return "CompiledModelDensity.logistic(" + a + ")"; }
+    @Override String log1pExp(String a) { return "CompiledModelDensity.log1pExp(" + a + ")"; }
+
+    @Override
+    String inInterval(String a, String lo, String hi) {
+      return "(" + a + " >= " + lo + " && " + a + " <= " + hi + " ? 0.0 : Double.NEGATIVE_INFINITY)";
+    }
+
+    @Override String accumulate(String target, String value) { return target + " += " + value + ";"; }
+
+    @Override
+    void logSumExp(SourceWriter w, String out, String[] a) {
+      String m = "m_" + out;
+      String max = "Double.NEGATIVE_INFINITY";
+      for (String x : a) {
+        max = "Math.max(" + max + ", " + x + ")";
+      }
+      w.line("double " + m + " = " + max + ";");
+      StringBuilder sum = new StringBuilder("0.0");
+      for (String x : a) {
+        sum.append(" + Math.exp(").append(x).append(" - ").append(m).append(')');
+      }
+      w.line("double " + out + " = " + m + " == Double.NEGATIVE_INFINITY || " + m + " != " + m + " ? " + m
+          + " : " + m + " + Math.log(" + sum + ");");
+    }
+  }
+
+  /** Vector API syntax; the generated class declares the species S and the operator constants. */
+  private static final class Vector extends RowLanes {
+    @Override String type() { return "DoubleVector"; }
+    @Override String scalar(int id) { return "P" + id; }
+    @Override String load(String array) { return "DoubleVector.fromArray(S, " + array + ", i)"; }
+    @Override String literal(double v) { return "DoubleVector.broadcast(S, " + SourceWriter.literal(v) + ")"; }
+    @Override String add(String a, String b) { return a + ".add(" + b + ")"; }
+    @Override String sub(String a, String b) { return a + ".sub(" + b + ")"; }
+    @Override String mul(String a, String b) { return a + ".mul(" + b + ")"; }
+    @Override String scale(String a, double c) { return a + ".mul(" + SourceWriter.literal(c) + ")"; }
+    @Override String div(String a, String b) { return a + ".div(" + b + ")"; }
+    @Override String neg(String a) { return a + ".neg()"; }
+    @Override String unary(String fn, String a) { return a + ".lanewise(" + fn + ")"; }
+    @Override String max(String a, String b) { return a + ".max(" + b + ")"; }
+    @Override String logistic(String a) { return "logistic(" + a + ")"; }
+    @Override String log1pExp(String a) { return "log1pExp(" + a + ")"; }
+    @Override String inInterval(String a, String lo, String hi) { return "inInterval(" + a + ", " + lo + ", " + hi + ")"; }
+    @Override String accumulate(String target, String value) { return target + " = " + target + ".add(" + value + ");"; }
+
+    @Override
+    void logSumExp(SourceWriter w, String out, String[] a) {
+      String m = "m_" + out;
+      String max = a[0];
+      for (int k = 1; k < a.length; k++) {
+        max = max + ".max(" + a[k] + ")";
+      }
+      w.line("DoubleVector " + m + " = " + max + ";");
+      // Rows where every component is −∞ give −∞ (log 0), not NaN from −∞ − (−∞).
+      w.line(m + " = " + m + ".blend(0.0, " + m + ".eq(Double.NEGATIVE_INFINITY));");
+      String sum = a[0] + ".sub(" + m + ").lanewise(EXP)";
+      for (int k = 1; k < a.length; k++) {
+        sum = sum + ".add(" + a[k] + ".sub(" + m + ").lanewise(EXP))";
+      }
+      w.line("DoubleVector " + out + " = " + m + ".add(" + sum + ".lanewise(LOG));");
+    }
+  }
+}
