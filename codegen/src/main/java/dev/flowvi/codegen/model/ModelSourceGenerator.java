@@ -524,75 +524,87 @@ final class ModelSourceGenerator {
 
   // ---- the fused loop over rows ----
 
-  /** rowsValue (sums only) or rowsGradient (sums, and adjoints of the row-wise nodes' operands). */
+  /**
+   * rowsValue (sums only) or rowsGradient (sums, and adjoints of the row-wise nodes' operands): the
+   * vector loop and the scalar loop over the remaining rows are separate methods, each adding its
+   * partial sums into w, so that neither reaches the huge-method limit.
+   */
   private void rowLoop(SourceWriter w, boolean gradient) {
+    String name = gradient ? "rowsGradient" : "rowsValue";
+    w.blank();
+    w.open("private void " + name + "(double[] w)");
+    for (int s : g.sumNodes()) {
+      w.line("w[" + s + "] = 0.0;");
+    }
+    w.line(name + "Scalar(w, " + (vector ? name + "Vector(w)" : "0") + ");");
+    w.close();
+    if (vector) {
+      loopMethod(w, name + "Vector", RowLanes.VECTOR, gradient);
+    }
+    loopMethod(w, name + "Scalar", RowLanes.SCALAR, gradient);
+  }
+
+  /** One loop over rows with the given lanes; the vector loop returns where the scalar tail starts. */
+  private void loopMethod(SourceWriter w, String name, RowLanes lanes, boolean gradient) {
+    boolean vec = lanes == RowLanes.VECTOR;
     int[] sums = g.sumNodes();
     w.blank();
-    w.open("private void " + (gradient ? "rowsGradient" : "rowsValue") + "(double[] w)");
+    w.open(vec ? "private int " + name + "(double[] w)" : "private void " + name + "(double[] w, int from)");
     w.line("final int rows = this.rows;");
     for (int c : columns) {
       w.line("final double[] c" + c + " = this.c" + c + ";");
     }
     for (int p : rowScalars) {
       w.line("final double p" + p + " = " + value(p) + ";");
-      if (vector) {
+      if (vec) {
         w.line("final DoubleVector P" + p + " = DoubleVector.broadcast(S, p" + p + ");");
       }
     }
+    String sumPrefix = vec ? "S" : "s";
+    String accPrefix = vec ? "B" : "b";
+    String zero = vec ? "DoubleVector.zero(S)" : "0.0";
+    String type = lanes.type();
     for (int s : sums) {
-      w.line("double s" + s + " = 0.0;");
-      if (vector) {
-        w.line("DoubleVector S" + s + " = DoubleVector.zero(S);");
-      }
+      w.line(type + " " + sumPrefix + s + " = " + zero + ";");
     }
     if (gradient) {
-      if (vector) {
+      if (vec) {
         w.line("final DoubleVector Z = DoubleVector.zero(S);");
       }
       for (int s : sums) {
         int r = g.inputs(s)[0];
         w.line("final double q" + r + " = " + adjoint(s) + ";");
-        if (vector) {
+        if (vec) {
           w.line("final DoubleVector Q" + r + " = DoubleVector.broadcast(S, q" + r + ");");
         }
       }
       for (int p : rowScalars) {
         if (g.kind(p) >= GraphView.PARAM) {
-          w.line("double b" + p + " = 0.0;");
-          if (vector) {
-            w.line("DoubleVector B" + p + " = DoubleVector.zero(S);");
-          }
+          w.line(type + " " + accPrefix + p + " = " + zero + ";");
         }
       }
     }
-    w.line("int i = 0;");
-    if (vector) {
+    if (vec) {
+      w.line("int i = 0;");
       w.open("for (int bound = S.loopBound(rows); i < bound; i += S.length())");
-      rowBody(w, RowLanes.VECTOR, gradient);
-      w.close();
-      for (int s : sums) {
-        w.line("s" + s + " = S" + s + ".reduceLanes(ADD);");
-      }
-      if (gradient) {
-        for (int p : rowScalars) {
-          if (g.kind(p) >= GraphView.PARAM) {
-            w.line("b" + p + " = B" + p + ".reduceLanes(ADD);");
-          }
-        }
-      }
+    } else {
+      w.open("for (int i = from; i < rows; i++)");
     }
-    w.open("for (; i < rows; i++)");
-    rowBody(w, RowLanes.SCALAR, gradient);
+    rowBody(w, lanes, gradient);
     w.close();
+    String reduce = vec ? ".reduceLanes(ADD)" : "";
     for (int s : sums) {
-      w.line("w[" + s + "] = s" + s + ";");
+      w.line("w[" + s + "] += " + sumPrefix + s + reduce + ";");
     }
     if (gradient) {
       for (int p : rowScalars) {
         if (g.kind(p) >= GraphView.PARAM) {
-          w.line(adjoint(p) + " += b" + p + ";");
+          w.line(adjoint(p) + " += " + accPrefix + p + reduce + ";");
         }
       }
+    }
+    if (vec) {
+      w.line("return i;");
     }
     w.close();
   }

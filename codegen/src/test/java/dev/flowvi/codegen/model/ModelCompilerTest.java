@@ -55,6 +55,164 @@ class ModelCompilerTest {
     }
   }
 
+  @Test
+  void m2CompiledMatchesInterpreted() {
+    DataTable data = M2Data.generate(21, 3000);
+    Model m2 = SeedModels.m2();
+    ModelLogDensity interpreted = GraphView.of(m2, data).interpretedScalar();
+    double[] z = nearTruth(m2, m2Truth(), 6, 22);
+    for (Lanes lanes : lanesAvailable(m2, data)) {
+      LogDensity compiled = ModelCompiler.logDensity(m2, data, CodegenMode.STRICT, lanes);
+      assertInstanceOf(CompiledModelDensity.class, compiled);
+      compare(compiled, interpreted, z, TOL);
+    }
+    // Also against the interpreter's default (vector when enabled) kernels.
+    compare(ModelCompiler.logDensity(m2, data, CodegenMode.STRICT, Lanes.AUTO), GraphView.of(m2, data).interpreted(), z, TOL);
+  }
+
+  /** M2's true constrained values, in declaration order (EXAMPLES.md). */
+  static double[] m2Truth() {
+    double[] x = new double[27];
+    int k = 0;
+    for (int t = 0; t < 3; t++) {
+      x[k++] = M2Data.A[t][0];
+      x[k++] = M2Data.A[t][1];
+      x[k++] = M2Data.A[t][2];
+      x[k++] = M2Data.B[t][0];
+      x[k++] = M2Data.B[t][1];
+      x[k++] = M2Data.LOG_E[t];
+      x[k++] = M2Data.PHI[t];
+    }
+    x[k++] = Math.log(M2Data.SIGMA);
+    x[k++] = Math.log(M2Data.SIGMA_E);
+    for (double w : M2Data.WEIGHTS) {
+      x[k++] = w;
+    }
+    return x;
+  }
+
+  @Test
+  void compiledGradientsMatchFiniteDifferences() {
+    DataTable d1 = M1Data.generate(31, 200);
+    Model m1 = SeedModels.m1();
+    DataTable d2 = M2Data.generate(32, 300);
+    Model m2 = SeedModels.m2();
+    for (Lanes lanes : lanesAvailable(m2, d2)) {
+      FiniteDifferences.assertGradient(ModelCompiler.logDensity(m1, d1, CodegenMode.STRICT, lanes),
+          nearTruth(m1, new double[] {M1Data.M1, M1Data.M2, M1Data.C2, M1Data.W1}, 3, 33), 3, 1e-6);
+      FiniteDifferences.assertGradient(ModelCompiler.logDensity(m2, d2, CodegenMode.STRICT, lanes), nearTruth(m2, m2Truth(), 2, 34), 2, 1e-6);
+    }
+  }
+
+  @Test
+  void m2MethodsStayUnderTheHugeMethodLimit() {
+    DataTable data = M2Data.generate(41, 500);
+    for (Lanes lanes : lanesAvailable(SeedModels.m2(), data)) {
+      CompiledClass c = ModelCompiler.compile(SeedModels.m2(), data, lanes);
+      assertTrue(c.methodSizes().size() > 5, "methods: " + c.methodSizes().keySet());
+      for (Map.Entry<String, Integer> e : c.methodSizes().entrySet()) {
+        assertTrue(e.getValue() < MethodSizes.HUGE_METHOD_LIMIT, lanes + " " + e.getKey() + " has " + e.getValue() + " bytes");
+      }
+      assertTrue(c.largestMethodSize() > 0);
+    }
+  }
+
+  @Test
+  void oneClassServesEveryDataSetOfAModel() {
+    Model m2 = SeedModels.m2();
+    DataTable a = M2Data.generate(51, 400);
+    DataTable b = M2Data.generate(52, 700);
+    CompiledClass ca = ModelCompiler.compile(m2, a, Lanes.SCALAR);
+    CompiledClass cb = ModelCompiler.compile(m2, b, Lanes.SCALAR);
+    assertSame(ca, cb, "the topology key excludes data values and the number of rows");
+    assertEquals(ca.source().key(), ModelCompiler.source(SeedModels.m2(), b, Lanes.SCALAR).key(), "a rebuilt model has the same key");
+    LogDensity db = ModelCompiler.logDensity(m2, b, CodegenMode.STRICT, Lanes.SCALAR);
+    compare(db, GraphView.of(m2, b).interpretedScalar(), nearTruth(m2, m2Truth(), 3, 53), TOL);
+    assertFalse(ModelCompiler.source(SeedModels.m1(), M1Data.generate(54), Lanes.SCALAR).key().equals(ca.source().key()));
+  }
+
+  @Test
+  void resultsDoNotDependOnTheThreadCount() {
+    Model m2 = SeedModels.m2();
+    DataTable data = M2Data.generate(61, 2000);
+    LogDensity compiled = ModelCompiler.logDensity(m2, data, CodegenMode.STRICT, Lanes.AUTO);
+    int n = 40;
+    double[] z = nearTruth(m2, m2Truth(), n, 62);
+    double[] lp = new double[n];
+    double[] g = new double[26 * n];
+    compiled.logDensityAndGradient(z, n, lp, g);
+    // One point at a time runs on the calling thread; the batch of 40 × 2000 rows is split over the pool.
+    double[] one = new double[26];
+    double[] lp1 = new double[1];
+    double[] g1 = new double[26];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 26; j++) {
+        one[j] = z[j * n + i];
+      }
+      compiled.logDensityAndGradient(one, 1, lp1, g1);
+      assertEquals(lp[i], lp1[0], 0.0, "point " + i);
+      for (int j = 0; j < 26; j++) {
+        assertEquals(g[j * n + i], g1[j], 0.0, "gradient " + j + " at point " + i);
+      }
+    }
+  }
+
+  @Test
+  void anImpossibleCompileFallsBackToTheInterpreterInAutoMode() {
+    // A compiler whose class loader cannot see FlowVI: the generated class cannot resolve its base class.
+    KernelCache blind = new KernelCache(new KernelCompiler(ClassLoader.getPlatformClassLoader()), 4);
+    Model m1 = SeedModels.m1();
+    DataTable data = M1Data.generate(71, 150);
+    assertThrows(CodegenException.class, () -> ModelCompiler.logDensity(m1, data, CodegenMode.STRICT, Lanes.SCALAR, blind));
+    LogDensity fallback = ModelCompiler.logDensity(m1, data, CodegenMode.AUTO, Lanes.SCALAR, blind);
+    assertInstanceOf(ModelLogDensity.class, fallback);
+    assertTrue(CompiledOrInterpreted.fellBack(ModelCompiler.source(m1, data, Lanes.SCALAR).key()));
+    double[] z = nearTruth(m1, new double[] {M1Data.M1, M1Data.M2, M1Data.C2, M1Data.W1}, 4, 72);
+    compare(fallback, m1.bind(data), z, 0.0);
+    assertInstanceOf(ModelLogDensity.class, ModelCompiler.logDensity(m1, data, CodegenMode.OFF, Lanes.AUTO));
+  }
+
+  @Test
+  void badArgumentsAreNamed() {
+    Model m1 = SeedModels.m1();
+    DataTable data = M1Data.generate(81, 50);
+    LogDensity compiled = ModelCompiler.logDensity(m1, data, CodegenMode.STRICT, Lanes.SCALAR);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> compiled.logDensityAndGradient(new double[4 * 3], 3, new double[3], new double[5]));
+    assertTrue(e.getMessage().contains("grad"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> compiled.logDensity(new double[7], 2, new double[2]));
+    assertTrue(e.getMessage().contains("z"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ModelCompiler.logDensity(m1, data, CodegenMode.STRICT, null));
+    assertTrue(e.getMessage().contains("lanes"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ModelCompiler.logDensity(m1, null, CodegenMode.STRICT, Lanes.AUTO));
+    assertTrue(e.getMessage().contains("data"), e.getMessage());
+    if (!VectorSupport.enabled()) {
+      e = assertThrows(IllegalArgumentException.class, () -> ModelCompiler.logDensity(m1, data, CodegenMode.STRICT, Lanes.VECTOR));
+      assertTrue(e.getMessage().contains("lanes is VECTOR"), e.getMessage());
+    }
+  }
+
+  @Test
+  void dumpsTheGeneratedSourceWhenAsked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String old = System.getProperty(KernelCompiler.DUMP_PROPERTY);
+    System.setProperty(KernelCompiler.DUMP_PROPERTY, dir.toString());
+    try {
+      KernelCache fresh = new KernelCache(KernelCompiler.forEngine(), 2);
+      Model m1 = SeedModels.m1();
+      DataTable data = M1Data.generate(91, 60);
+      ModelCompiler.logDensity(m1, data, CodegenMode.STRICT, Lanes.SCALAR, fresh);
+      String name = ModelCompiler.source(m1, data, Lanes.SCALAR).simpleName();
+      String text = java.nio.file.Files.readString(dir.resolve(name + ".java"));
+      assertTrue(text.contains("extends CompiledModelDensity") && text.contains("rowsGradient"), text);
+    } finally {
+      if (old == null) {
+        System.clearProperty(KernelCompiler.DUMP_PROPERTY);
+      } else {
+        System.setProperty(KernelCompiler.DUMP_PROPERTY, old);
+      }
+    }
+  }
+
   private static Lanes[] lanesAvailable(Model m, DataTable d) {
     return VectorSupport.enabled() && ModelSourceGenerator.vectorisable(GraphView.of(m, d))
         ? new Lanes[] {Lanes.SCALAR, Lanes.VECTOR} : new Lanes[] {Lanes.SCALAR};
