@@ -81,13 +81,13 @@ class BijectionArgumentTest {
   @Test
   void inversesRejectValuesOutsideTheImage() {
     double[] none = new double[0];
-    rejects(() -> Sigmoid.of(1).inverse(none, 0, new double[] {1.0}, null, new double[1], new double[1], 1, null),
-        "y[0]", "1.0", "(0, 1)", "Sigmoid");
+    rejects(() -> Sigmoid.of(1).inverse(none, 0, new double[] {1.5}, null, new double[1], new double[1], 1, null),
+        "y[0]", "1.5", "[0, 1]", "Sigmoid");
     rejects(() -> Tanh.of(2).inverse(none, 0, new double[] {0.0, -1.5}, null, new double[2], new double[1], 1, null),
-        "y[1]", "coordinate 1 of point 0", "-1.5", "(-1, 1)");
-    rejects(() -> SoftPlus.of(1).inverse(none, 0, new double[] {0.0}, null, new double[1], new double[1], 1, null), "(0, inf)");
+        "y[1]", "coordinate 1 of point 0", "-1.5", "[-1, 1]");
+    rejects(() -> SoftPlus.of(1).inverse(none, 0, new double[] {-1e-300}, null, new double[1], new double[1], 1, null), "[0, inf)");
     rejects(() -> Exp.of(1).inverse(none, 0, new double[] {-2.0}, null, new double[1], new double[1], 1, null), "-2.0");
-    rejects(() -> Bounded.of(1, -1, 4).inverse(none, 0, new double[] {4.0}, null, new double[1], new double[1], 1, null), "(-1.0, 4.0)");
+    rejects(() -> Bounded.of(1, -1, 4).inverse(none, 0, new double[] {4.5}, null, new double[1], new double[1], 1, null), "[-1.0, 4.0]");
     rejects(() -> Loft.of(1).inverse(none, 0, new double[] {1e6}, null, new double[1], new double[1], 1, null), "1000000.0", "Loft");
     rejects(() -> LeakyTanh.of(1, 1).inverse(none, 0, new double[] {Double.NaN}, null, new double[1], new double[1], 1, null), "NaN");
   }

@@ -128,6 +128,26 @@ class BijectionBehaviourTest {
     assertEquals(-8.0, b.inverseValue(0, b.forwardValue(0, -8.0)), 1e-9);
   }
 
+  /** Forward passes reach the edge of an open image by rounding; the inverse there is infinite, not an exception. */
+  @Test
+  void saturatedDrawsInvertToInfinityInsteadOfFailing() {
+    record Edge(Bijection b, double x, double y, double expected) {}
+    for (Edge e : List.of(new Edge(Sigmoid.of(1), 40.0, 1.0, Double.POSITIVE_INFINITY),
+        new Edge(Sigmoid.of(1), -800.0, 0.0, Double.NEGATIVE_INFINITY),
+        new Edge(Tanh.of(1), -20.0, -1.0, Double.NEGATIVE_INFINITY),
+        new Edge(SoftPlus.of(1), -800.0, 0.0, Double.NEGATIVE_INFINITY),
+        new Edge(Exp.of(1), -800.0, 0.0, Double.NEGATIVE_INFINITY),
+        new Edge(Bounded.of(1, -2.0, 3.0), 50.0, 3.0, Double.POSITIVE_INFINITY))) {
+      double[] y = forward(e.b(), new double[] {e.x()}, 1, new double[1]);
+      assertEquals(e.y(), y[0], 0.0, e.b().name() + " saturates");
+      double[] back = new double[1];
+      double[] ld = new double[1];
+      e.b().inverse(new double[0], 0, y, null, back, ld, 1, null);
+      assertEquals(e.expected(), back[0], 0.0, e.b().name());
+      assertEquals(Double.POSITIVE_INFINITY, ld[0], 0.0, e.b().name() + " log-det");
+    }
+  }
+
   @Test
   void invertSwapsDirections() {
     Affine a = Affine.of(new double[] {1.0, 2.0}, new double[] {2.0, 0.5});
