@@ -96,7 +96,7 @@ public final class Elementwise implements Bijection {
     Scratch s = check(params, offset, x, "x", y, "y", gradLogDet, "gradLogDet", n, ws);
     Checks.batch("gradY", gradY, dim, n);
     Checks.batch("gradX", gradX, dim, n);
-    Checks.params(gradParams, offset, parameterCount());
+    checkGradParams(gradParams, offset);
     for (int j = 0; j < dim; j++) {
       broadcast(params, offset + j * perCoordinate, s.raw, n);
       transformer.forwardBackward(s.raw, 0, n, x, j * n, y, j * n, gradY, j * n, gradLogDet, gradX, j * n, s.gradRaw, 0, n);
@@ -110,7 +110,7 @@ public final class Elementwise implements Bijection {
     Scratch s = check(params, offset, y, "y", x, "x", gradLogDet, "gradLogDet", n, ws);
     Checks.batch("gradX", gradX, dim, n);
     Checks.batch("gradY", gradY, dim, n);
-    Checks.params(gradParams, offset, parameterCount());
+    checkGradParams(gradParams, offset);
     for (int j = 0; j < dim; j++) {
       broadcast(params, offset + j * perCoordinate, s.raw, n);
       transformer.inverseBackward(s.raw, 0, n, y, j * n, x, j * n, gradX, j * n, gradLogDet, gradY, j * n, s.gradRaw, 0, n);
@@ -136,6 +136,14 @@ public final class Elementwise implements Bijection {
         sum += gradRaw[p * n + i];
       }
       gradParams[to + p] += sum;
+    }
+  }
+
+  private void checkGradParams(double[] gradParams, int offset) {
+    long need = (long) offset + parameterCount();
+    if (gradParams == null || offset < 0 || gradParams.length < need) {
+      throw new IllegalArgumentException("gradParams has length " + (gradParams == null ? "null" : String.valueOf(gradParams.length))
+          + ", expected at least " + need + " (" + parameterCount() + " values at offset " + offset + ")");
     }
   }
 
