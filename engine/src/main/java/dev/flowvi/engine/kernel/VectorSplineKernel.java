@@ -16,6 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Operations follow {@link ScalarSplineKernel} in the same order; the tail of each batch runs
  * through that kernel's per-point methods.
  *
+ * <p><b>Scratch.</b> Each block runs as small phases (bin search, other-axis lookup, knot slopes,
+ * value or adjoint, raw gradients) that hand lane values to each other through a per-thread
+ * scratch block of {@code 22 × lanes} doubles, allocated once per thread. Passes allocate nothing
+ * after that; callers need no workspace.
+ *
  * <p>Loaded only through {@link VectorSupport#choose}; benchmarks and tests may construct it
  * directly when the module is present.
  */

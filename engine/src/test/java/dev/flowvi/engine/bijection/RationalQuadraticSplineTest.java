@@ -95,6 +95,37 @@ class RationalQuadraticSplineTest {
     }
   }
 
+  /**
+   * The parameterisation itself, against knots computed independently in the test (softmax,
+   * minimum width 1e-3, cumulative sum): knot j of x maps to knot j of y, and the slope there is
+   * softplus(raw derivative j) + 1e-3, the two interval ends included.
+   */
+  @ParameterizedTest
+  @MethodSource("kernels")
+  void knotsMapToKnotsWithTheirSlopes(SplineKernel kernel) {
+    RationalQuadraticSpline t = spline(kernel);
+    int p = t.parameterCount();
+    RandomStream rng = RandomStream.of(18);
+    double[] one = randomRaws(p, 1, rng);
+    int n = K + 2;
+    double[] raw = new double[p * n];
+    for (int q = 0; q < p; q++) {
+      java.util.Arrays.fill(raw, q * n, q * n + n, one[q]);
+    }
+    double[] xKnots = SplineReference.knots(K, -B, B, one, 0, 1);
+    double[] yKnots = SplineReference.knots(K, -B, B, one, K + 1, 1);
+    double[] y = new double[n];
+    double[] ld = new double[n];
+    t.forward(raw, 0, n, xKnots, 0, y, 0, ld, n);
+    for (int j = 0; j < n; j++) {
+      double r = one[2 * (K + 1) + j];
+      double slope = Math.log1p(Math.exp(r)) + 1e-3;
+      // Test and kernel knots may differ by a few ulps of B, which moves y by as little.
+      assertEquals(yKnots[j], y[j], 1e-13, "knot " + j);
+      assertEquals(Math.log(slope), ld[j], 1e-9, "log slope at knot " + j);
+    }
+  }
+
   @Test
   void identityRawDerivativeGivesSlopeExactlyOne() {
     double r = RationalQuadraticSpline.IDENTITY_RAW_DERIVATIVE;
