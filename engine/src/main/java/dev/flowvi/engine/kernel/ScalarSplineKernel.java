@@ -11,8 +11,8 @@ package dev.flowvi.engine.kernel;
  * heights give bit-identical knots.
  *
  * <p><b>Values near the identity.</b> The forward value is written as x plus corrections that
- * vanish exactly when the heights equal the widths and both boundary slopes are 1 (see {@link
- * #value}); the inverse likewise. So the FlowJAX identity initialisation maps every x to itself
+ * vanish exactly when the heights equal the widths and the slopes at the bin's two knots are 1
+ * (see {@link #value}); the inverse likewise. So the FlowJAX identity initialisation maps every x to itself
  * bit for bit, not merely to within rounding of the knot arithmetic.
  */
 public final class ScalarSplineKernel implements SplineKernel {
@@ -264,8 +264,8 @@ public final class ScalarSplineKernel implements SplineKernel {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Pieces shared with the vector kernel's scalar reasoning. ξ ∈ [0, 1] is the position in the bin,
-  // s = h/w its mean slope, d0 and d1 the knot derivatives.
+  // Pieces of the formulas (VectorSplineKernel writes the same ones out lane-wise). ξ ∈ [0, 1] is
+  // the position in the bin, s = h/w its mean slope, d0 and d1 the slopes at its two knots.
 
   /** Knot j: lo + (j·m + scale·P_j). */
   static double knot(double lo, int j, double scale, double prefix) {
