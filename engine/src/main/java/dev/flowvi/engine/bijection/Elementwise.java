@@ -29,7 +29,10 @@ public final class Elementwise implements Bijection {
       throw new IllegalArgumentException("transformer must not be null");
     }
     Checks.positive("dim", dim);
-    Math.multiplyExact(dim, transformer.parameterCount());
+    if ((long) dim * transformer.parameterCount() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("dim is " + dim + ", expected dim × " + transformer.parameterCount()
+          + " parameters to fit a Java array");
+    }
     return new Elementwise(transformer, dim);
   }
 
@@ -69,7 +72,11 @@ public final class Elementwise implements Bijection {
   @Override
   public Workspace newWorkspace(int capacity) {
     Checks.positive("capacity", capacity);
-    return new Scratch(capacity, Math.multiplyExact(capacity, perCoordinate));
+    if ((long) capacity * perCoordinate > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("capacity is " + capacity + ", expected capacity × " + perCoordinate
+          + " raw values to fit a Java array");
+    }
+    return new Scratch(capacity, capacity * perCoordinate);
   }
 
   @Override

@@ -251,6 +251,9 @@ class ElementwiseTest {
   void rejectsBadArguments() {
     assertMessage(() -> Elementwise.of(null, 2), "transformer must not be null");
     assertMessage(() -> Elementwise.of(RationalQuadraticSpline.of(K, B), 0), "dim is 0");
+    assertMessage(() -> Elementwise.of(RationalQuadraticSpline.of(K, B), Integer.MAX_VALUE / 2), "to fit a Java array");
+    assertMessage(() -> flow.newWorkspace(0), "capacity is 0");
+    assertMessage(() -> flow.newWorkspace(Integer.MAX_VALUE / 4), "capacity is " + Integer.MAX_VALUE / 4);
     double[] params = new double[OFFSET + DIM * p];
     flow.initialise(params, OFFSET, RandomStream.of(1));
     Workspace ws = flow.newWorkspace(4);
