@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * M2's log density and gradient over 500 samples × 10^4 rows: the model compiled to one class
  * (vector or scalar row loop), the interpreter, and the hand-written M2LogPosterior; and the time
- * to generate and compile M2's class. Run with
+ * to generate and compile M2's class. The vector loop needs C2 (the interpreter runs Vector API
+ * code very slowly): allow several warm-up iterations. Run with
  * {@code java --add-modules jdk.incubator.vector -jar jmh-benchmarks/target/benchmarks.jar ModelCompiler}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +44,9 @@ public class ModelCompilerBenchmark {
     @Param({"compiledVector", "compiledScalar", "interpreted", "handWritten"})
     public String impl;
 
+    /** Sizes, fixed for the benchmark; the agreement test shrinks them. */
+    int rows = M2Data.DEFAULT_ROWS;
+    int samples = SAMPLES;
     LogDensity density;
     double[] z;
     double[] logp;
@@ -50,7 +54,7 @@ public class ModelCompilerBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      DataTable data = M2Data.generate(7, M2Data.DEFAULT_ROWS);
+      DataTable data = M2Data.generate(7, rows);
       Model m2 = SeedModels.m2();
       switch (impl) {
         case "compiledVector":
@@ -72,14 +76,14 @@ public class ModelCompilerBenchmark {
       int d = density.dim();
       double[] u0 = m2.unconstrain(truth());
       RandomStream rng = RandomStream.of(8);
-      z = new double[d * SAMPLES];
+      z = new double[d * samples];
       for (int j = 0; j < d; j++) {
-        for (int i = 0; i < SAMPLES; i++) {
-          z[j * SAMPLES + i] = u0[j] + 0.02 * rng.nextGaussian();
+        for (int i = 0; i < samples; i++) {
+          z[j * samples + i] = u0[j] + 0.02 * rng.nextGaussian();
         }
       }
-      logp = new double[SAMPLES];
-      grad = new double[d * SAMPLES];
+      logp = new double[samples];
+      grad = new double[d * samples];
     }
   }
 
@@ -103,13 +107,13 @@ public class ModelCompilerBenchmark {
 
   @Benchmark
   public double logDensityAndGradient(Density s) {
-    s.density.logDensityAndGradient(s.z, SAMPLES, s.logp, s.grad);
+    s.density.logDensityAndGradient(s.z, s.samples, s.logp, s.grad);
     return s.logp[0] + s.grad[0];
   }
 
   @Benchmark
   public double logDensity(Density s) {
-    s.density.logDensity(s.z, SAMPLES, s.logp);
+    s.density.logDensity(s.z, s.samples, s.logp);
     return s.logp[0];
   }
 

@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * Compiles a model bound to its data into one generated class (Janino) implementing {@link
@@ -44,6 +47,9 @@ public final class ModelCompiler {
     VECTOR
   }
 
+  private static final Logger LOG = Logger.getLogger(ModelCompiler.class.getName());
+  private static final Set<String> VECTOR_WARNED = ConcurrentHashMap.newKeySet();
+
   private ModelCompiler() {}
 
   /** The compiled log density of {@code model} bound to {@code data}, per the system property flowvi.codegen. */
@@ -64,6 +70,21 @@ public final class ModelCompiler {
       return view.interpreted();
     }
     Unit unit = generate(view, lanes);
+    if (mode == CodegenMode.AUTO && lanes == Lanes.AUTO && unit.vector) {
+      // The vector loop failed to compile (e.g. the loader cannot see jdk.incubator.vector, or the
+      // fused body is too large): the scalar generated loop is still fused, so try it before the interpreter.
+      try {
+        return instantiate(cache.get(unit.source.key(), () -> unit.source), unit, view);
+      } catch (CodegenException | LinkageError e) {
+        if (VECTOR_WARNED.add(unit.source.key())) {
+          LOG.warning("FlowVI could not compile the vector row loop for topology " + unit.source.key()
+              + "; using the scalar generated loop instead (" + e.getMessage() + ")");
+        }
+        Unit scalar = generate(view, Lanes.SCALAR);
+        return CompiledOrInterpreted.choose(mode, cache, scalar.source.key(), () -> scalar.source,
+            compiled -> instantiate(compiled, scalar, view), view::interpreted);
+      }
+    }
     return CompiledOrInterpreted.choose(mode, cache, unit.source.key(), () -> unit.source,
         compiled -> instantiate(compiled, unit, view), view::interpreted);
   }
@@ -98,7 +119,7 @@ public final class ModelCompiler {
     String key = "model:" + (vector ? "vector" : "scalar") + ":" + hash;
     GeneratedSource source = GeneratedSource.of(key, ModelSourceGenerator.PACKAGE + "." + simpleName,
         ModelSourceGenerator.withClassName(template, simpleName));
-    return new Unit(source, generator);
+    return new Unit(source, generator, vector);
   }
 
   private static LogDensity instantiate(CompiledClass compiled, Unit unit, GraphView view) {
@@ -139,10 +160,12 @@ public final class ModelCompiler {
   private static final class Unit {
     final GeneratedSource source;
     final ModelSourceGenerator generator;
+    final boolean vector;
 
-    Unit(GeneratedSource source, ModelSourceGenerator generator) {
+    Unit(GeneratedSource source, ModelSourceGenerator generator, boolean vector) {
       this.source = source;
       this.generator = generator;
+      this.vector = vector;
     }
   }
 }

@@ -173,6 +173,29 @@ class ModelCompilerTest {
   }
 
   @Test
+  void aVectorLoopThatCannotCompileFallsBackToTheScalarGeneratedLoop() {
+    assumeTrue(VectorSupport.enabled(), "the vector loop is not generated in this JVM: " + VectorSupport.describe());
+    // A loader that sees FlowVI but not the Vector API: Janino cannot resolve DoubleVector.
+    ClassLoader noVector = new ClassLoader(ModelCompilerTest.class.getClassLoader()) {
+      @Override
+      protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (name.startsWith("jdk.incubator.vector.")) {
+          throw new ClassNotFoundException(name + " is hidden from this loader");
+        }
+        return super.loadClass(name, resolve);
+      }
+    };
+    KernelCache cache = new KernelCache(new KernelCompiler(noVector), 4);
+    Model m2 = SeedModels.m2();
+    DataTable data = M2Data.generate(75, 333);
+    assertThrows(CodegenException.class, () -> ModelCompiler.logDensity(m2, data, CodegenMode.STRICT, Lanes.VECTOR, cache));
+    LogDensity scalar = ModelCompiler.logDensity(m2, data, CodegenMode.AUTO, Lanes.AUTO, cache);
+    assertInstanceOf(CompiledModelDensity.class, scalar);
+    assertTrue(cache.contains(ModelCompiler.source(m2, data, Lanes.SCALAR).key()));
+    compare(scalar, GraphView.of(m2, data).interpretedScalar(), nearTruth(m2, m2Truth(), 3, 76), TOL);
+  }
+
+  @Test
   void badArgumentsAreNamed() {
     Model m1 = SeedModels.m1();
     DataTable data = M1Data.generate(81, 50);
