@@ -13,8 +13,11 @@ public final class TrainingResult {
   private final long droppedSamples;
   private final double seconds;
   private final boolean stoppedEarly;
+  private final TrainerConfig config;
 
-  TrainingResult(double[] params, double bestLoss, double[] lossHistory, int steps, int skippedSteps, long droppedSamples, double seconds, boolean stoppedEarly) {
+  TrainingResult(
+      double[] params, double bestLoss, double[] lossHistory, int steps, int skippedSteps, long droppedSamples, double seconds, boolean stoppedEarly,
+      TrainerConfig config) {
     this.params = params.clone();
     this.bestLoss = bestLoss;
     this.lossHistory = lossHistory.clone();
@@ -23,6 +26,12 @@ public final class TrainingResult {
     this.droppedSamples = droppedSamples;
     this.seconds = seconds;
     this.stoppedEarly = stoppedEarly;
+    this.config = config;
+  }
+
+  /** The configuration that produced this result (seed included): its provenance. */
+  public TrainerConfig config() {
+    return config;
   }
 
   /**
