@@ -134,4 +134,108 @@ final class BoxQuadrature {
     }
     return worst;
   }
+  /**
+   * The box mode ± {@code sds} Laplace standard deviations: Newton's method on the analytic
+   * gradient, with the Hessian from central differences of that gradient (step 1e-5 of the
+   * coordinate scale), started at {@code start}. Returns {lo, hi}.
+   */
+  static double[][] laplaceBox(LogDensity density, double[] start, double sds) {
+    int d = start.length;
+    double[] x = start.clone();
+    double[][] h = new double[d][d];
+    for (int iter = 0; iter < 100; iter++) {
+      double[] g = gradient(density, x);
+      h = hessian(density, x);
+      double[] step = solve(h, g);
+      double size = 0;
+      for (int j = 0; j < d; j++) {
+        x[j] -= step[j];
+        size = Math.max(size, Math.abs(step[j]) / Math.max(1e-300, Math.sqrt(-1 / h[j][j])));
+      }
+      if (size < 1e-10) {
+        break;
+      }
+    }
+    h = hessian(density, x);
+    double[][] lo = new double[2][d];
+    for (int j = 0; j < d; j++) {
+      double[] e = new double[d];
+      e[j] = 1;
+      double var = -solve(h, e)[j];
+      lo[0][j] = x[j] - sds * Math.sqrt(var);
+      lo[1][j] = x[j] + sds * Math.sqrt(var);
+    }
+    return lo;
+  }
+
+  private static double[] gradient(LogDensity density, double[] x) {
+    double[] g = new double[x.length];
+    density.logDensityAndGradient(x.clone(), 1, new double[1], g);
+    return g;
+  }
+
+  private static double[][] hessian(LogDensity density, double[] x) {
+    int d = x.length;
+    double[][] h = new double[d][d];
+    for (int j = 0; j < d; j++) {
+      double step = 1e-5 * Math.max(1e-3, Math.abs(x[j]));
+      double[] up = x.clone();
+      double[] down = x.clone();
+      up[j] += step;
+      down[j] -= step;
+      double[] gu = gradient(density, up);
+      double[] gd = gradient(density, down);
+      for (int k = 0; k < d; k++) {
+        h[k][j] = (gu[k] - gd[k]) / (2 * step);
+      }
+    }
+    for (int j = 0; j < d; j++) {
+      for (int k = 0; k < j; k++) {
+        double m = 0.5 * (h[j][k] + h[k][j]);
+        h[j][k] = m;
+        h[k][j] = m;
+      }
+    }
+    return h;
+  }
+
+  /** Gaussian elimination with partial pivoting. */
+  private static double[] solve(double[][] a0, double[] b0) {
+    int n = b0.length;
+    double[][] a = new double[n][];
+    for (int i = 0; i < n; i++) {
+      a[i] = a0[i].clone();
+    }
+    double[] b = b0.clone();
+    for (int c = 0; c < n; c++) {
+      int p = c;
+      for (int r = c + 1; r < n; r++) {
+        if (Math.abs(a[r][c]) > Math.abs(a[p][c])) {
+          p = r;
+        }
+      }
+      double[] t = a[c];
+      a[c] = a[p];
+      a[p] = t;
+      double tb = b[c];
+      b[c] = b[p];
+      b[p] = tb;
+      for (int r = c + 1; r < n; r++) {
+        double f = a[r][c] / a[c][c];
+        for (int k = c; k < n; k++) {
+          a[r][k] -= f * a[c][k];
+        }
+        b[r] -= f * b[c];
+      }
+    }
+    double[] x = new double[n];
+    for (int i = n - 1; i >= 0; i--) {
+      double s = b[i];
+      for (int k = i + 1; k < n; k++) {
+        s -= a[i][k] * x[k];
+      }
+      x[i] = s / a[i][i];
+    }
+    return x;
+  }
 }

@@ -73,16 +73,25 @@ class BoxQuadratureTest {
 
       @Override
       public void logDensityAndGradient(double[] z, int n, double[] logp, double[] grad) {
-        throw new UnsupportedOperationException("quadrature needs values only");
+        logDensity(z, n, logp);
+        for (int i = 0; i < n; i++) {
+          for (int a = 0; a < 3; a++) {
+            double s = 0;
+            for (int b = 0; b < 3; b++) {
+              s -= p[a][b] * (z[b * n + i] - m[b]);
+            }
+            grad[a * n + i] = s;
+          }
+        }
       }
     };
-    double[] lo = new double[3];
-    double[] hi = new double[3];
+    // The Laplace box of a Gaussian is exactly mean ± 8 sd (Newton converges in one step).
+    double[][] box = BoxQuadrature.laplaceBox(g, new double[] {0, 0, 0}, 8);
     for (int j = 0; j < 3; j++) {
-      lo[j] = m[j] - 8 * Math.sqrt(c[j][j]);
-      hi[j] = m[j] + 8 * Math.sqrt(c[j][j]);
+      assertEquals(m[j] - 8 * Math.sqrt(c[j][j]), box[0][j], 1e-6);
+      assertEquals(m[j] + 8 * Math.sqrt(c[j][j]), box[1][j], 1e-6);
     }
-    BoxQuadrature q = BoxQuadrature.moments(g, lo, hi, 32);
+    BoxQuadrature q = BoxQuadrature.moments(g, box[0], box[1], 32);
     for (int a = 0; a < 3; a++) {
       assertEquals(m[a], q.mean[a], 1e-9);
       for (int b = 0; b < 3; b++) {
