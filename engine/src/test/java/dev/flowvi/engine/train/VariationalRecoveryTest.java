@@ -154,6 +154,7 @@ class VariationalRecoveryTest {
         .seed(5)
         .schedule(Schedule.cosine(2e-2, 1500, 1e-4))
         .sampleCount(64)
+        .stickingTheLanding(true)
         .build();
     TrainingResult r = Trainer.of(config).fit(flow, target, init);
     double[] p = r.params();
