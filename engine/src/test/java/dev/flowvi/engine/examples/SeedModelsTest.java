@@ -10,6 +10,8 @@ import dev.flowvi.engine.model.ModelLogDensity;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.target.LogDensity;
 import org.junit.jupiter.api.Test;
+import dev.flowvi.engine.kernel.VectorSupport;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The builder's M1 and M2 against the independent hand-written posteriors: values and gradients to
@@ -38,6 +40,14 @@ class SeedModelsTest {
     assertArrayEquals(hand.coordinateNames(), built.coordinateNames());
     assertArrayEquals(M2LogPosterior.parameterNames(), built.parameterNames());
     assertAgree(hand, built, m2Points(8, 6));
+  }
+
+  @Test
+  void handWrittenVectorSweepMatchesScalar() {
+    assumeTrue(VectorSupport.enabled(), "vector kernels are not in use: " + VectorSupport.describe());
+    // 10^4 + 3 rows: full tiles, a partial tile and rows that do not fill a vector.
+    M2LogPosterior vector = M2LogPosterior.of(M2Data.generate(18, 10_003));
+    assertAgree(vector.withScalarRows(), vector, m2Points(6, 19));
   }
 
   @Test
