@@ -4,7 +4,6 @@ import dev.flowvi.engine.core.Checks;
 import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.target.LogDensity;
-import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
@@ -149,7 +148,7 @@ public final class M2LogPosterior implements LogDensity {
     Checks.positive("n", n);
     Checks.batch("z", zs, DIM, n);
     Checks.perPoint("logp", logp, n);
-    if (n == 1 || ForkJoinPool.getCommonPoolParallelism() < 2) {
+    if (n == 1) {
       for (int i = 0; i < n; i++) {
         logp[i] = evaluate(zs, n, i, grad);
       }
