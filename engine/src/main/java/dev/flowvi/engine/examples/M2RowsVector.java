@@ -33,8 +33,10 @@ public final class M2RowsVector extends M2Rows {
           trackSums(q, d, k, start, bound, resp[k], acc);
         }
       }
-      // The tile's last rows that do not fill a vector.
-      total += scalarSweep(q, d, start + bound, start + len, acc);
+      if (bound < len) {
+        // The last rows that do not fill a vector.
+        total += scalarSweep(q, d, start + bound, start + len, acc);
+      }
     }
     return total;
   }

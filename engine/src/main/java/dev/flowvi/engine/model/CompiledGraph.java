@@ -77,7 +77,7 @@ final class CompiledGraph {
     this.kind = new int[n];
     this.fixedValue = new double[n];
     this.fixedColumn = new double[n][];
-    this.rows = data == null ? 1 : data.rows();
+    this.rows = data == null || model.dataColumns().isEmpty() ? 1 : data.rows();
     List<Integer> pre = new ArrayList<>();
     List<Integer> row = new ArrayList<>();
     List<Integer> sums = new ArrayList<>();

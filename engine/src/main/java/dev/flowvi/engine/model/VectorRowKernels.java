@@ -66,10 +66,10 @@ public final class VectorRowKernels extends RowKernels {
     }
   }
 
-  /** logistic(a) = e^{min(a,0)} / (1 + e^{−|a|}): no overflow on either side. */
+  /** logistic(a) = (a ≥ 0 ? 1 : e^{−|a|}) / (1 + e^{−|a|}): one EXP, no overflow on either side. */
   private static DoubleVector logistic(DoubleVector v) {
     DoubleVector e = v.lanewise(ABS).lanewise(NEG).lanewise(EXP);
-    DoubleVector numerator = v.min(0.0).lanewise(EXP);
+    DoubleVector numerator = DoubleVector.broadcast(S, 1.0).blend(e, v.lt(0.0));
     return numerator.div(e.add(1.0));
   }
 
