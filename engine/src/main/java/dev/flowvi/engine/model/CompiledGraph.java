@@ -46,6 +46,8 @@ final class CompiledGraph {
   final int[] rowOrder;
   final int[] sumNodes;
   final int[] postOrder;
+  /** Coefficients of {@link Op#LINEAR} nodes, one per operand. */
+  final double[][] coef;
   /** The term roots, one per model term (a node may appear twice). */
   final int[] roots;
   /** True when every POST node is +, − or negation: sum adjoints are then known before the sweep. */
@@ -78,22 +80,40 @@ final class CompiledGraph {
     this.fixedValue = new double[n];
     this.fixedColumn = new double[n][];
     this.rows = data == null || model.dataColumns().isEmpty() ? 1 : data.rows();
+    this.coef = new double[n][];
+    for (int id = 0; id < n; id++) {
+      Expr e = b.exprs.get(id);
+      paramIndex[id] = e.index;
+      kind[id] = classify(id);
+      if (kind[id] == FIXED_SCALAR) {
+        fixedValue[id] = op[id] == Op.CONSTANT ? e.value : foldScalar(id);
+      } else if (kind[id] == FIXED_ROW) {
+        fixedColumn[id] = op[id] == Op.DATA ? bindColumn(data, e.name) : foldRows(id);
+      }
+    }
+    fuseLinearChains();
+    boolean[] live = new boolean[n];
+    for (int r : roots) {
+      live[r] = true;
+    }
+    // Ids are in post-order, so one descending pass marks every input of a live node.
+    for (int id = n - 1; id >= 0; id--) {
+      if (live[id]) {
+        for (int a : in[id]) {
+          live[a] = true;
+        }
+      }
+    }
     List<Integer> pre = new ArrayList<>();
     List<Integer> row = new ArrayList<>();
     List<Integer> sums = new ArrayList<>();
     List<Integer> post = new ArrayList<>();
     boolean linear = true;
     for (int id = 0; id < n; id++) {
-      Expr e = b.exprs.get(id);
-      paramIndex[id] = e.index;
-      kind[id] = classify(id);
+      if (!live[id]) {
+        continue;
+      }
       switch (kind[id]) {
-        case FIXED_SCALAR:
-          fixedValue[id] = op[id] == Op.CONSTANT ? e.value : foldScalar(id);
-          break;
-        case FIXED_ROW:
-          fixedColumn[id] = op[id] == Op.DATA ? bindColumn(data, e.name) : foldRows(id);
-          break;
         case PARAM:
         case SCALAR:
           pre.add(id);
@@ -104,9 +124,12 @@ final class CompiledGraph {
         case SUM:
           sums.add(id);
           break;
-        default:
+        case POST:
           post.add(id);
           linear &= op[id] == Op.ADD || op[id] == Op.SUB || op[id] == Op.NEG;
+          break;
+        default:
+          break;
       }
     }
     this.preOrder = toArray(pre);
@@ -117,6 +140,57 @@ final class CompiledGraph {
     for (int k = 0; k < checks.size(); k++) {
       checkSupport(checks.get(k), checkIds.get(k)[0], checkIds.get(k)[1], data);
     }
+  }
+
+  /**
+   * Rewrites trees of row-wise +, − and negation into single n-ary {@link Op#LINEAR} nodes (Σ ±a_k),
+   * absorbing inner nodes that have no other use: a mixture component such as log w + N₁ + N₂ + N₃
+   * − log e becomes one pass over the rows instead of one pass per addition.
+   */
+  private void fuseLinearChains() {
+    int n = op.length;
+    int[] uses = new int[n];
+    for (int id = 0; id < n; id++) {
+      for (int a : in[id]) {
+        uses[a]++;
+      }
+    }
+    for (int r : roots) {
+      uses[r]++;
+    }
+    for (int id = 0; id < n; id++) {
+      Op o = op[id];
+      if (kind[id] != ROW || (o != Op.ADD && o != Op.SUB && o != Op.NEG)) {
+        continue;
+      }
+      List<Integer> operands = new ArrayList<>();
+      List<Double> signs = new ArrayList<>();
+      boolean absorbed = false;
+      for (int k = 0; k < in[id].length; k++) {
+        double sign = o == Op.NEG || (o == Op.SUB && k == 1) ? -1 : 1;
+        absorbed |= expand(in[id][k], sign, uses, operands, signs);
+      }
+      if (absorbed) {
+        op[id] = Op.LINEAR;
+        in[id] = toArray(operands);
+        coef[id] = signs.stream().mapToDouble(Double::doubleValue).toArray();
+      }
+    }
+  }
+
+  /** Appends (a, sign) or, when a is an absorbable linear node, its operands; returns whether it absorbed. */
+  private boolean expand(int a, double sign, int[] uses, List<Integer> operands, List<Double> signs) {
+    boolean linearNode = kind[a] == ROW && (op[a] == Op.ADD || op[a] == Op.SUB || op[a] == Op.NEG || op[a] == Op.LINEAR);
+    if (!linearNode || uses[a] != 1) {
+      operands.add(a);
+      signs.add(sign);
+      return false;
+    }
+    for (int k = 0; k < in[a].length; k++) {
+      double inner = op[a] == Op.LINEAR ? coef[a][k] : op[a] == Op.NEG || (op[a] == Op.SUB && k == 1) ? -1 : 1;
+      expand(in[a][k], sign * inner, uses, operands, signs);
+    }
+    return true;
   }
 
   private static int[] toArray(List<Integer> list) {

@@ -276,7 +276,7 @@ final class GraphEvaluator {
       int len = Math.min(tile, g.rows - start);
       for (int r : rowOrder) {
         int arity = operands(r, start);
-        kernels.forward(g.op[r], opArr, opOff, arity, rowVal[rowSlot[r]], len);
+        kernels.forward(g.op[r], opArr, opOff, arity, g.coef[r], rowVal[rowSlot[r]], len);
       }
       for (int s : g.sumNodes) {
         double[] v = rowVal[rowSlot[g.in[s][0]]];
@@ -311,7 +311,7 @@ final class GraphEvaluator {
           any |= opAdj[k] != null;
         }
         if (any) {
-          kernels.backward(g.op[r], opArr, opOff, arity, rowVal[rowSlot[r]], rowAdj[rowSlot[r]], opAdj, len);
+          kernels.backward(g.op[r], opArr, opOff, arity, g.coef[r], rowVal[rowSlot[r]], rowAdj[rowSlot[r]], opAdj, len);
         }
       }
     }

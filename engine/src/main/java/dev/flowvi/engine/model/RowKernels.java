@@ -32,8 +32,8 @@ abstract class RowKernels {
   /** adj_k += g·exp(a_k − out) for every component with an adjoint target. */
   abstract void logSumExpBackward(double[][] a, int[] ao, int k, double[] out, double[] g, double[][] adj, int len);
 
-  /** One node's values over the tile. */
-  final void forward(Op op, double[][] in, int[] off, int arity, double[] out, int len) {
+  /** One node's values over the tile; {@code coef} holds a LINEAR node's coefficients. */
+  final void forward(Op op, double[][] in, int[] off, int arity, double[] coef, double[] out, int len) {
     double[] a = in[0];
     int ao = off[0];
     double[] b = arity > 1 ? in[1] : null;
@@ -95,11 +95,26 @@ abstract class RowKernels {
       case LOG_SUM_EXP:
         logSumExp(in, off, arity, out, len);
         break;
+      case LINEAR: {
+        double c0 = coef[0];
+        for (int i = 0; i < len; i++) {
+          out[i] = c0 * a[ao + i];
+        }
+        for (int k = 1; k < arity; k++) {
+          double[] ak = in[k];
+          int ok = off[k];
+          double ck = coef[k];
+          for (int i = 0; i < len; i++) {
+            out[i] += ck * ak[ok + i];
+          }
+        }
+        break;
+      }
       case HALF_SQUARED_Z: {
         double[] c = in[2];
         int co = off[2];
         for (int i = 0; i < len; i++) {
-          double z = (a[ao + i] - b[bo + i]) / c[co + i];
+          double z = (a[ao + i] - b[bo + i]) * c[co + i];
           out[i] = -0.5 * z * z;
         }
         break;
@@ -120,7 +135,7 @@ abstract class RowKernels {
   }
 
   /** Adds the node's adjoint g into its operands' adjoint targets (null targets are skipped). */
-  final void backward(Op op, double[][] in, int[] off, int arity, double[] out, double[] g, double[][] adj, int len) {
+  final void backward(Op op, double[][] in, int[] off, int arity, double[] coef, double[] out, double[] g, double[][] adj, int len) {
     double[] a = in[0];
     int ao = off[0];
     double[] b = arity > 1 ? in[1] : null;
@@ -220,6 +235,11 @@ abstract class RowKernels {
       case LOG_SUM_EXP:
         logSumExpBackward(in, off, arity, out, g, adj, len);
         break;
+      case LINEAR:
+        for (int k = 0; k < arity; k++) {
+          addScaled(g, coef[k], adj[k], len);
+        }
+        break;
       case POW:
         for (int i = 0; i < len; i++) {
           if (ga != null) {
@@ -244,17 +264,17 @@ abstract class RowKernels {
         int co = off[2];
         double[] gc = adj[2];
         for (int i = 0; i < len; i++) {
-          double inv = 1 / c[co + i];
-          double zOverSigma = (a[ao + i] - b[bo + i]) * inv * inv;
-          double gi = g[i];
+          double tau = c[co + i];
+          double d = a[ao + i] - b[bo + i];
+          double gzt = g[i] * d * tau * tau;
           if (ga != null) {
-            ga[i] -= gi * zOverSigma;
+            ga[i] -= gzt;
           }
           if (gb != null) {
-            gb[i] += gi * zOverSigma;
+            gb[i] += gzt;
           }
           if (gc != null) {
-            gc[i] -= 2 * gi * out[i] * inv;
+            gc[i] -= g[i] * d * d * tau;
           }
         }
         break;
