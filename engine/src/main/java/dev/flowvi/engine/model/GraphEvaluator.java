@@ -189,11 +189,6 @@ final class GraphEvaluator {
     return total;
   }
 
-  /** The constrained values of the sample, after {@link #evaluate}. */
-  double[] constrained() {
-    return x;
-  }
-
   private double constrain(double[] u, int uOff, int stride) {
     double logJ = 0;
     for (Parameter p : g.model.parameters()) {

@@ -129,6 +129,7 @@ public final class ModelLogDensity implements LogDensity {
 
   /** Splits the samples into a fixed number of contiguous chunks, halving the chunk range. */
   private final class Chunks extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
     private final double[] z;
     private final int n;
     private final double[] logp;
