@@ -70,6 +70,34 @@ class SeedModelsTest {
   }
 
   @Test
+  void drawsComeBackConstrainedWithNames() {
+    ModelLogDensity m2 = SeedModels.m2().bind(M2Data.generate(20, 500));
+    String[] names = m2.parameterNames();
+    assertEquals(27, names.length);
+    assertEquals("w_b", names[26]);
+    double[] truth = new double[27];
+    double[] means = M2LogPosterior.priorMeans();
+    System.arraycopy(means, 0, truth, 0, 23);
+    System.arraycopy(M2Data.WEIGHTS, 0, truth, 23, 4);
+    double[] u = m2.model().unconstrain(truth);
+    int n = 2;
+    double[] z = new double[26 * n];
+    for (int j = 0; j < 26; j++) {
+      z[j * n] = u[j];
+      z[j * n + 1] = 0;
+    }
+    double[] x = new double[27 * n];
+    m2.constrain(z, n, x);
+    for (int j = 0; j < 27; j++) {
+      assertEquals(truth[j], x[j * n], 1e-12, names[j]);
+    }
+    // At u = 0 the stick-breaking puts the weights at the simplex centre.
+    for (int j = 23; j < 27; j++) {
+      assertEquals(0.25, x[j * n + 1], 1e-15, names[j]);
+    }
+  }
+
+  @Test
   void unitCubeAndUnconstrainedDescribeTheSamePosterior() {
     // At u and z = logistic(u), log p_cube(z) + log|dz/du| = log p_free(u).
     DataTable data = M1Data.generate(17);
