@@ -72,19 +72,19 @@ abstract class RowKernels {
     double[] gb = arity > 1 ? adj[1] : null;
     switch (op) {
       case ADD:
-        addScaled(g, 1, ga, len);
-        addScaled(g, 1, gb, len);
+        addScaled(g, 0, 1, ga, len);
+        addScaled(g, 0, 1, gb, len);
         break;
       case SUB:
-        addScaled(g, 1, ga, len);
-        addScaled(g, -1, gb, len);
+        addScaled(g, 0, 1, ga, len);
+        addScaled(g, 0, -1, gb, len);
         break;
       case NEG:
-        addScaled(g, -1, ga, len);
+        addScaled(g, 0, -1, ga, len);
         break;
       case LINEAR:
         for (int k = 0; k < arity; k++) {
-          addScaled(g, coef[k], adj[k], len);
+          addScaled(g, 0, coef[k], adj[k], len);
         }
         break;
       case MUL:
@@ -179,15 +179,15 @@ abstract class RowKernels {
     }
   }
 
-  // Small loops, one per shape, so that the JIT compiles and vectorises each on its own.
+  // Small loops, one per shape; the hot ones are overridden with Vector API loops by VectorRowKernels.
 
-  private static void add(double[] a, int ao, double sign, double[] b, int bo, double[] out, int len) {
+  void add(double[] a, int ao, double sign, double[] b, int bo, double[] out, int len) {
     for (int i = 0; i < len; i++) {
       out[i] = a[ao + i] + sign * b[bo + i];
     }
   }
 
-  private static void mul(double[] a, int ao, double[] b, int bo, double[] out, int len) {
+  void mul(double[] a, int ao, double[] b, int bo, double[] out, int len) {
     for (int i = 0; i < len; i++) {
       out[i] = a[ao + i] * b[bo + i];
     }
@@ -199,7 +199,7 @@ abstract class RowKernels {
     }
   }
 
-  private static void scale(double[] a, int ao, double c, double[] out, int len) {
+  void scale(double[] a, int ao, double c, double[] out, int len) {
     for (int i = 0; i < len; i++) {
       out[i] = c * a[ao + i];
     }
@@ -211,20 +211,15 @@ abstract class RowKernels {
     }
   }
 
-  private static void linear(double[][] in, int[] off, int arity, double[] coef, double[] out, int len) {
+  void linear(double[][] in, int[] off, int arity, double[] coef, double[] out, int len) {
     scale(in[0], off[0], coef[0], out, len);
     for (int k = 1; k < arity; k++) {
-      double[] ak = in[k];
-      int ok = off[k];
-      double ck = coef[k];
-      for (int i = 0; i < len; i++) {
-        out[i] += ck * ak[ok + i];
-      }
+      addScaled(in[k], off[k], coef[k], out, len);
     }
   }
 
   /** −½((x − μ)·τ)². */
-  private static void halfSquaredZ(double[] x, int xo, double[] mu, int mo, double[] tau, int to, double[] out, int len) {
+  void halfSquaredZ(double[] x, int xo, double[] mu, int mo, double[] tau, int to, double[] out, int len) {
     for (int i = 0; i < len; i++) {
       double z = (x[xo + i] - mu[mo + i]) * tau[to + i];
       out[i] = -0.5 * z * z;
@@ -232,7 +227,7 @@ abstract class RowKernels {
   }
 
   /** With d = x − μ: ∂/∂x = −dτ², ∂/∂μ = dτ², ∂/∂τ = −d²τ; one loop per target, without branches. */
-  private static void halfSquaredZBackward(double[] x, int xo, double[] mu, int mo, double[] tau, int to, double[] g,
+  void halfSquaredZBackward(double[] x, int xo, double[] mu, int mo, double[] tau, int to, double[] g,
       double[] gx, double[] gmu, double[] gtau, int len) {
     if (gx != null) {
       for (int i = 0; i < len; i++) {
@@ -267,7 +262,7 @@ abstract class RowKernels {
   }
 
   /** target += c·g·v. */
-  private static void addProduct(double[] g, double[] v, int vo, double c, double[] target, int len) {
+  void addProduct(double[] g, double[] v, int vo, double c, double[] target, int len) {
     if (target == null) {
       return;
     }
@@ -276,12 +271,14 @@ abstract class RowKernels {
     }
   }
 
-  private static void addScaled(double[] g, double c, double[] target, int len) {
+  /** target += c·v. */
+  void addScaled(double[] v, int vo, double c, double[] target, int len) {
     if (target == null) {
       return;
     }
     for (int i = 0; i < len; i++) {
-      target[i] += c * g[i];
+      target[i] += c * v[vo + i];
     }
   }
+
 }
