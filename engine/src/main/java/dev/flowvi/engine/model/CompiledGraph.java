@@ -1,5 +1,6 @@
 package dev.flowvi.engine.model;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -46,6 +47,8 @@ final class CompiledGraph {
   final int[] rowOrder;
   final int[] sumNodes;
   final int[] postOrder;
+  /** Number of nodes (the arrays have spare room for nodes added by fusion); fixed once constructed. */
+  int size;
   /** Coefficients of {@link Op#LINEAR} nodes, one per operand. */
   final double[][] coef;
   /** The term roots, one per model term (a node may appear twice). */
@@ -72,15 +75,18 @@ final class CompiledGraph {
       }
     }
     int n = b.ops.size();
+    // Room for one per-sample sum of scalar operands per fused linear node (fuseLinearChains).
+    int capacity = 2 * n;
     this.roots = rootIds;
-    this.op = b.ops.toArray(new Op[0]);
-    this.in = b.inputs.toArray(new int[0][]);
-    this.paramIndex = new int[n];
-    this.kind = new int[n];
-    this.fixedValue = new double[n];
-    this.fixedColumn = new double[n][];
+    this.op = Arrays.copyOf(b.ops.toArray(new Op[0]), capacity);
+    this.in = Arrays.copyOf(b.inputs.toArray(new int[0][]), capacity);
+    this.paramIndex = new int[capacity];
+    this.kind = new int[capacity];
+    this.fixedValue = new double[capacity];
+    this.fixedColumn = new double[capacity][];
+    this.size = n;
     this.rows = data == null || model.dataColumns().isEmpty() ? 1 : data.rows();
-    this.coef = new double[n][];
+    this.coef = new double[capacity][];
     for (int id = 0; id < n; id++) {
       Expr e = b.exprs.get(id);
       paramIndex[id] = e.index;
@@ -92,15 +98,17 @@ final class CompiledGraph {
       }
     }
     fuseLinearChains();
-    boolean[] live = new boolean[n];
+    boolean[] live = new boolean[size];
+    ArrayDeque<Integer> work = new ArrayDeque<>();
     for (int r : roots) {
-      live[r] = true;
+      work.add(r);
     }
-    // Ids are in post-order, so one descending pass marks every input of a live node.
-    for (int id = n - 1; id >= 0; id--) {
-      if (live[id]) {
+    while (!work.isEmpty()) {
+      int id = work.pop();
+      if (!live[id]) {
+        live[id] = true;
         for (int a : in[id]) {
-          live[a] = true;
+          work.add(a);
         }
       }
     }
@@ -109,7 +117,8 @@ final class CompiledGraph {
     List<Integer> sums = new ArrayList<>();
     List<Integer> post = new ArrayList<>();
     boolean linear = true;
-    for (int id = 0; id < n; id++) {
+    // Ids are topological: inputs first (post-order, then the appended per-sample sums).
+    for (int id = 0; id < size; id++) {
       if (!live[id]) {
         continue;
       }
@@ -148,7 +157,7 @@ final class CompiledGraph {
    * − log e becomes one pass over the rows instead of one pass per addition.
    */
   private void fuseLinearChains() {
-    int n = op.length;
+    int n = size;
     int[] uses = new int[n];
     for (int id = 0; id < n; id++) {
       for (int a : in[id]) {
@@ -171,11 +180,52 @@ final class CompiledGraph {
         absorbed |= expand(in[id][k], sign, uses, operands, signs);
       }
       if (absorbed) {
+        collapseScalars(operands, signs);
         op[id] = Op.LINEAR;
         in[id] = toArray(operands);
         coef[id] = signs.stream().mapToDouble(Double::doubleValue).toArray();
       }
     }
+  }
+
+  /**
+   * Replaces two or more per-sample scalar operands of a fused linear node by one new node, their
+   * signed sum, so the row loop adds one broadcast value instead of several.
+   */
+  private void collapseScalars(List<Integer> operands, List<Double> signs) {
+    List<Integer> scalars = new ArrayList<>();
+    List<Double> scalarSigns = new ArrayList<>();
+    boolean fixed = true;
+    for (int k = operands.size() - 1; k >= 0; k--) {
+      int a = operands.get(k);
+      if (kind[a] == FIXED_SCALAR || kind[a] == PARAM || kind[a] == SCALAR) {
+        scalars.add(0, a);
+        scalarSigns.add(0, signs.get(k));
+        fixed &= kind[a] == FIXED_SCALAR;
+        operands.remove(k);
+        signs.remove(k);
+      }
+    }
+    if (scalars.size() < 2) {
+      operands.addAll(scalars);
+      signs.addAll(scalarSigns);
+      return;
+    }
+    int id = size++;
+    op[id] = Op.LINEAR;
+    in[id] = toArray(scalars);
+    coef[id] = scalarSigns.stream().mapToDouble(Double::doubleValue).toArray();
+    paramIndex[id] = -1;
+    kind[id] = fixed ? FIXED_SCALAR : SCALAR;
+    if (fixed) {
+      double v = 0;
+      for (int k = 0; k < scalars.size(); k++) {
+        v += coef[id][k] * fixedValue[scalars.get(k)];
+      }
+      fixedValue[id] = v;
+    }
+    operands.add(id);
+    signs.add(1.0);
   }
 
   /** Appends (a, sign) or, when a is an absorbable linear node, its operands; returns whether it absorbed. */

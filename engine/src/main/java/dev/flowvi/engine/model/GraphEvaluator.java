@@ -48,7 +48,7 @@ final class GraphEvaluator {
   GraphEvaluator(CompiledGraph g, RowKernels kernels) {
     this.g = g;
     this.kernels = kernels;
-    int n = g.op.length;
+    int n = g.size;
     this.tile = Math.min(TILE, g.rows);
     this.x = new double[g.model.constrainedDim()];
     this.gx = new double[x.length];
@@ -223,6 +223,14 @@ final class GraphEvaluator {
     switch (op) {
       case SUM_ROWS:
         return val[id];
+      case LINEAR: {
+        double[] c = g.coef[id];
+        double s = 0;
+        for (int k = 0; k < a.length; k++) {
+          s += c[k] * val[a[k]];
+        }
+        return s;
+      }
       case LOG_SUM_EXP: {
         double max = Double.NEGATIVE_INFINITY;
         for (int k : a) {
@@ -256,8 +264,8 @@ final class GraphEvaluator {
         if (g.kind[a[k]] < CompiledGraph.PARAM) {
           continue;
         }
-        double partial = op == Op.LOG_SUM_EXP
-            ? Math.exp(val[a[k]] - val[id])
+        double partial = op == Op.LOG_SUM_EXP ? Math.exp(val[a[k]] - val[id])
+            : op == Op.LINEAR ? g.coef[id][k]
             : op.partial(k, val[a[0]], a.length > 1 ? val[a[1]] : 0, a.length > 2 ? val[a[2]] : 0, val[id]);
         adj[a[k]] += ga * partial;
       }
