@@ -382,6 +382,9 @@ public final class GradientCheck {
 
     @Override
     public String toString() {
+      if (inputsChecked + parametersChecked == 0) {
+        return "GradientCheck[" + subject + "]: nothing to check (no inputs, no parameters)";
+      }
       return String.format(java.util.Locale.ROOT,
           "GradientCheck[%s]: worst relative error %.3g at %s (analytic %.17g, finite difference %.17g); %d inputs, %d parameters checked",
           subject, worstRelativeError, where, analytic, numeric, inputsChecked, parametersChecked);
