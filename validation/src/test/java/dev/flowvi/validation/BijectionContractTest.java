@@ -1,0 +1,159 @@
+package dev.flowvi.validation;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flowvi.engine.bijection.Bijection;
+import dev.flowvi.engine.random.RandomStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One contract suite over named constructors of every bijection, as FlowJAX runs its bijection
+ * checks: for dims 1, 2, 5 and 17, at random parameters (initial values plus N(0, σ²) noise, so
+ * not only the identity), in both directions:
+ *
+ * <ul>
+ *   <li>{@link GradientCheck}: input and parameter gradients of L = Σ c·out + Σ d·logDet;
+ *   <li>{@link JacobianCheck}: log-det against the finite-difference Jacobian;
+ *   <li>{@link InverseCheck}: both round trips and cancelling log-dets;
+ *   <li>{@link FinitenessCheck}: extreme inputs (±1e6, ±1e-300, 0, knots and interval ends where
+ *       the map has them) give finite values, log-dets and gradients.
+ * </ul>
+ *
+ * <p>Tolerances. Central differences with h = ε^{1/3}·max(1, |x|) leave errors near ε^{2/3} ≈ 4e-11
+ * times the scale of the second and third derivatives; the maps here have curvature up to ~10², so
+ * 1e-6 on gradients and log-dets leaves a margin of 10² without hiding real errors, which are of
+ * order 1e-2 or more (see GradientCheckTest). Closed-form inverses are exact to a few ulps: 1e-10.
+ */
+class BijectionContractTest {
+  private static final int[] DIMS = {1, 2, 5, 17};
+  private static final int N = 3;
+  private static final double GRADIENT_TOLERANCE = 1e-6;
+  private static final double JACOBIAN_TOLERANCE = 1e-6;
+  private static final double INVERSE_TOLERANCE = 1e-10;
+
+  /** Where random test points come from, per direction. */
+  interface Domain {
+    double draw(RandomStream rng);
+
+    static Domain real(double scale) {
+      return rng -> scale * rng.nextGaussian();
+    }
+
+    static Domain interval(double lo, double hi) {
+      return rng -> lo + (hi - lo) * (0.02 + 0.96 * rng.nextDouble());
+    }
+  }
+
+  /**
+   * A named constructor: the bijection for a dimension, the noise added to its initial
+   * parameters, input domains for x and y, and extreme points (per coordinate) for each direction.
+   */
+  record Case(String name, IntFunction<Bijection> make, int[] dims, double noise, Domain x, Domain y, double[] extremeX, double[] extremeY) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static final double[] EXTREME_REAL = {1e6, -1e6, 1e-300, -1e-300, 0.0, 1.0};
+
+  static List<Case> cases() {
+    List<Case> cases = new ArrayList<>();
+    cases.add(new Case("test DiagonalAffine", d -> new DiagonalAffine(d, DiagonalAffine.Flaw.NONE), DIMS, 0.5,
+        Domain.real(2), Domain.real(2), EXTREME_REAL, EXTREME_REAL));
+    cases.add(new Case("test Shear", d -> new Shear(), new int[] {2}, 0.5,
+        Domain.real(2), Domain.real(2), new double[] {1e6, -1e6, 1e-300, 0}, new double[] {1e6, -1e6, 1e-300, 0}));
+    return cases;
+  }
+
+  static Stream<Arguments> instances() {
+    List<Arguments> out = new ArrayList<>();
+    for (Case c : cases()) {
+      for (int d : c.dims()) {
+        out.add(Arguments.of(c, d));
+      }
+    }
+    return out.stream();
+  }
+
+  private static double[] params(Case c, Bijection b, long seed) {
+    double[] p = new double[b.parameterCount()];
+    RandomStream rng = RandomStream.of(seed);
+    b.initialise(p, 0, rng);
+    for (int k = 0; k < p.length; k++) {
+      p[k] += c.noise() * rng.nextGaussian();
+    }
+    return p;
+  }
+
+  private static double[] points(Domain domain, int count, long seed) {
+    RandomStream rng = RandomStream.of(seed);
+    double[] x = new double[count];
+    for (int k = 0; k < count; k++) {
+      x[k] = domain.draw(rng);
+    }
+    return x;
+  }
+
+  /** Every extreme value at every coordinate: point i has value extremes[(i + j) mod m] at coordinate j. */
+  private static double[] extremePoints(double[] extremes, int d) {
+    int m = extremes.length;
+    double[] x = new double[d * m];
+    for (int j = 0; j < d; j++) {
+      for (int i = 0; i < m; i++) {
+        x[j * m + i] = extremes[(i + j) % m];
+      }
+    }
+    return x;
+  }
+
+  @ParameterizedTest(name = "{0}, dim {1}")
+  @MethodSource("instances")
+  void gradientsMatchFiniteDifferencesInBothDirections(Case c, int d) {
+    Bijection b = c.make().apply(d);
+    double[] p = params(c, b, 100 + d);
+    GradientCheck.Result f = GradientCheck.forward(b, p, points(c.x(), d * N, 200 + d), N, 300 + d);
+    assertTrue(f.passed(GRADIENT_TOLERANCE), f.toString());
+    GradientCheck.Result i = GradientCheck.inverse(b, p, points(c.y(), d * N, 400 + d), N, 500 + d);
+    assertTrue(i.passed(GRADIENT_TOLERANCE), i.toString());
+  }
+
+  @ParameterizedTest(name = "{0}, dim {1}")
+  @MethodSource("instances")
+  void logDetsMatchFiniteDifferenceJacobians(Case c, int d) {
+    Bijection b = c.make().apply(d);
+    double[] p = params(c, b, 600 + d);
+    JacobianCheck.Result f = JacobianCheck.forward(b, p, points(c.x(), d * N, 700 + d), N);
+    assertTrue(f.passed(JACOBIAN_TOLERANCE), f.toString());
+    JacobianCheck.Result i = JacobianCheck.inverse(b, p, points(c.y(), d * N, 800 + d), N);
+    assertTrue(i.passed(JACOBIAN_TOLERANCE), i.toString());
+  }
+
+  @ParameterizedTest(name = "{0}, dim {1}")
+  @MethodSource("instances")
+  void directionsInvertEachOther(Case c, int d) {
+    Bijection b = c.make().apply(d);
+    double[] p = params(c, b, 900 + d);
+    InverseCheck.Result r = InverseCheck.of(b, p, points(c.x(), d * N, 1000 + d), points(c.y(), d * N, 1100 + d), null, N);
+    assertTrue(r.passed(INVERSE_TOLERANCE), r.toString());
+  }
+
+  @ParameterizedTest(name = "{0}, dim {1}")
+  @MethodSource("instances")
+  void extremeInputsGiveFiniteValuesAndGradients(Case c, int d) {
+    Bijection b = c.make().apply(d);
+    double[] p = params(c, b, 1200 + d);
+    double[] x = extremePoints(c.extremeX(), d);
+    FinitenessCheck.Result f = FinitenessCheck.forward(b, p, x, null, c.extremeX().length, 1300 + d);
+    assertTrue(f.passed(), f.toString());
+    double[] y = extremePoints(c.extremeY(), d);
+    FinitenessCheck.Result i = FinitenessCheck.inverse(b, p, y, null, c.extremeY().length, 1400 + d);
+    assertTrue(i.passed(), i.toString());
+  }
+}
