@@ -181,6 +181,48 @@ class DistributionsTest {
     assertArrayEquals(expected, drawn, 0);
   }
 
+  /**
+   * For large ν, log t_ν(z) = log φ(z) + (z⁴ − 2z² − 1)/(4ν) + O(ν⁻²) (Stirling for the Gamma
+   * ratio plus log1p's series). At ν = 1e6 the remainder is ~1e-11, but log Γ(5e5) ≈ 6e6 cancels
+   * in the normaliser, costing ~1e-9 absolute: 1e-7 is the bar.
+   */
+  @Test
+  void studentTApproachesTheNormalForLargeDf() {
+    StudentT t = StudentT.of(1, 1e6, 0, 1);
+    double[] x = {-3, -1, 0, 0.5, 2.5};
+    double[] lp = logProb(t, params(t), x, 5);
+    for (int i = 0; i < 5; i++) {
+      double z2 = x[i] * x[i];
+      assertEquals(normal(x[i], 0, 1) + (z2 * z2 - 2 * z2 - 1) / 4e6, lp[i], 1e-7, "log t_1e6(" + x[i] + ")");
+    }
+  }
+
+  /** The contract: point gradients are written (overwriting), parameter gradients are added. */
+  @Test
+  void pointGradientsOverwriteAndParameterGradientsAccumulate() {
+    StackedDistribution d = StackedDistribution.of(Normal.of(1, 0.5, 2), Uniform.of(1, -5, 5), StudentT.of(1, 4, 0, 1));
+    double[] p = params(d);
+    int n = 2;
+    double[] x = {0.1, -0.4, 1, 2, 3, -3};
+    double[] w = {1, -0.5};
+    double[] once = new double[d.parameterCount()];
+    double[] gx = new double[3 * n];
+    d.logProbBackward(p, 0, x, w, gx, once, n);
+    double[] twice = new double[d.parameterCount()];
+    double[] garbage = {9, 9, 9, 9, 9, 9};
+    d.logProbBackward(p, 0, x, w, garbage, twice, n);
+    d.logProbBackward(p, 0, x, w, null, twice, n);
+    assertArrayEquals(gx, garbage, 0);
+    for (int k = 0; k < once.length; k++) {
+      assertEquals(2 * once[k], twice[k], 1e-15 * Math.abs(once[k]));
+    }
+    assertEquals(0.0, gx[2]);
+    assertEquals(0.0, gx[3]); // the uniform coordinate has no gradient
+    double[] s = new double[d.parameterCount()];
+    d.sampleBackward(p, 0, x, new double[] {1, 1, 1, 1, 1, 1}, s, n);
+    assertEquals(2.0, s[0], 0); // ∂x/∂loc = 1 per point
+  }
+
   @Test
   void badConstructionArgumentsAreNamed() {
     assertMessage(() -> Normal.of(2, 0, 0), "scale[0] is 0.0");
