@@ -10,7 +10,8 @@ import java.util.Locale;
  * central differences (step as in {@link GradientCheck}), point by point, in either direction.
  *
  * <p>Points of a batch are independent, so coordinate j of every point is perturbed at once and
- * one pair of passes gives column j of every point's Jacobian: 2·dim passes in all. The
+ * one pair of passes gives column j of every point's Jacobian; with the Richardson step of {@link
+ * FiniteDifference}, 4·dim passes in all. The
  * determinant comes from an LU decomposition with partial pivoting ({@link LogDeterminant}).
  *
  * <p>The error is |reported − numeric| in log space, which is the relative error of |det J|
@@ -59,17 +60,23 @@ public final class JacobianCheck {
     for (int col = 0; col < d; col++) {
       for (int i = 0; i < n; i++) {
         h[i] = FiniteDifference.step(in[col * n + i]);
-        probe[col * n + i] = in[col * n + i] + h[i];
       }
-      GradientCheck.pass(b, forward, params, probe, cond, up, scratch, n, ws);
-      for (int i = 0; i < n; i++) {
-        probe[col * n + i] = in[col * n + i] - h[i];
-      }
-      GradientCheck.pass(b, forward, params, probe, cond, down, scratch, n, ws);
-      for (int i = 0; i < n; i++) {
-        probe[col * n + i] = in[col * n + i];
-        for (int r = 0; r < d; r++) {
-          jac[i][r * d + col] = (up[r * n + i] - down[r * n + i]) / (2 * h[i]);
+      // Richardson: (4·D(h/2) − D(h))/3 per entry, as in FiniteDifference.derivative.
+      for (double fraction : new double[] {1.0, 0.5}) {
+        double weight = fraction == 1.0 ? -1.0 / 3 : 4.0 / 3;
+        for (int i = 0; i < n; i++) {
+          probe[col * n + i] = in[col * n + i] + fraction * h[i];
+        }
+        GradientCheck.pass(b, forward, params, probe, cond, up, scratch, n, ws);
+        for (int i = 0; i < n; i++) {
+          probe[col * n + i] = in[col * n + i] - fraction * h[i];
+        }
+        GradientCheck.pass(b, forward, params, probe, cond, down, scratch, n, ws);
+        for (int i = 0; i < n; i++) {
+          probe[col * n + i] = in[col * n + i];
+          for (int r = 0; r < d; r++) {
+            jac[i][r * d + col] += weight * (up[r * n + i] - down[r * n + i]) / (2 * fraction * h[i]);
+          }
         }
       }
     }
