@@ -39,6 +39,11 @@ import dev.flowvi.engine.target.LogDensity;
  * from N(0, 1) by the given seed, so every output and the log-determinant are exercised; for log
  * densities L = Σ w_i log p(x_i), and for sampling L = Σ c·x(params).
  *
+ * <p><b>Choosing points.</b> The round-off of a difference scales with |L|/h, not with the gradient:
+ * where outputs are huge next to their gradients (a saturating map inverted far outside its
+ * typical range, say), the check measures noise. Check at typical points, e.g. images of typical
+ * inputs for an inverse, and away from kinks.
+ *
  * <p>Cost: four passes per input coordinate and per parameter; meant for tests and small batches.
  */
 public final class GradientCheck {
