@@ -412,8 +412,17 @@ final class ModelSourceGenerator {
           break;
         }
         case "HALF_SQUARED_Z":
-          out.add("{ double t = (" + a + " - " + b + ") / " + c + "; " + target + "-0.5 * t * t; }");
+          out.add("{ double t = (" + a + " - " + b + ") * " + c + "; " + target + "-0.5 * t * t; }");
           break;
+        case "LINEAR": {
+          double[] coef = g.coefficients(id);
+          StringBuilder sum = new StringBuilder("0.0");
+          for (int k = 0; k < in.length; k++) {
+            sum.append(" + ").append(SourceWriter.literal(coef[k])).append(" * ").append(value(in[k]));
+          }
+          out.add(target + sum + ";");
+          break;
+        }
         default:
           out.add(target + scalarExpression(op, a, b, c) + ";");
       }
@@ -463,9 +472,10 @@ final class ModelSourceGenerator {
       case "LGAMMA": return "CompiledModelDensity.digamma(" + a + ")";
       case "IN_INTERVAL": return "0.0";
       case "HALF_SQUARED_Z": {
-        // With t = (x − μ)/σ: ∂/∂x = −t/σ, ∂/∂μ = t/σ, ∂/∂σ = t²/σ.
-        String t = "((" + a + " - " + b + ") / " + c + ")";
-        return k == 0 ? "-" + t + " / " + c : k == 1 ? t + " / " + c : t + " * " + t + " / " + c;
+        // With d = x − μ and z = d·τ: ∂/∂x = −zτ, ∂/∂μ = zτ, ∂/∂τ = −z·d.
+        String d = "(" + a + " - " + b + ")";
+        String z = "(" + d + " * " + c + ")";
+        return k == 0 ? "-" + z + " * " + c : k == 1 ? z + " * " + c : "-" + z + " * " + d;
       }
       default: throw new IllegalStateException(op + " has no scalar partial");
     }
@@ -489,6 +499,7 @@ final class ModelSourceGenerator {
         }
         any = true;
         String p = op.equals("LOG_SUM_EXP") ? "Math.exp(" + value(in[k]) + " - " + value(id) + ")"
+            : op.equals("LINEAR") ? SourceWriter.literal(g.coefficients(id)[k])
             : partial(op, k, value(in[0]), in.length > 1 ? value(in[1]) : "0.0", in.length > 2 ? value(in[2]) : "0.0", value(id));
         sb.append(' ').append(adjoint(in[k])).append(" += ga * (").append(p).append(");");
       }
@@ -672,9 +683,18 @@ final class ModelSourceGenerator {
       case "LOG1P_EXP": e = L.log1pExp(a[0]); break;
       case "IN_INTERVAL": e = L.inInterval(a[0], a[1], a[2]); break;
       case "HALF_SQUARED_Z": {
+        // −½((x − μ)·τ)² with the precision τ = 1/σ.
         String z = "z_" + out;
-        w.line(L.type() + " " + z + " = " + L.div(L.sub(a[0], a[1]), a[2]) + ";");
+        w.line(L.type() + " " + z + " = " + L.mul(L.sub(a[0], a[1]), a[2]) + ";");
         e = L.mul(L.scale(z, -0.5), z);
+        break;
+      }
+      case "LINEAR": {
+        double[] coef = g.coefficients(r);
+        e = signed(L, a[0], coef[0]);
+        for (int k = 1; k < a.length; k++) {
+          e = L.add(e, signed(L, a[k], coef[k]));
+        }
         break;
       }
       case "LOG_SUM_EXP":
@@ -763,19 +783,31 @@ final class ModelSourceGenerator {
       case "IN_INTERVAL":
         break;
       case "HALF_SQUARED_Z": {
-        // With z = (x − μ)/σ: ∂/∂x = −z/σ, ∂/∂μ = z/σ, ∂/∂σ = −2·out/σ = z²/σ.
-        String inv = "inv_" + r;
-        String zos = "zos_" + r;
-        w.line(L.type() + " " + inv + " = " + L.div(L.literal(1), a[2]) + ";");
-        w.line(L.type() + " " + zos + " = " + L.mul(L.mul(L.sub(a[0], a[1]), inv), inv) + ";");
-        add(w, L, t[0], L.neg(L.mul(gr, zos)));
-        add(w, L, t[1], L.mul(gr, zos));
-        add(w, L, t[2], L.neg(L.mul(L.mul(L.scale(gr, 2), out), inv)));
+        // With d = x − μ: ∂/∂x = −dτ², ∂/∂μ = dτ², ∂/∂τ = −d²τ.
+        String d = "d_" + r;
+        String gd = "gd_" + r;
+        w.line(L.type() + " " + d + " = " + L.sub(a[0], a[1]) + ";");
+        w.line(L.type() + " " + gd + " = " + L.mul(gr, d) + ";");
+        add(w, L, t[0], L.neg(L.mul(L.mul(gd, a[2]), a[2])));
+        add(w, L, t[1], L.mul(L.mul(gd, a[2]), a[2]));
+        add(w, L, t[2], L.neg(L.mul(L.mul(gd, d), a[2])));
+        break;
+      }
+      case "LINEAR": {
+        double[] coef = g.coefficients(r);
+        for (int k = 0; k < in.length; k++) {
+          add(w, L, t[k], signed(L, gr, coef[k]));
+        }
         break;
       }
       default:
         throw new IllegalStateException(op + " is not a row-wise operation");
     }
+  }
+
+  /** c·a, written as a or −a for the usual coefficients ±1. */
+  private static String signed(RowLanes L, String a, double c) {
+    return c == 1 ? a : c == -1 ? L.neg(a) : L.scale(a, c);
   }
 
   private static void add(SourceWriter w, RowLanes L, String target, String value) {

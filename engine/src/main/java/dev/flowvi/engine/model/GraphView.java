@@ -43,8 +43,9 @@ public final class GraphView {
     return interpreted().withScalarKernels();
   }
 
+  /** Number of nodes; ids run from 0 to size − 1 in topological order (inputs first). */
   public int size() {
-    return graph.op.length;
+    return graph.size;
   }
 
   public int rows() {
@@ -58,6 +59,12 @@ public final class GraphView {
 
   public int[] inputs(int id) {
     return graph.in[id].clone();
+  }
+
+  /** The coefficients c_k of a LINEAR node (Σ c_k·a_k), one per operand; null for other operations. */
+  public double[] coefficients(int id) {
+    double[] c = graph.coef[id];
+    return c == null ? null : c.clone();
   }
 
   public int kind(int id) {
