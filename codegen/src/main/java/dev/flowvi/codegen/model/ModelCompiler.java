@@ -35,6 +35,12 @@ import java.util.logging.Logger;
  * the interpreted {@link dev.flowvi.engine.model.ModelLogDensity} with one warning, {@code off}
  * never compiles, {@code strict} rethrows. A row loop too large for HotSpot to JIT-compile
  * (over {@link MethodSizes#HUGE_METHOD_LIMIT} bytes of bytecode) counts as a failure.
+ *
+ * <p>Lanes: with the Vector API the fused loop runs over DoubleVector lanes (lanewise EXP/LOG,
+ * within 1 ulp of StrictMath) with a scalar tail; it is several times faster than the scalar loop
+ * once C2 has compiled it, but until then the Vector API runs in the bytecode interpreter, very
+ * slowly: M2's first gradient over 500 × 10^4 sample-rows takes several seconds. {@link Lanes#SCALAR}
+ * avoids that warm-up. A vector loop that does not compile falls back to the scalar generated loop.
  */
 public final class ModelCompiler {
   /** How the generated loop over rows runs. */
