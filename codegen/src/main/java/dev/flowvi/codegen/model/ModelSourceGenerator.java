@@ -768,11 +768,15 @@ final class ModelSourceGenerator {
       case "LOG1P_EXP":
         add(w, L, t[0], L.mul(gr, L.logistic(a[0])));
         break;
-      case "LOG_SUM_EXP":
+      case "LOG_SUM_EXP": {
+        // ∂out/∂a_k = e_k / Σ e, from the forward pass's shifted exponentials.
+        String share = "gs_" + r;
+        w.line(L.type() + " " + share + " = " + L.div(gr, RowLanes.lseSum(out)) + ";");
         for (int k = 0; k < in.length; k++) {
-          add(w, L, t[k], L.mul(gr, L.unary("EXP", L.sub(a[k], out))));
+          add(w, L, t[k], L.mul(share, RowLanes.lseTerm(out, k)));
         }
         break;
+      }
       case "POW":
         add(w, L, t[0], gr + " * CompiledModelDensity.powBase(" + a[0] + ", " + a[1] + ")");
         add(w, L, t[1], gr + " * CompiledModelDensity.powExponent(" + a[0] + ", " + out + ")");

@@ -49,8 +49,20 @@ abstract class RowLanes {
   /** A statement adding {@code value} into the accumulator {@code target}. */
   abstract String accumulate(String target, String value);
 
-  /** Statements defining {@code out} = log Σ exp(a_k), −∞ when every a_k is −∞. */
+  /**
+   * Statements defining {@code out} = log Σ exp(a_k), −∞ when every a_k is −∞, with the shifted
+   * exponentials e_k = exp(a_k − m) in locals {@link #lseTerm} and their sum in {@link #lseSum}, so
+   * that the adjoint ∂out/∂a_k = e_k / Σ e reuses them instead of computing exp(a_k − out) again.
+   */
   abstract void logSumExp(SourceWriter w, String out, String[] a);
+
+  static String lseTerm(String out, int k) {
+    return "e" + k + "_" + out;
+  }
+
+  static String lseSum(String out) {
+    return "sum_" + out;
+  }
 
   private static final class Scalar extends RowLanes {
     @Override String type() { return "double"; }
@@ -96,12 +108,17 @@ abstract class RowLanes {
         max = "Math.max(" + max + ", " + x + ")";
       }
       w.line("double " + m + " = " + max + ";");
+      // Shift by 0 where every component is −∞, so that the e_k are 0 rather than NaN.
+      String shift = "sh_" + out;
+      w.line("double " + shift + " = " + m + " == Double.NEGATIVE_INFINITY ? 0.0 : " + m + ";");
       StringBuilder sum = new StringBuilder("0.0");
-      for (String x : a) {
-        sum.append(" + Math.exp(").append(x).append(" - ").append(m).append(')');
+      for (int k = 0; k < a.length; k++) {
+        w.line("double " + lseTerm(out, k) + " = Math.exp(" + a[k] + " - " + shift + ");");
+        sum.append(" + ").append(lseTerm(out, k));
       }
+      w.line("double " + lseSum(out) + " = " + sum + ";");
       w.line("double " + out + " = " + m + " == Double.NEGATIVE_INFINITY || " + m + " != " + m + " ? " + m
-          + " : " + m + " + Math.log(" + sum + ");");
+          + " : " + m + " + Math.log(" + lseSum(out) + ");");
     }
   }
 
@@ -134,11 +151,15 @@ abstract class RowLanes {
       w.line("DoubleVector " + m + " = " + max + ";");
       // Rows where every component is −∞ give −∞ (log 0), not NaN from −∞ − (−∞).
       w.line(m + " = " + m + ".blend(0.0, " + m + ".eq(Double.NEGATIVE_INFINITY));");
-      String sum = a[0] + ".sub(" + m + ").lanewise(EXP)";
-      for (int k = 1; k < a.length; k++) {
-        sum = sum + ".add(" + a[k] + ".sub(" + m + ").lanewise(EXP))";
+      String sum = lseTerm(out, 0);
+      for (int k = 0; k < a.length; k++) {
+        w.line("DoubleVector " + lseTerm(out, k) + " = " + a[k] + ".sub(" + m + ").lanewise(EXP);");
+        if (k > 0) {
+          sum = sum + ".add(" + lseTerm(out, k) + ")";
+        }
       }
-      w.line("DoubleVector " + out + " = " + m + ".add(" + sum + ".lanewise(LOG));");
+      w.line("DoubleVector " + lseSum(out) + " = " + sum + ";");
+      w.line("DoubleVector " + out + " = " + m + ".add(" + lseSum(out) + ".lanewise(LOG));");
     }
   }
 }
