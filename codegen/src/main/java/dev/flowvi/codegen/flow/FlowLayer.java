@@ -14,19 +14,48 @@ sealed interface FlowLayer {
   /** Everything the generated code depends on, for the topology key. */
   String key();
 
-  /** A parameter-free scalar map applied to every coordinate: LeakyTanh(maxVal) or its inverse. */
-  record LeakyTanhStep(double maxVal, boolean forward) {
-    String key() {
+  /** A scalar map applied to each coordinate on its own; {@code forward} as for layers. */
+  sealed interface ElementwiseStep {
+    String key();
+
+    boolean forward();
+
+    /** The same map applied in the other direction. */
+    ElementwiseStep flipped();
+  }
+
+  /** LeakyTanh(maxVal), parameter-free. */
+  record LeakyTanhStep(double maxVal, boolean forward) implements ElementwiseStep {
+    @Override
+    public String key() {
       return (forward ? "LT(" : "LTinv(") + Double.toHexString(maxVal) + ")";
+    }
+
+    @Override
+    public ElementwiseStep flipped() {
+      return new LeakyTanhStep(maxVal, !forward);
     }
   }
 
-  /** Consecutive parameter-free elementwise maps fused into one loop over the batch. */
-  record ElementwiseGroup(List<LeakyTanhStep> steps) implements FlowLayer {
+  /** Elementwise RationalQuadraticSpline: coordinate j's 3K+4 raw values at paramOffset + j(3K+4), shared by all points. */
+  record SplineStep(int paramOffset, int knots, double lo, double hi, boolean forward) implements ElementwiseStep {
+    @Override
+    public String key() {
+      return (forward ? "RQS(" : "RQSinv(") + paramOffset + "," + knots + "," + Double.toHexString(lo) + "," + Double.toHexString(hi) + ")";
+    }
+
+    @Override
+    public ElementwiseStep flipped() {
+      return new SplineStep(paramOffset, knots, lo, hi, !forward);
+    }
+  }
+
+  /** Consecutive elementwise maps fused into one loop over the batch. */
+  record ElementwiseGroup(List<ElementwiseStep> steps) implements FlowLayer {
     @Override
     public String key() {
       StringBuilder b = new StringBuilder("E[");
-      for (LeakyTanhStep s : steps) {
+      for (ElementwiseStep s : steps) {
         b.append(s.key());
       }
       return b.append(']').toString();
@@ -41,10 +70,26 @@ sealed interface FlowLayer {
     }
   }
 
-  /** The scalar transformer of an autoregressive layer. */
-  record AffineKind(boolean softClamped, double alphaPositive, double alphaNegative, double[] identity) {
-    String key() {
+  /** The scalar transformer of an autoregressive layer, with its identity raw values. */
+  sealed interface TransformerKind {
+    String key();
+
+    double[] identity();
+  }
+
+  /** AffineTransformer: scale floor or Andrade's soft clamp. */
+  record AffineKind(boolean softClamped, double alphaPositive, double alphaNegative, double[] identity) implements TransformerKind {
+    @Override
+    public String key() {
       return softClamped ? "affClamp(" + Double.toHexString(alphaPositive) + "," + Double.toHexString(alphaNegative) + ")" : "affFloor";
+    }
+  }
+
+  /** RationalQuadraticSpline with per-point raw values from the conditioner. */
+  record SplineKind(int knots, double lo, double hi, double[] identity) implements TransformerKind {
+    @Override
+    public String key() {
+      return "rqs(" + knots + "," + Double.toHexString(lo) + "," + Double.toHexString(hi) + ")";
     }
   }
 
@@ -53,7 +98,7 @@ sealed interface FlowLayer {
    * mask per dense layer (out × in, row-major) and the rank of every hidden unit.
    */
   record Autoregressive(int paramOffset, int dim, int conditionDim, int perDim, int[] sizes, boolean[][] masks,
-      int[][] hiddenRanks, Activation activation, AffineKind transformer, boolean forward) implements FlowLayer {
+      int[][] hiddenRanks, Activation activation, TransformerKind transformer, boolean forward) implements FlowLayer {
     @Override
     public String key() {
       return "MAF(" + paramOffset + ",D" + dim + ",C" + conditionDim + ",P" + perDim + "," + Arrays.toString(sizes)

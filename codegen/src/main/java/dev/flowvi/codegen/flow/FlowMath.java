@@ -10,6 +10,9 @@ public final class FlowMath {
   private static final double LOG_SOFTPLUS_LINEAR = -37.0;
   private static final double LN2 = Math.log(2.0);
 
+  /** The spline kernel for per-point spline transformers, chosen once as the engine chooses it. */
+  public static final dev.flowvi.engine.kernel.SplineKernel SPLINE_KERNEL = dev.flowvi.engine.kernel.SplineKernel.preferred();
+
   private FlowMath() {}
 
   /** log(1 + e^x) without overflow. */

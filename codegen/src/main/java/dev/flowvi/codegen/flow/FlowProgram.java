@@ -4,10 +4,12 @@ import dev.flowvi.codegen.CodegenException;
 import dev.flowvi.engine.bijection.AffineTransformer;
 import dev.flowvi.engine.bijection.Bijection;
 import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Elementwise;
 import dev.flowvi.engine.bijection.Flip;
 import dev.flowvi.engine.bijection.Invert;
 import dev.flowvi.engine.bijection.LeakyTanh;
 import dev.flowvi.engine.bijection.Permute;
+import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.bijection.Transformer;
 import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.flow.MaskedAutoregressive;
@@ -23,8 +25,9 @@ import java.util.List;
  */
 final class FlowProgram {
   /** The kinds {@link #of} lowers; anything else is a {@link CodegenException}. */
-  static final String SUPPORTED = "Chain, Invert, Permute, Flip, LeakyTanh, TriangularAffine (lower or upper, "
-      + "weight-normalised or not), MaskedAutoregressive with an AffineTransformer (scale floor or soft clamp)";
+  static final String SUPPORTED = "Chain, Invert, Permute, Flip, LeakyTanh, Elementwise(RationalQuadraticSpline), "
+      + "TriangularAffine (lower or upper, weight-normalised or not), MaskedAutoregressive with an AffineTransformer "
+      + "(scale floor or soft clamp) or a RationalQuadraticSpline";
 
   final int dim;
   final int conditionDim;
@@ -64,7 +67,7 @@ final class FlowProgram {
       if (layer instanceof FlowLayer.ElementwiseGroup g && !permutedSinceLast
           && layers.get(last) instanceof FlowLayer.ElementwiseGroup previous) {
         // Fuse with the previous elementwise group: one loop, no intermediate stage.
-        List<FlowLayer.LeakyTanhStep> steps = new ArrayList<>(previous.steps());
+        List<FlowLayer.ElementwiseStep> steps = new ArrayList<>(previous.steps());
         steps.addAll(g.steps());
         layers.set(last, new FlowLayer.ElementwiseGroup(List.copyOf(steps)));
         continue;
@@ -129,6 +132,8 @@ final class FlowProgram {
       ops.add(f.permutation());
     } else if (b instanceof LeakyTanh t) {
       ops.add(new FlowLayer.ElementwiseGroup(List.of(new FlowLayer.LeakyTanhStep(t.maxVal(), forward))));
+    } else if (b instanceof Elementwise e && e.transformer() instanceof RationalQuadraticSpline s) {
+      ops.add(new FlowLayer.ElementwiseGroup(List.of(new FlowLayer.SplineStep(offset, s.knots(), s.lo(), s.hi(), forward))));
     } else if (b instanceof TriangularAffine t) {
       ops.add(new FlowLayer.Triangular(offset, t.isLower(), t.isWeightNormalised(), forward));
     } else if (b instanceof MaskedAutoregressive m) {
@@ -140,7 +145,14 @@ final class FlowProgram {
 
   private static FlowLayer.Autoregressive autoregressive(MaskedAutoregressive m, int offset, boolean forward) {
     Transformer t = m.transformer();
-    if (!(t instanceof AffineTransformer a)) {
+    double[] identity = new double[t.parameterCount()];
+    t.identity(identity, 0);
+    FlowLayer.TransformerKind kind;
+    if (t instanceof AffineTransformer a) {
+      kind = new FlowLayer.AffineKind(a.isSoftClamped(), a.alphaPositive(), a.alphaNegative(), identity);
+    } else if (t instanceof RationalQuadraticSpline s) {
+      kind = new FlowLayer.SplineKind(s.knots(), s.lo(), s.hi(), identity);
+    } else {
       throw unsupported("MaskedAutoregressive with transformer " + t.name());
     }
     Made net = m.network();
@@ -153,9 +165,6 @@ final class FlowProgram {
     for (int l = 0; l < hiddenRanks.length; l++) {
       hiddenRanks[l] = net.ranks(l + 1);
     }
-    double[] identity = new double[a.parameterCount()];
-    a.identity(identity, 0);
-    FlowLayer.AffineKind kind = new FlowLayer.AffineKind(a.isSoftClamped(), a.alphaPositive(), a.alphaNegative(), identity);
     return new FlowLayer.Autoregressive(offset, m.dim(), m.conditionDim(), net.paramsPerDim(), sizes, masks,
         hiddenRanks, net.activation(), kind, forward);
   }

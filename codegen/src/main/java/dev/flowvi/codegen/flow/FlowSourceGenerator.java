@@ -17,6 +17,9 @@ import java.util.List;
 final class FlowSourceGenerator {
   static final String PACKAGE = "dev.flowvi.codegen.gen";
   private static final String MATH = "dev.flowvi.codegen.flow.FlowMath";
+  private static final String SPLINE = "dev.flowvi.codegen.flow.SplineMath";
+  /** The engine's batched spline kernel, for spline transformers whose raw values differ per point. */
+  private static final String KERNEL = "dev.flowvi.codegen.flow.FlowMath.SPLINE_KERNEL";
   private static final String SIGNATURE = "(double[] p, int o, double[] src, double[] c, double[] dst, double[] ld, int n, double[][] b, double[][] f)";
   private static final String BACKWARD_SIGNATURE = "(double[] p, int o, double[] src, double[] c, double[] dst, double[] gDst, double[] gld, "
       + "double[] gSrc, double[] gp, int n, double[][] b, double[][] f)";
@@ -158,11 +161,27 @@ final class FlowSourceGenerator {
 
   private final class Elementwise {
     private final int k;
-    private final List<FlowLayer.LeakyTanhStep> steps;
+    private final List<FlowLayer.ElementwiseStep> steps;
+    /** Per step: fixed buffers of its knot table, adjoint accumulator and (value, log-det) pair; −1 for LeakyTanh. */
+    private final int[] table;
+    private final int[] accumulator;
+    private final int[] result;
 
     Elementwise(int k, FlowLayer.ElementwiseGroup group) {
       this.k = k;
       this.steps = group.steps();
+      table = new int[steps.size()];
+      accumulator = new int[steps.size()];
+      result = new int[steps.size()];
+      for (int t = 0; t < steps.size(); t++) {
+        if (steps.get(t) instanceof FlowLayer.SplineStep s) {
+          table[t] = fixed(SplineMath.tableSize(s.knots()));
+          accumulator[t] = fixed(SplineMath.accumulatorSize(s.knots()));
+          result[t] = fixed(2);
+        } else {
+          table[t] = -1;
+        }
+      }
     }
 
     void emit() {
@@ -172,23 +191,74 @@ final class FlowSourceGenerator {
       emitPass("InverseBackward", false, true);
     }
 
-    /** The steps in the order this pass applies them, each with its own direction. */
-    private List<FlowLayer.LeakyTanhStep> applied(boolean flowForward) {
-      List<FlowLayer.LeakyTanhStep> out = new ArrayList<>();
-      for (int t = 0; t < steps.size(); t++) {
-        FlowLayer.LeakyTanhStep s = steps.get(flowForward ? t : steps.size() - 1 - t);
-        out.add(new FlowLayer.LeakyTanhStep(s.maxVal(), flowForward == s.forward()));
+    /** Indices into {@link #steps} in the order this pass applies them. */
+    private int[] order(boolean flowForward) {
+      int q = steps.size();
+      int[] o = new int[q];
+      for (int t = 0; t < q; t++) {
+        o[t] = flowForward ? t : q - 1 - t;
       }
-      return out;
+      return o;
+    }
+
+    private FlowLayer.ElementwiseStep applied(int index, boolean flowForward) {
+      FlowLayer.ElementwiseStep s = steps.get(index);
+      return flowForward ? s : s.flipped();
+    }
+
+    private String splineArgs(FlowLayer.SplineStep s) {
+      return s.knots() + ", " + SourceWriter.literal(s.lo()) + ", " + SourceWriter.literal(s.hi());
+    }
+
+    private String splineParams(FlowLayer.SplineStep s) {
+      return "o + " + s.paramOffset() + " + j * " + (3 * s.knots() + 4);
+    }
+
+    /** {@code double v<t+1> = …} for step t of the pass, plus its log-det when {@code withLogDet}. */
+    private void step(int t, int index, boolean flowForward, boolean withLogDet) {
+      FlowLayer.ElementwiseStep s = applied(index, flowForward);
+      String v = "v" + t;
+      if (s instanceof FlowLayer.SplineStep sp) {
+        String res = "res" + index;
+        w.line(SPLINE + "." + (sp.forward() ? "forward" : "inverse") + "(" + v + ", " + splineArgs(sp) + ", tab" + index + ", " + res + ");");
+        w.line("double v" + (t + 1) + " = " + res + "[0];");
+        if (withLogDet) {
+          w.line("l += " + res + "[1];");
+        }
+      } else {
+        FlowLayer.LeakyTanhStep lt = (FlowLayer.LeakyTanhStep) s;
+        w.line("double v" + (t + 1) + " = " + value(lt, v) + ";");
+        if (withLogDet) {
+          w.line("l += " + logDerivative(lt, v) + ";");
+        }
+      }
     }
 
     private void emitPass(String pass, boolean flowForward, boolean backward) {
       String[] rows = open(k, pass, flowForward, backward);
-      List<FlowLayer.LeakyTanhStep> s = applied(flowForward);
-      int q = s.size();
+      int[] order = order(flowForward);
+      int q = order.length;
+      for (int t = 0; t < q; t++) {
+        if (table[t] >= 0) {
+          w.line("double[] tab" + t + " = f[" + table[t] + "];");
+          w.line("double[] res" + t + " = f[" + result[t] + "];");
+          if (backward) {
+            w.line("double[] acc" + t + " = f[" + accumulator[t] + "];");
+          }
+        }
+      }
       w.open("for (int j = 0; j < " + dim + "; j++)");
       w.line("int si = " + rows[0] + "[j] * n;");
       w.line("int di = " + rows[1] + "[j] * n;");
+      // Spline knots depend only on the coordinate: computed once here, not per point.
+      for (int t = 0; t < q; t++) {
+        if (steps.get(t) instanceof FlowLayer.SplineStep sp) {
+          w.line(SPLINE + ".knots(p, " + splineParams(sp) + ", " + splineArgs(sp) + ", tab" + t + ");");
+          if (backward) {
+            w.line("java.util.Arrays.fill(acc" + t + ", 0.0);");
+          }
+        }
+      }
       w.open("for (int i = 0; i < n; i++)");
       w.line("double v0 = src[si + i];");
       if (!backward) {
@@ -196,9 +266,7 @@ final class FlowSourceGenerator {
           w.line("double l = 0.0;");
         }
         for (int t = 0; t < q; t++) {
-          String v = "v" + t;
-          w.line("double v" + (t + 1) + " = " + value(s.get(t), v) + ";");
-          w.line("l += " + logDerivative(s.get(t), v) + ";");
+          step(t, order[t], flowForward, true);
         }
         w.line("dst[di + i] = v" + q + ";");
         if (q > 0) {
@@ -206,20 +274,34 @@ final class FlowSourceGenerator {
         }
       } else {
         for (int t = 0; t < q - 1; t++) {
-          w.line("double v" + (t + 1) + " = " + value(s.get(t), "v" + t) + ";");
+          step(t, order[t], flowForward, false);
         }
         w.line("double g = gDst[di + i];");
         if (q > 0) {
           w.line("double gl = gld[i];");
         }
-        // dL/dv_t = dL/dv_{t+1}·f'(v_t) + dL/dlogDet·(log f')'(v_t), last step first.
+        // dL/dv_t from dL/dv_{t+1} and dL/dlogDet, last step first.
         for (int t = q - 1; t >= 0; t--) {
           String v = "v" + t;
-          w.line("g = g * (" + derivative(s.get(t), v) + ") + gl * (" + logDerivativeSlope(s.get(t), v) + ");");
+          FlowLayer.ElementwiseStep s = applied(order[t], flowForward);
+          if (s instanceof FlowLayer.SplineStep sp) {
+            w.line("g = " + SPLINE + "." + (sp.forward() ? "forwardBackward" : "inverseBackward") + "(" + v + ", g, gl, "
+                + splineArgs(sp) + ", tab" + order[t] + ", acc" + order[t] + ");");
+          } else {
+            FlowLayer.LeakyTanhStep lt = (FlowLayer.LeakyTanhStep) s;
+            w.line("g = g * (" + derivative(lt, v) + ") + gl * (" + logDerivativeSlope(lt, v) + ");");
+          }
         }
         w.line("gSrc[si + i] = g;");
       }
       w.close();
+      if (backward) {
+        for (int t = 0; t < q; t++) {
+          if (steps.get(t) instanceof FlowLayer.SplineStep sp) {
+            w.line(SPLINE + ".rawGradient(p, " + splineParams(sp) + ", " + splineArgs(sp) + ", acc" + t + ", gp);");
+          }
+        }
+      }
       w.close();
       w.close();
     }
@@ -594,7 +676,9 @@ final class FlowSourceGenerator {
         field("static final int[] BY_RANK_" + k + "_" + l + " = " + ints(units) + ";");
       }
       field("static final double[] IDENTITY_" + k + " = " + doubles(a.transformer().identity()) + ";");
-      emitScale();
+      if (a.transformer() instanceof FlowLayer.AffineKind) {
+        emitScale();
+      }
       emitPass("Forward", true, false);
       emitPass("Inverse", false, false);
       emitPass("ForwardBackward", true, true);
@@ -603,7 +687,7 @@ final class FlowSourceGenerator {
 
     /** log s(r) and d log s/dr of the affine transformer (engine AffineTransformer). */
     private void emitScale() {
-      FlowLayer.AffineKind t = a.transformer();
+      FlowLayer.AffineKind t = (FlowLayer.AffineKind) a.transformer();
       w.open("private static double l" + k + "LogScale(double r)");
       if (t.softClamped()) {
         // Andrade 2024: log s = (2α/π) arctan(r/α), α = α₊ for r ≥ 0, α₋ otherwise.
@@ -705,9 +789,15 @@ final class FlowSourceGenerator {
       return "o + " + value;
     }
 
+    private String splineArgs() {
+      FlowLayer.SplineKind sk = (FlowLayer.SplineKind) a.transformer();
+      return sk.knots() + ", " + SourceWriter.literal(sk.lo()) + ", " + SourceWriter.literal(sk.hi());
+    }
+
     private void emitPass(String pass, boolean flowForward, boolean backward) {
       String[] rows = open(k, pass, flowForward, backward);
       boolean own = flowForward == a.forward();
+      boolean affine = a.transformer() instanceof FlowLayer.AffineKind;
       String src = rows[0];
       String dst = rows[1];
       int p = perDim;
@@ -728,17 +818,23 @@ final class FlowSourceGenerator {
         }
         w.line("double[] x0 = " + in0 + ";");
         w.line("double[] th = " + rawRows + ";");
-        w.open("for (int j = 0; j < " + dim + "; j++)");
-        w.line("int xr = j * n;");
-        w.line("int yr = " + dst + "[j] * n;");
-        w.line("int tr = j * " + p + " * n;");
-        w.line("int sr = tr + n;");
-        w.open("for (int i = 0; i < n; i++)");
-        w.line("double ls = l" + k + "LogScale(th[sr + i]);");
-        w.line("dst[yr + i] = x0[xr + i] * Math.exp(ls) + th[tr + i];");
-        w.line("ld[i] += ls;");
-        w.close();
-        w.close();
+        if (affine) {
+          w.open("for (int j = 0; j < " + dim + "; j++)");
+          w.line("int xr = j * n;");
+          w.line("int yr = " + dst + "[j] * n;");
+          w.line("int tr = j * " + p + " * n;");
+          w.line("int sr = tr + n;");
+          w.open("for (int i = 0; i < n; i++)");
+          w.line("double ls = l" + k + "LogScale(th[sr + i]);");
+          w.line("dst[yr + i] = x0[xr + i] * Math.exp(ls) + th[tr + i];");
+          w.line("ld[i] += ls;");
+          w.close();
+          w.close();
+        } else {
+          w.open("for (int j = 0; j < " + dim + "; j++)");
+          w.line(KERNEL + ".forward(" + splineArgs() + ", th, j * " + p + " * n, n, x0, j * n, dst, " + dst + "[j] * n, ld, n);");
+          w.close();
+        }
       } else if (!backward) {
         // One-pass inverse: units are computed in rank order, each as soon as every input it sees
         // is final (a unit of rank r reads only inputs of rank ≤ r), instead of D network passes.
@@ -752,18 +848,23 @@ final class FlowSourceGenerator {
         w.open("for (int u = s * " + p + "; u < s * " + p + " + " + p + "; u++)");
         unit(layers - 1, "u", rawRows);
         w.close();
-        w.line("int xr = s * n;");
-        w.line("int yr = " + src + "[s] * n;");
-        w.line("int dr = " + dst + "[s] * n;");
-        w.line("int tr = s * " + p + " * n;");
-        w.line("int sr = tr + n;");
-        w.open("for (int i = 0; i < n; i++)");
-        w.line("double ls = l" + k + "LogScale(th[sr + i]);");
-        w.line("double v = (src[yr + i] - th[tr + i]) * Math.exp(-ls);");
-        w.line("x0[xr + i] = v;");
-        w.line("dst[dr + i] = v;");
-        w.line("ld[i] -= ls;");
-        w.close();
+        if (affine) {
+          w.line("int xr = s * n;");
+          w.line("int yr = " + src + "[s] * n;");
+          w.line("int dr = " + dst + "[s] * n;");
+          w.line("int tr = s * " + p + " * n;");
+          w.line("int sr = tr + n;");
+          w.open("for (int i = 0; i < n; i++)");
+          w.line("double ls = l" + k + "LogScale(th[sr + i]);");
+          w.line("double v = (src[yr + i] - th[tr + i]) * Math.exp(-ls);");
+          w.line("x0[xr + i] = v;");
+          w.line("dst[dr + i] = v;");
+          w.line("ld[i] -= ls;");
+          w.close();
+        } else {
+          w.line(KERNEL + ".inverse(" + splineArgs() + ", th, s * " + p + " * n, n, src, " + src + "[s] * n, x0, s * n, ld, n);");
+          w.line("System.arraycopy(x0, s * n, dst, " + dst + "[s] * n, n);");
+        }
         w.close();
         for (int l = 0; l < layers - 1; l++) {
           w.open("for (int e = RANK_START_" + k + "_" + l + "[s + 1]; e < RANK_START_" + k + "_" + l + "[s + 2]; e++)");
@@ -776,22 +877,29 @@ final class FlowSourceGenerator {
         w.line("double[] x0 = " + in0 + ";");
         w.line("double[] th = " + rawRows + ";");
         w.line("double[] gth = b[" + gradRaw + "];");
-        w.open("for (int j = 0; j < " + dim + "; j++)");
-        w.line("int xr = j * n;");
-        w.line("int yr = " + dst + "[j] * n;");
-        w.line("int gr = " + src + "[j] * n;");
-        w.line("int tr = j * " + p + " * n;");
-        w.line("int sr = tr + n;");
-        w.open("for (int i = 0; i < n; i++)");
-        w.line("double r = th[sr + i];");
-        w.line("double sc = Math.exp(l" + k + "LogScale(r));");
-        w.line("double gyv = gDst[yr + i];");
-        w.line("gSrc[gr + i] = gyv * sc;");
-        w.line("gth[tr + i] = gyv;");
-        // ∂y/∂log s = x·s and ∂logDet/∂log s = 1.
-        w.line("gth[sr + i] = (gyv * x0[xr + i] * sc + gld[i]) * l" + k + "LogScaleSlope(r, sc);");
-        w.close();
-        w.close();
+        if (affine) {
+          w.open("for (int j = 0; j < " + dim + "; j++)");
+          w.line("int xr = j * n;");
+          w.line("int yr = " + dst + "[j] * n;");
+          w.line("int gr = " + src + "[j] * n;");
+          w.line("int tr = j * " + p + " * n;");
+          w.line("int sr = tr + n;");
+          w.open("for (int i = 0; i < n; i++)");
+          w.line("double r = th[sr + i];");
+          w.line("double sc = Math.exp(l" + k + "LogScale(r));");
+          w.line("double gyv = gDst[yr + i];");
+          w.line("gSrc[gr + i] = gyv * sc;");
+          w.line("gth[tr + i] = gyv;");
+          // ∂y/∂log s = x·s and ∂logDet/∂log s = 1.
+          w.line("gth[sr + i] = (gyv * x0[xr + i] * sc + gld[i]) * l" + k + "LogScaleSlope(r, sc);");
+          w.close();
+          w.close();
+        } else {
+          w.open("for (int j = 0; j < " + dim + "; j++)");
+          w.line(KERNEL + ".forwardBackward(" + splineArgs() + ", th, j * " + p + " * n, n, x0, j * n, gDst, " + dst
+              + "[j] * n, gld, gSrc, " + src + "[j] * n, gth, j * " + p + " * n, n);");
+          w.close();
+        }
         for (int l = layers - 1; l >= 0; l--) {
           String gIn = l == layers - 1 ? lastGradIn() : hiddenGradIn(l);
           w.line("java.util.Arrays.fill(" + gIn + ", 0, " + gradLimit(l) + " * n, 0.0);");
@@ -826,19 +934,24 @@ final class FlowSourceGenerator {
           w.close();
         }
         w.open("if (s >= 0)");
-        w.line("int xr = s * n;");
-        w.line("int gr = " + src + "[s] * n;");
-        w.line("int tr = s * " + p + " * n;");
-        w.line("int sr = tr + n;");
-        w.open("for (int i = 0; i < n; i++)");
-        w.line("double r = th[sr + i];");
-        w.line("double sc = Math.exp(l" + k + "LogScale(r));");
-        w.line("double gxv = gx0[xr + i];");
-        w.line("gSrc[gr + i] = gxv / sc;");
-        w.line("gth[tr + i] = -gxv / sc;");
-        // x = (y − t)·e^{−log s}: ∂x/∂log s = −x and ∂logDet/∂log s = −1.
-        w.line("gth[sr + i] = (-gxv * x0[xr + i] - gld[i]) * l" + k + "LogScaleSlope(r, sc);");
-        w.close();
+        if (affine) {
+          w.line("int xr = s * n;");
+          w.line("int gr = " + src + "[s] * n;");
+          w.line("int tr = s * " + p + " * n;");
+          w.line("int sr = tr + n;");
+          w.open("for (int i = 0; i < n; i++)");
+          w.line("double r = th[sr + i];");
+          w.line("double sc = Math.exp(l" + k + "LogScale(r));");
+          w.line("double gxv = gx0[xr + i];");
+          w.line("gSrc[gr + i] = gxv / sc;");
+          w.line("gth[tr + i] = -gxv / sc;");
+          // x = (y − t)·e^{−log s}: ∂x/∂log s = −x and ∂logDet/∂log s = −1.
+          w.line("gth[sr + i] = (-gxv * x0[xr + i] - gld[i]) * l" + k + "LogScaleSlope(r, sc);");
+          w.close();
+        } else {
+          w.line(KERNEL + ".inverseBackward(" + splineArgs() + ", th, s * " + p + " * n, n, src, " + src
+              + "[s] * n, gx0, s * n, gld, gSrc, " + src + "[s] * n, gth, s * " + p + " * n, n);");
+        }
         w.open("for (int u = s * " + p + "; u < s * " + p + " + " + p + "; u++)");
         unitBackward(layers - 1, "u", "gth");
         w.close();

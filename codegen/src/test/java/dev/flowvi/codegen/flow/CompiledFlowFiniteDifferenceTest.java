@@ -32,7 +32,8 @@ class CompiledFlowFiniteDifferenceTest {
         Arguments.of("upper mixed", FlowCompilerTest.upperMixed(3)),
         Arguments.of("autoregressive", FlowCompilerTest.autoregressive(4, rng)),
         Arguments.of("inverse autoregressive", Invert.of(FlowCompilerTest.autoregressive(3, rng))),
-        Arguments.of("conditional autoregressive", FlowCompilerTest.conditional(3)));
+        Arguments.of("conditional autoregressive", FlowCompilerTest.conditional(3)),
+        Arguments.of("spline autoregressive", FlowCompilerTest.splineAutoregressive(3, rng)));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -16,11 +16,13 @@ import dev.flowvi.codegen.MethodSizes;
 import dev.flowvi.engine.bijection.AffineTransformer;
 import dev.flowvi.engine.bijection.Bijection;
 import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Elementwise;
 import dev.flowvi.engine.bijection.Exp;
 import dev.flowvi.engine.bijection.Flip;
 import dev.flowvi.engine.bijection.Invert;
 import dev.flowvi.engine.bijection.LeakyTanh;
 import dev.flowvi.engine.bijection.Permute;
+import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.core.Workspace;
 import dev.flowvi.engine.flow.MaskedAutoregressive;
@@ -41,21 +43,28 @@ import org.junit.jupiter.api.Test;
  * <p><b>Tolerance.</b> Both sides evaluate the same formulas in nearly the same order; what differs
  * is summation order (log-dets summed per layer vs per point, the vector kernels' accumulators)
  * and, for the autoregressive inverse's backward pass, the algorithm (reverse mode through the
- * one-pass inverse vs back substitution). Each entry must lie within 1e-12 of the largest
- * magnitude in its array (at least 1): a normwise relative bound, because gradients are sums of
- * terms that cancel, where an entrywise relative bound is meaningless.
+ * one-pass inverse vs back substitution through D vector–Jacobian products). Each entry must lie
+ * within 1e-12 of the largest magnitude in its array (at least 1): a normwise relative bound,
+ * because gradients are sums of terms that cancel, where an entrywise relative bound is
+ * meaningless. The inverse's backward pass gets 1e-10: two different algorithms for J^{−T}
+ * agree only to about cond(J)·ε, and at D = 26 with spline transformers we saw 1.6e-12.
  */
 class FlowCompilerTest {
   static final double TOLERANCE = 1e-12;
+  static final double INVERSE_BACKWARD_TOLERANCE = 1e-10;
   static final int N = 5;
   static final KernelCache CACHE = new KernelCache(KernelCompiler.forEngine(), 64);
 
-  /** The triangular flow layer without its spline: LeakyTanh sandwich, weight-normalised lower triangular, permutation. */
+  /**
+   * The triangular spline flow (REFERENCE.md): per layer a LeakyTanh(3) sandwich around an
+   * elementwise spline on [−1, 1], a weight-normalised lower TriangularAffine and a permutation.
+   */
   static Bijection triangular(int dim, int layers, RandomStream rng) {
     List<Bijection> parts = new ArrayList<>();
     for (int l = 0; l < layers; l++) {
       parts.add(LeakyTanh.of(dim, 3.0));
-      parts.add(Invert.of(LeakyTanh.of(dim, 1.5)));
+      parts.add(Elementwise.of(RationalQuadraticSpline.of(4, 1.0), dim));
+      parts.add(Invert.of(LeakyTanh.of(dim, 3.0)));
       parts.add(TriangularAffine.lower(dim).weightNormalised());
       parts.add(Permute.random(dim, rng));
     }
@@ -76,6 +85,15 @@ class FlowCompilerTest {
         Invert.of(MaskedAutoregressive.of(AffineTransformer.withScaleFloor(), dim, 0, 0, 0, Activation.ELU)));
   }
 
+  static Bijection splineAutoregressive(int dim, RandomStream rng) {
+    return Chain.of(
+        MaskedAutoregressive.of(RationalQuadraticSpline.of(3, 2.0), dim, 0, 8, 1, Activation.RELU),
+        Permute.random(dim, rng),
+        Invert.of(MaskedAutoregressive.of(RationalQuadraticSpline.of(5, -1.5, 2.5), dim, 0, 6, 1, Activation.TANH)),
+        Invert.of(Elementwise.of(RationalQuadraticSpline.of(2, 3.0), dim)),
+        LeakyTanh.of(dim, 2.0));
+  }
+
   static Bijection conditional(int dim) {
     return Chain.of(
         MaskedAutoregressive.of(AffineTransformer.withScaleFloor(), dim, 2, 9, 1, Activation.ELU),
@@ -93,6 +111,8 @@ class FlowCompilerTest {
       out.add(Arguments.of("autoregressive", dim, autoregressive(dim, rng)));
       out.add(Arguments.of("inverse autoregressive", dim, Invert.of(autoregressive(dim, rng))));
       out.add(Arguments.of("conditional autoregressive", dim, conditional(dim)));
+      out.add(Arguments.of("spline autoregressive", dim, splineAutoregressive(dim, rng)));
+      out.add(Arguments.of("inverse spline autoregressive", dim, Invert.of(splineAutoregressive(dim, rng))));
       out.add(Arguments.of("permutation only", dim, Chain.of(Permute.random(dim, rng), Flip.of(dim))));
     }
     return out.stream();
@@ -169,11 +189,15 @@ class FlowCompilerTest {
     gpC = gp0.clone();
     flow.inverseBackward(p, 3, y, cond, xI, gx, gld, gyI, gpI, N, wi);
     compiled.inverseBackward(p, 3, y, cond, xC, gx, gld, gyC, gpC, N, wc);
-    close(label + " inverseBackward gradY", gyI, gyC);
-    close(label + " inverseBackward gradParams", gpI, gpC);
+    close(label + " inverseBackward gradY", gyI, gyC, INVERSE_BACKWARD_TOLERANCE);
+    close(label + " inverseBackward gradParams", gpI, gpC, INVERSE_BACKWARD_TOLERANCE);
   }
 
   static void close(String what, double[] expected, double[] actual) {
+    close(what, expected, actual, TOLERANCE);
+  }
+
+  static void close(String what, double[] expected, double[] actual, double tolerance) {
     double scale = 1.0;
     for (double e : expected) {
       scale = Math.max(scale, Math.abs(e));
@@ -187,9 +211,9 @@ class FlowCompilerTest {
         at = k;
       }
     }
-    if (!(worst <= TOLERANCE * scale)) {
+    if (!(worst <= tolerance * scale)) {
       throw new AssertionError(what + ": worst difference " + worst + " at " + at + " (expected " + expected[at]
-          + ", got " + actual[at] + "), allowed " + TOLERANCE * scale);
+          + ", got " + actual[at] + "), allowed " + tolerance * scale);
     }
   }
 
@@ -225,6 +249,16 @@ class FlowCompilerTest {
     // MADE with D = 3, width 4: hidden ranks 0,1,0,1 see inputs 0 / 0..1; outputs of x_0 see no unit, those of x_1 the two of rank 0.
     assertTrue(src.contains("COL_0_0 = dev.flowvi.codegen.flow.FlowMath.table(\"0, 0, 1, 0, 0, 1\")"), src);
     assertTrue(src.contains("START_0_1 = dev.flowvi.codegen.flow.FlowMath.table(\"0, 0, 0, 2, 4, 8, 12\")"), src);
+  }
+
+  @Test
+  void theSplineSandwichIsOneFusedLoop() {
+    String src = FlowCompiler.source(triangular(3, 1, RandomStream.of(1))).source();
+    // LeakyTanh, spline and inverse LeakyTanh: one layer, whose knots are computed per coordinate.
+    assertTrue(src.contains("private static void l0Forward("), src);
+    assertTrue(src.contains("private static void l1Forward("), src);
+    assertTrue(!src.contains("private static void l2Forward("), src);
+    assertTrue(src.contains("SplineMath.knots(p, o + 0 + j * 16, 4, -1.0, 1.0, tab1)"), src);
   }
 
   @Test
