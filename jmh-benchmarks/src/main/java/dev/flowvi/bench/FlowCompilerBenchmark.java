@@ -8,9 +8,11 @@ import dev.flowvi.codegen.flow.FlowCompiler;
 import dev.flowvi.engine.bijection.AffineTransformer;
 import dev.flowvi.engine.bijection.Bijection;
 import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Elementwise;
 import dev.flowvi.engine.bijection.Invert;
 import dev.flowvi.engine.bijection.LeakyTanh;
 import dev.flowvi.engine.bijection.Permute;
+import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.core.Workspace;
 import dev.flowvi.engine.flow.MaskedAutoregressive;
@@ -34,8 +36,8 @@ import org.openjdk.jmh.annotations.State;
  * Compiled ({@link FlowCompiler}) against interpreted flows at D = 26 (the seed's M2):
  *
  * <ul>
- *   <li>{@code triangularSample}: the triangular flow, 6 layers of LeakyTanh(3) sandwich, weight-
- *       normalised lower TriangularAffine and a permutation, in its sampling direction: forward
+ *   <li>{@code triangularSample}: the triangular spline flow, 6 layers of LeakyTanh(3) sandwich
+ *       around a 4-knot spline on [−1, 1], weight-normalised lower TriangularAffine and a permutation, in its sampling direction: forward
  *       and its backward pass on a batch of {@code batch} points (one ELBO step's flow work);
  *   <li>{@code autoregressiveInverse}: the inverse of two MaskedAutoregressive layers (width 50,
  *       ReLU, affine) with a permutation between them: D network passes per layer interpreted,
@@ -75,11 +77,12 @@ public class FlowCompilerBenchmark {
   double[] gradX;
   double[] gradParams;
 
-  /** The triangular flow without its spline (LeakyTanh sandwich around nothing yet). */
+  /** The triangular spline flow (REFERENCE.md) with 4 knots per spline. */
   static Bijection triangularFlow(int dim, int layers, RandomStream rng) {
     List<Bijection> parts = new ArrayList<>();
     for (int l = 0; l < layers; l++) {
       parts.add(LeakyTanh.of(dim, 3.0));
+      parts.add(Elementwise.of(RationalQuadraticSpline.of(4, 1.0), dim));
       parts.add(Invert.of(LeakyTanh.of(dim, 3.0)));
       parts.add(TriangularAffine.lower(dim).weightNormalised());
       parts.add(Permute.random(dim, rng));
