@@ -81,14 +81,14 @@ public abstract class CompiledFlow implements Bijection {
   @Override
   public final void forwardBackward(double[] params, int offset, double[] x, double[] cond, double[] y,
       double[] gradY, double[] gradLogDet, double[] gradX, double[] gradParams, int n, Workspace ws) {
-    Scratch s = backward(params, offset, "x", x, cond, "y", y, gradY, gradLogDet, gradX, gradParams, n, ws);
+    Scratch s = backward(params, offset, "x", x, cond, "y", y, "gradY", gradY, gradLogDet, "gradX", gradX, gradParams, n, ws);
     runForwardBackward(params, offset, x, cond, y, gradY, gradLogDet, gradX, gradParams, n, s.batch, s.fixed);
   }
 
   @Override
   public final void inverseBackward(double[] params, int offset, double[] y, double[] cond, double[] x,
       double[] gradX, double[] gradLogDet, double[] gradY, double[] gradParams, int n, Workspace ws) {
-    Scratch s = backward(params, offset, "y", y, cond, "x", x, gradX, gradLogDet, gradY, gradParams, n, ws);
+    Scratch s = backward(params, offset, "y", y, cond, "x", x, "gradX", gradX, gradLogDet, "gradY", gradY, gradParams, n, ws);
     runInverseBackward(params, offset, y, cond, x, gradX, gradLogDet, gradY, gradParams, n, s.batch, s.fixed);
   }
 
@@ -118,15 +118,15 @@ public abstract class CompiledFlow implements Bijection {
     return s;
   }
 
+  /** The names are literals, so the success path builds no strings (no allocation). */
   private Scratch backward(double[] params, int offset, String inName, double[] in, double[] cond, String outName,
-      double[] out, double[] gradOut, double[] gradLogDet, double[] gradIn, double[] gradParams, int n, Workspace ws) {
+      double[] out, String gradOutName, double[] gradOut, double[] gradLogDet, String gradInName, double[] gradIn,
+      double[] gradParams, int n, Workspace ws) {
     Scratch s = scratch(ws, n);
     Checks.params(params, offset, parameterCount());
     Checks.params(gradParams, offset, parameterCount());
     Checks.batch(inName, in, dim(), n);
     Checks.batch(outName, out, dim(), n);
-    String gradOutName = "grad" + Character.toUpperCase(outName.charAt(0)) + outName.substring(1);
-    String gradInName = "grad" + Character.toUpperCase(inName.charAt(0)) + inName.substring(1);
     Checks.batch(gradOutName, gradOut, dim(), n);
     Checks.batch(gradInName, gradIn, dim(), n);
     Checks.perPoint("gradLogDet", gradLogDet, n);

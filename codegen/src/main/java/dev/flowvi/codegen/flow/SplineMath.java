@@ -70,7 +70,7 @@ public final class SplineMath {
     return k;
   }
 
-  /** y = spline(x); adds log dy/dx to {@code out[1]}... written to out[0] (value) and out[1] (log-det). */
+  /** y = spline(x) to out[0] and log dy/dx to out[1]; the identity with log-det 0 outside [lo, hi]. */
   public static void forward(double v, int knots, double lo, double hi, double[] tab, double[] out) {
     if (!(v >= lo && v <= hi)) {
       out[0] = v;
