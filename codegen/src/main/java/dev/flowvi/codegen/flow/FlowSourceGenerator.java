@@ -117,6 +117,16 @@ final class FlowSourceGenerator {
     return k == 0 ? "gx" : k == m ? "gy" : "b[" + grad[k & 1] + "]";
   }
 
+  /** Gather buffers shared by all layers (a layer uses them only within one pass), made on first use. */
+  private final int[] gatherBuffers = {-1, -1, -1};
+
+  private int gather(int slot) {
+    if (gatherBuffers[slot] < 0) {
+      gatherBuffers[slot] = batch(dim);
+    }
+    return gatherBuffers[slot];
+  }
+
   private int batch(int rows) {
     batchRows.add(rows);
     return batchRows.size() - 1;
@@ -373,14 +383,6 @@ final class FlowSourceGenerator {
       this.offDiagonalCount = dim * (dim - 1) / 2;
     }
 
-    private String first(String r) {
-      return t.lower() ? "0" : r;
-    }
-
-    private String end(String r) {
-      return t.lower() ? r + " + 1" : String.valueOf(dim);
-    }
-
     void emit() {
       int[] cells = new int[offDiagonalCount];
       int c = 0;
@@ -471,10 +473,19 @@ final class FlowSourceGenerator {
       w.close();
     }
 
+    /**
+     * The batched products run in the engine's triangular kernel (vectorised, register-blocked),
+     * which wants rows in coordinate order: a stage read or written through a permuted row table
+     * is gathered into (or scattered from) a shared scratch buffer, one row copy per coordinate.
+     */
     private void emitPass(String pass, boolean flowForward, boolean backward) {
       String[] rows = open(k, pass, flowForward, backward);
       boolean own = flowForward == t.forward();
       int d = dim;
+      String kernel = "dev.flowvi.engine.kernel.TriangularAffineKernel.PREFERRED";
+      String lower = String.valueOf(t.lower());
+      boolean srcPlain = FlowProgram.isIdentity(flowForward ? program.rowsIn.get(k) : program.rowsOut.get(k));
+      boolean dstPlain = FlowProgram.isIdentity(flowForward ? program.rowsOut.get(k) : program.rowsIn.get(k));
       w.line("int q = o + " + t.paramOffset() + ";");
       w.line("double[] a = f[" + matrix + "];");
       w.line("double[] v = f[" + rowsV + "];");
@@ -482,107 +493,60 @@ final class FlowSourceGenerator {
       w.line("double logDet = l" + k + "Assemble(p, q, a, v, nrm);");
       String src = rows[0];
       String dst = rows[1];
-      if (!backward && own) {
-        // y = A x + t.
-        w.open("for (int r = 0; r < " + d + "; r++)");
-        w.line("int di = " + dst + "[r] * n;");
-        w.line("java.util.Arrays.fill(dst, di, di + n, p[q + r]);");
-        w.open("for (int cc = " + first("r") + "; cc < " + end("r") + "; cc++)");
-        w.line("double arc = a[r * " + d + " + cc];");
-        w.line("int sj = " + src + "[cc] * n;");
+      if (!backward) {
+        String in = gathered("src", src, srcPlain, 0);
+        String out = dstPlain ? "dst" : "b[" + gather(1) + "]";
+        if (own) {
+          w.line(kernel + ".multiply(a, " + d + ", " + lower + ", p, q, " + in + ", " + out + ", n);");
+        } else {
+          w.line(kernel + ".solve(a, " + d + ", " + lower + ", p, q, " + in + ", " + out + ", n);");
+        }
+        scatter(out, "dst", dst, dstPlain);
         w.open("for (int i = 0; i < n; i++)");
-        w.line("dst[di + i] += arc * src[sj + i];");
-        w.close();
-        w.close();
-        w.close();
-        w.open("for (int i = 0; i < n; i++)");
-        w.line("ld[i] += logDet;");
-        w.close();
-      } else if (!backward) {
-        // x = A⁻¹(y − t) by substitution; dst holds x.
-        w.open("for (int kk = 0; kk < " + d + "; kk++)");
-        w.line("int r = " + (t.lower() ? "kk" : (d - 1) + " - kk") + ";");
-        w.line("int xi = " + dst + "[r] * n;");
-        w.line("int yi = " + src + "[r] * n;");
-        w.line("double tr = p[q + r];");
-        w.open("for (int i = 0; i < n; i++)");
-        w.line("dst[xi + i] = src[yi + i] - tr;");
-        w.close();
-        w.open("for (int cc = " + (t.lower() ? "0" : "r + 1") + "; cc < " + (t.lower() ? "r" : String.valueOf(d)) + "; cc++)");
-        w.line("double arc = a[r * " + d + " + cc];");
-        w.line("int xj = " + dst + "[cc] * n;");
-        w.open("for (int i = 0; i < n; i++)");
-        w.line("dst[xi + i] -= arc * dst[xj + i];");
-        w.close();
-        w.close();
-        w.line("double diag = a[r * " + (d + 1) + "];");
-        w.open("for (int i = 0; i < n; i++)");
-        w.line("dst[xi + i] /= diag;");
-        w.close();
-        w.close();
-        w.open("for (int i = 0; i < n; i++)");
-        w.line("ld[i] += -logDet;");
+        w.line("ld[i] += " + (own ? "logDet" : "-logDet") + ";");
         w.close();
       } else {
         w.line("double[] gA = f[" + gradMatrix + "];");
         w.line("double[] gT = f[" + gradLoc + "];");
-        // g is dL/dy (own output), xv the own input x; which stage arrays hold them depends on direction.
-        String g;
-        String gRows;
-        String xv;
-        String xRows;
-        if (own) {
-          // dL/dx = Aᵀ dL/dy.
-          w.open("for (int cc = 0; cc < " + d + "; cc++)");
-          w.line("int oj = " + src + "[cc] * n;");
-          w.line("java.util.Arrays.fill(gSrc, oj, oj + n, 0.0);");
-          w.open("for (int r = " + (t.lower() ? "cc" : "0") + "; r < " + (t.lower() ? String.valueOf(d) : "cc + 1") + "; r++)");
-          w.line("double arc = a[r * " + d + " + cc];");
-          w.line("int gi = " + dst + "[r] * n;");
-          w.open("for (int i = 0; i < n; i++)");
-          w.line("gSrc[oj + i] += arc * gDst[gi + i];");
-          w.close();
-          w.close();
-          w.close();
-          g = "gDst";
-          gRows = dst;
-          xv = "src";
-          xRows = src;
-        } else {
-          // x = A⁻¹(y − t): u = A⁻ᵀ dL/dx is dL/dy, and dL/dA = −u xᵀ.
-          w.open("for (int kk = 0; kk < " + d + "; kk++)");
-          w.line("int jj = " + (t.lower() ? (d - 1) + " - kk" : "kk") + ";");
-          w.line("int oj = " + src + "[jj] * n;");
-          w.line("System.arraycopy(gDst, " + dst + "[jj] * n, gSrc, oj, n);");
-          w.open("for (int r = " + (t.lower() ? "jj + 1" : "0") + "; r < " + (t.lower() ? String.valueOf(d) : "jj") + "; r++)");
-          w.line("double arc = a[r * " + d + " + jj];");
-          w.line("int oi = " + src + "[r] * n;");
-          w.open("for (int i = 0; i < n; i++)");
-          w.line("gSrc[oj + i] -= arc * gSrc[oi + i];");
-          w.close();
-          w.close();
-          w.line("double diag = a[jj * " + (d + 1) + "];");
-          w.open("for (int i = 0; i < n; i++)");
-          w.line("gSrc[oj + i] /= diag;");
-          w.close();
-          w.close();
-          g = "gSrc";
-          gRows = src;
-          xv = "dst";
-          xRows = dst;
-        }
-        String sign = own ? "" : "-";
         w.line("java.util.Arrays.fill(gA, 0.0);");
         w.line("java.util.Arrays.fill(gT, 0.0);");
-        w.open("for (int r = 0; r < " + d + "; r++)");
-        w.line("int gi = " + gRows + "[r] * n;");
-        w.line("gT[r] += " + sign + MATH + ".sum(" + g + ", gi, n);");
-        w.open("for (int cc = " + first("r") + "; cc < " + end("r") + "; cc++)");
-        w.line("gA[r * " + d + " + cc] += " + sign + MATH + ".dot(" + g + ", gi, " + xv + ", " + xRows + "[cc] * n, n);");
-        w.close();
-        w.close();
-        w.line("l" + k + "Backprop(p, q, gA, gT, v, nrm, " + sign + MATH + ".sum(gld, 0, n), gp);");
+        String g = gathered("gDst", dst, dstPlain, 0);
+        String gOut = srcPlain ? "gSrc" : "b[" + gather(2) + "]";
+        if (own) {
+          // dL/dx = Aᵀ dL/dy, dL/dA = dL/dy xᵀ, dL/dt = Σ dL/dy.
+          String x = gathered("src", src, srcPlain, 1);
+          w.line(kernel + ".multiplyTransposed(a, " + d + ", " + lower + ", " + g + ", " + gOut + ", n);");
+          w.line(kernel + ".accumulateOuter(" + d + ", " + lower + ", " + g + ", " + x + ", n, 1.0, gA, gT);");
+        } else {
+          // x = A⁻¹(y − t): u = A⁻ᵀ dL/dx is dL/dy, dL/dA = −u xᵀ and dL/dt = −Σ u.
+          String x = gathered("dst", dst, dstPlain, 1);
+          w.line(kernel + ".solveTransposed(a, " + d + ", " + lower + ", " + g + ", " + gOut + ", n);");
+          w.line(kernel + ".accumulateOuter(" + d + ", " + lower + ", " + gOut + ", " + x + ", n, -1.0, gA, gT);");
+        }
+        scatter(gOut, "gSrc", src, srcPlain);
+        w.line("l" + k + "Backprop(p, q, gA, gT, v, nrm, " + (own ? "" : "-") + MATH + ".sum(gld, 0, n), gp);");
       }
+      w.close();
+    }
+
+    /** The stage {@code array} in coordinate order: itself, or its rows gathered into scratch buffer {@code slot}. */
+    private String gathered(String array, String rows, boolean plain, int slot) {
+      if (plain) {
+        return array;
+      }
+      String buf = "b[" + gather(slot) + "]";
+      w.open("for (int j = 0; j < " + dim + "; j++)");
+      w.line("System.arraycopy(" + array + ", " + rows + "[j] * n, " + buf + ", j * n, n);");
+      w.close();
+      return buf;
+    }
+
+    private void scatter(String from, String array, String rows, boolean plain) {
+      if (plain) {
+        return;
+      }
+      w.open("for (int j = 0; j < " + dim + "; j++)");
+      w.line("System.arraycopy(" + from + ", j * n, " + array + ", " + rows + "[j] * n, n);");
       w.close();
     }
   }
