@@ -176,10 +176,16 @@ final class FlowSourceGenerator {
     private final int[] table;
     private final int[] accumulator;
     private final int[] result;
+    /** Batch buffers holding the values between steps, saved by the value passes for the backward passes. */
+    private final int[] between;
 
     Elementwise(int k, FlowLayer.ElementwiseGroup group) {
       this.k = k;
       this.steps = group.steps();
+      between = new int[Math.max(0, steps.size() - 1)];
+      for (int t = 0; t < between.length; t++) {
+        between[t] = batch(dim);
+      }
       table = new int[steps.size()];
       accumulator = new int[steps.size()];
       result = new int[steps.size()];
@@ -237,9 +243,29 @@ final class FlowSourceGenerator {
         }
       } else {
         FlowLayer.LeakyTanhStep lt = (FlowLayer.LeakyTanhStep) s;
-        w.line("double v" + (t + 1) + " = " + value(lt, v) + ";");
-        if (withLogDet) {
-          w.line("l += " + logDerivative(lt, v) + ";");
+        if (lt.forward() && withLogDet) {
+          // tanh|x| = −e/(2 + e) and log sech²x = 2(log 2 − |x| − log1p(1 + e)) with e = expm1(−2|x|):
+          // one expm1 and one log1p instead of tanh, exp and log1p.
+          double m = lt.maxVal();
+          String a = "a" + t;
+          String out = "v" + (t + 1);
+          w.line("double " + out + ";");
+          w.line("double " + a + " = Math.abs(" + v + ");");
+          w.open("if (" + a + " < " + SourceWriter.literal(m) + ")");
+          w.line("double em = Math.expm1(-2.0 * " + a + ");");
+          w.line(out + " = Math.copySign(-em / (2.0 + em), " + v + ");");
+          w.line("l += 2.0 * (" + SourceWriter.literal(Math.log(2.0)) + " - " + a + " - Math.log1p(em + 1.0));");
+          w.close();
+          w.open("else");
+          w.line(out + " = Math.copySign(" + SourceWriter.literal(Math.tanh(m)) + ", " + v + ") + " + SourceWriter.literal(FlowMath.sech2(m))
+              + " * (" + v + " - Math.copySign(" + SourceWriter.literal(m) + ", " + v + "));");
+          w.line("l += " + SourceWriter.literal(FlowMath.logSech2(m)) + ";");
+          w.close();
+        } else {
+          w.line("double v" + (t + 1) + " = " + value(lt, v) + ";");
+          if (withLogDet) {
+            w.line("l += " + logDerivative(lt, v) + ";");
+          }
         }
       }
     }
@@ -277,6 +303,9 @@ final class FlowSourceGenerator {
         }
         for (int t = 0; t < q; t++) {
           step(t, order[t], flowForward, true);
+          if (t < q - 1) {
+            w.line("b[" + between[t] + "][j * n + i] = v" + (t + 1) + ";");
+          }
         }
         w.line("dst[di + i] = v" + q + ";");
         if (q > 0) {
@@ -284,7 +313,10 @@ final class FlowSourceGenerator {
         }
       } else {
         for (int t = 0; t < q - 1; t++) {
-          step(t, order[t], flowForward, false);
+          w.line("double v" + (t + 1) + " = b[" + between[t] + "][j * n + i];");
+        }
+        if (q > 0) {
+          w.line("double v" + q + " = dst[di + i];");
         }
         w.line("double g = gDst[di + i];");
         if (q > 0) {
@@ -299,7 +331,15 @@ final class FlowSourceGenerator {
                 + splineArgs(sp) + ", tab" + order[t] + ", acc" + order[t] + ");");
           } else {
             FlowLayer.LeakyTanhStep lt = (FlowLayer.LeakyTanhStep) s;
-            w.line("g = g * (" + derivative(lt, v) + ") + gl * (" + logDerivativeSlope(lt, v) + ");");
+            if (lt.forward()) {
+              // From the saved output h = tanh x: tanh' = (1 − h)(1 + h) and (log tanh')' = −2h.
+              String h = "v" + (t + 1);
+              String inside = "Math.abs(" + v + ") < " + SourceWriter.literal(lt.maxVal());
+              w.line("g = " + inside + " ? g * ((1.0 - " + h + ") * (1.0 + " + h + ")) - gl * 2.0 * " + h + " : g * "
+                  + SourceWriter.literal(FlowMath.sech2(lt.maxVal())) + ";");
+            } else {
+              w.line("g = g * (" + derivative(lt, v) + ") + gl * (" + logDerivativeSlope(lt, v) + ");");
+            }
           }
         }
         w.line("gSrc[si + i] = g;");
