@@ -13,6 +13,9 @@ public final class FlowMath {
   /** The spline kernel for per-point spline transformers, chosen once as the engine chooses it. */
   public static final dev.flowvi.engine.kernel.SplineKernel SPLINE_KERNEL = dev.flowvi.engine.kernel.SplineKernel.preferred();
 
+  /** The engine's row primitives (Vector API when enabled), so compiled layers run the same loops. */
+  private static final dev.flowvi.engine.nn.DenseKernels ROWS = dev.flowvi.engine.nn.DenseKernels.preferred();
+
   private FlowMath() {}
 
   /** log(1 + e^x) without overflow. */
@@ -74,7 +77,7 @@ public final class FlowMath {
   /**
    * One unit of a masked dense layer: out row {@code unit} = bias + Σ w·in over the connected
    * inputs {@code col[start[unit]] .. col[start[unit+1]−1]} only, so structural zeros cost nothing.
-   * The order (bias, then inputs ascending) is the interpreted kernel's.
+   * The order (bias, then inputs ascending) and the row kernel are the interpreted layer's.
    */
   public static void denseUnit(double[] p, int weights, double bias, int inputs, int[] start, int[] col, int unit,
       double[] in, double[] out, int n) {
@@ -83,11 +86,7 @@ public final class FlowMath {
     int w = weights + unit * inputs;
     for (int e = start[unit]; e < start[unit + 1]; e++) {
       int k = col[e];
-      double a = p[w + k];
-      int src = k * n;
-      for (int i = 0; i < n; i++) {
-        out[row + i] += a * in[src + i];
-      }
+      ROWS.axpy(p[w + k], in, k * n, out, row, n);
     }
   }
 
@@ -99,55 +98,19 @@ public final class FlowMath {
   public static void denseUnitBackward(double[] p, int weights, int bias, int inputs, int[] start, int[] col, int unit,
       double[] in, double[] g, double[] gIn, int inputLimit, double[] gp, int n) {
     int row = unit * n;
-    gp[bias + unit] += sum(g, row, n);
+    gp[bias + unit] += ROWS.sum(g, row, n);
     int w = weights + unit * inputs;
     for (int e = start[unit]; e < start[unit + 1]; e++) {
       int k = col[e];
-      int src = k * n;
-      gp[w + k] += dot(g, row, in, src, n);
+      gp[w + k] += ROWS.dot(g, row, in, k * n, n);
       if (k < inputLimit) {
-        double a = p[w + k];
-        for (int i = 0; i < n; i++) {
-          gIn[src + i] += a * g[row + i];
-        }
+        ROWS.axpy(p[w + k], g, row, gIn, k * n, n);
       }
     }
   }
 
-  /** Four partial sums, as the interpreted kernel, so the reduction is not latency bound. */
-  public static double dot(double[] a, int aOff, double[] b, int bOff, int len) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = 0;
-    for (; i + 3 < len; i += 4) {
-      s0 += a[aOff + i] * b[bOff + i];
-      s1 += a[aOff + i + 1] * b[bOff + i + 1];
-      s2 += a[aOff + i + 2] * b[bOff + i + 2];
-      s3 += a[aOff + i + 3] * b[bOff + i + 3];
-    }
-    for (; i < len; i++) {
-      s0 += a[aOff + i] * b[bOff + i];
-    }
-    return (s0 + s1) + (s2 + s3);
-  }
-
+  /** Σ a over {@code len} values, with the engine's row kernel. */
   public static double sum(double[] a, int aOff, int len) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = 0;
-    for (; i + 3 < len; i += 4) {
-      s0 += a[aOff + i];
-      s1 += a[aOff + i + 1];
-      s2 += a[aOff + i + 2];
-      s3 += a[aOff + i + 3];
-    }
-    for (; i < len; i++) {
-      s0 += a[aOff + i];
-    }
-    return (s0 + s1) + (s2 + s3);
+    return ROWS.sum(a, aOff, len);
   }
 }
