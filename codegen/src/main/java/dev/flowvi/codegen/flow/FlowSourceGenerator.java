@@ -230,20 +230,18 @@ final class FlowSourceGenerator {
       return "o + " + s.paramOffset() + " + j * " + (3 * s.knots() + 4);
     }
 
-    /** {@code double v<t+1> = …} for step t of the pass, plus its log-det when {@code withLogDet}. */
-    private void step(int t, int index, boolean flowForward, boolean withLogDet) {
+    /** {@code double v<t+1> = …} for step t of the pass, and {@code l +=} its log-det. */
+    private void step(int t, int index, boolean flowForward) {
       FlowLayer.ElementwiseStep s = applied(index, flowForward);
       String v = "v" + t;
       if (s instanceof FlowLayer.SplineStep sp) {
         String res = "res" + index;
         w.line(SPLINE + "." + (sp.forward() ? "forward" : "inverse") + "(" + v + ", " + splineArgs(sp) + ", tab" + index + ", " + res + ");");
         w.line("double v" + (t + 1) + " = " + res + "[0];");
-        if (withLogDet) {
-          w.line("l += " + res + "[1];");
-        }
+        w.line("l += " + res + "[1];");
       } else {
         FlowLayer.LeakyTanhStep lt = (FlowLayer.LeakyTanhStep) s;
-        if (lt.forward() && withLogDet) {
+        if (lt.forward()) {
           // tanh|x| = −e/(2 + e) and log sech²x = 2(log 2 − |x| − log1p(1 + e)) with e = expm1(−2|x|):
           // one expm1 and one log instead of tanh, exp and log1p.
           double m = lt.maxVal();
@@ -263,10 +261,8 @@ final class FlowSourceGenerator {
           w.line("l += " + SourceWriter.literal(FlowMath.logSech2(m)) + ";");
           w.close();
         } else {
-          w.line("double v" + (t + 1) + " = " + value(lt, v) + ";");
-          if (withLogDet) {
-            w.line("l += " + logDerivative(lt, v) + ";");
-          }
+          w.line("double v" + (t + 1) + " = " + inverseValue(lt, v) + ";");
+          w.line("l += " + inverseLogDerivative(lt, v) + ";");
         }
       }
     }
@@ -303,7 +299,7 @@ final class FlowSourceGenerator {
           w.line("double l = 0.0;");
         }
         for (int t = 0; t < q; t++) {
-          step(t, order[t], flowForward, true);
+          step(t, order[t], flowForward);
           if (t < q - 1) {
             w.line("b[" + between[t] + "][j * n + i] = v" + (t + 1) + ";");
           }
@@ -339,7 +335,7 @@ final class FlowSourceGenerator {
               w.line("g = " + inside + " ? g * ((1.0 - " + h + ") * (1.0 + " + h + ")) - gl * 2.0 * " + h + " : g * "
                   + SourceWriter.literal(FlowMath.sech2(lt.maxVal())) + ";");
             } else {
-              w.line("g = g * (" + derivative(lt, v) + ") + gl * (" + logDerivativeSlope(lt, v) + ");");
+              w.line("g = g * (" + inverseDerivative(lt, v) + ") + gl * (" + inverseLogDerivativeSlope(lt, v) + ");");
             }
           }
         }
@@ -357,46 +353,30 @@ final class FlowSourceGenerator {
       w.close();
     }
 
-    // LeakyTanh(m): tanh inside |x| < m, linear with matched value and slope outside (engine LeakyTanh).
-    private String value(FlowLayer.LeakyTanhStep s, String v) {
+    // Inverse LeakyTanh(m): artanh inside |y| < tanh m, linear outside (engine LeakyTanh). The
+    // forward direction is written out in step() and its backward pass reuses the saved output.
+    private String inverseValue(FlowLayer.LeakyTanhStep s, String v) {
       double m = s.maxVal();
-      String mm = SourceWriter.literal(m);
       String edge = SourceWriter.literal(Math.tanh(m));
-      String slope = SourceWriter.literal(FlowMath.sech2(m));
-      if (s.forward()) {
-        return "Math.abs(" + v + ") < " + mm + " ? Math.tanh(" + v + ") : Math.copySign(" + edge + ", " + v + ") + " + slope
-            + " * (" + v + " - Math.copySign(" + mm + ", " + v + "))";
-      }
-      return "Math.abs(" + v + ") < " + edge + " ? " + MATH + ".artanh(" + v + ") : Math.copySign(" + mm + ", " + v + ") + ("
-          + v + " - Math.copySign(" + edge + ", " + v + ")) / " + slope;
+      return "Math.abs(" + v + ") < " + edge + " ? " + MATH + ".artanh(" + v + ") : Math.copySign(" + SourceWriter.literal(m) + ", "
+          + v + ") + (" + v + " - Math.copySign(" + edge + ", " + v + ")) / " + SourceWriter.literal(FlowMath.sech2(m));
     }
 
-    private String logDerivative(FlowLayer.LeakyTanhStep s, String v) {
+    /** −log((1 − y)(1 + y)): the product is exact to rounding, and the intrinsic log beats two log1p. */
+    private String inverseLogDerivative(FlowLayer.LeakyTanhStep s, String v) {
       double m = s.maxVal();
-      if (s.forward()) {
-        return "Math.abs(" + v + ") < " + SourceWriter.literal(m) + " ? " + MATH + ".logSech2(" + v + ") : "
-            + SourceWriter.literal(FlowMath.logSech2(m));
-      }
-      // −log((1 − y)(1 + y)): the product is exact to rounding, and the intrinsic log beats two log1p.
       return "Math.abs(" + v + ") < " + SourceWriter.literal(Math.tanh(m)) + " ? -Math.log((1.0 - " + v + ") * (1.0 + " + v
           + ")) : " + SourceWriter.literal(-FlowMath.logSech2(m));
     }
 
-    private String derivative(FlowLayer.LeakyTanhStep s, String v) {
+    private String inverseDerivative(FlowLayer.LeakyTanhStep s, String v) {
       double m = s.maxVal();
-      if (s.forward()) {
-        return "Math.abs(" + v + ") < " + SourceWriter.literal(m) + " ? " + MATH + ".sech2(" + v + ") : "
-            + SourceWriter.literal(FlowMath.sech2(m));
-      }
       return "Math.abs(" + v + ") < " + SourceWriter.literal(Math.tanh(m)) + " ? 1.0 / ((1.0 - " + v + ") * (1.0 + " + v + ")) : "
           + SourceWriter.literal(1.0 / FlowMath.sech2(m));
     }
 
-    private String logDerivativeSlope(FlowLayer.LeakyTanhStep s, String v) {
+    private String inverseLogDerivativeSlope(FlowLayer.LeakyTanhStep s, String v) {
       double m = s.maxVal();
-      if (s.forward()) {
-        return "Math.abs(" + v + ") < " + SourceWriter.literal(m) + " ? -2.0 * Math.tanh(" + v + ") : 0.0";
-      }
       return "Math.abs(" + v + ") < " + SourceWriter.literal(Math.tanh(m)) + " ? 2.0 * " + v + " / ((1.0 - " + v + ") * (1.0 + "
           + v + ")) : 0.0";
     }
