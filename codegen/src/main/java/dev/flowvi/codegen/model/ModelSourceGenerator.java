@@ -731,10 +731,10 @@ final class ModelSourceGenerator {
         break;
       case "SUB":
         add(w, L, t[0], gr);
-        add(w, L, t[1], L.neg(gr));
+        deduct(w, L, t[1], gr);
         break;
       case "NEG":
-        add(w, L, t[0], L.neg(gr));
+        deduct(w, L, t[0], gr);
         break;
       case "MUL":
         add(w, L, t[0], L.mul(gr, a[1]));
@@ -742,7 +742,7 @@ final class ModelSourceGenerator {
         break;
       case "DIV":
         add(w, L, t[0], L.div(gr, a[1]));
-        add(w, L, t[1], L.neg(L.div(L.mul(gr, out), a[1])));
+        deduct(w, L, t[1], L.div(L.mul(gr, out), a[1]));
         break;
       case "SQUARE":
         add(w, L, t[0], L.mul(L.scale(gr, 2), a[0]));
@@ -792,15 +792,19 @@ final class ModelSourceGenerator {
         String gd = "gd_" + r;
         w.line(L.type() + " " + d + " = " + L.sub(a[0], a[1]) + ";");
         w.line(L.type() + " " + gd + " = " + L.mul(gr, d) + ";");
-        add(w, L, t[0], L.neg(L.mul(L.mul(gd, a[2]), a[2])));
+        deduct(w, L, t[0], L.mul(L.mul(gd, a[2]), a[2]));
         add(w, L, t[1], L.mul(L.mul(gd, a[2]), a[2]));
-        add(w, L, t[2], L.neg(L.mul(L.mul(gd, d), a[2])));
+        deduct(w, L, t[2], L.mul(L.mul(gd, d), a[2]));
         break;
       }
       case "LINEAR": {
         double[] coef = g.coefficients(r);
         for (int k = 0; k < in.length; k++) {
-          add(w, L, t[k], signed(L, gr, coef[k]));
+          if (coef[k] == -1) {
+            deduct(w, L, t[k], gr);
+          } else {
+            add(w, L, t[k], signed(L, gr, coef[k]));
+          }
         }
         break;
       }
@@ -814,6 +818,12 @@ final class ModelSourceGenerator {
     return c == 1 ? a : c == -1 ? L.neg(a) : L.scale(a, c);
   }
 
+  private static void deduct(SourceWriter w, RowLanes L, String target, String value) {
+    if (target != null) {
+      w.line(L.deduct(target, value));
+    }
+  }
+
   private static void add(SourceWriter w, RowLanes L, String target, String value) {
     if (target != null) {
       w.line(L.accumulate(target, value));
@@ -824,12 +834,12 @@ final class ModelSourceGenerator {
     w.blank();
     w.line("/** logistic(a) = e^{min(a,0)} / (1 + e^{−|a|}): no overflow on either side. */");
     w.open("private static DoubleVector logistic(DoubleVector v)");
-    w.line("DoubleVector e = v.lanewise(ABS).neg().lanewise(EXP);");
+    w.line("DoubleVector e = v.lanewise(ABS).mul(-1.0).lanewise(EXP);");
     w.line("return v.min(0.0).lanewise(EXP).div(e.add(1.0));");
     w.close();
     w.blank();
     w.open("private static DoubleVector log1pExp(DoubleVector v)");
-    w.line("return v.max(0.0).add(v.lanewise(ABS).neg().lanewise(EXP).lanewise(LOG1P));");
+    w.line("return v.max(0.0).add(v.lanewise(ABS).mul(-1.0).lanewise(EXP).lanewise(LOG1P));");
     w.close();
     w.blank();
     w.open("private static DoubleVector inInterval(DoubleVector a, DoubleVector lo, DoubleVector hi)");
