@@ -216,7 +216,7 @@ public final class CornerPlot {
 
   private void pair(Graphics2D g, int jx, int jy, double[] rx, double[] ry, int x0, int y0) {
     int p = panelSize();
-    // About 1.5 draws per cell along each axis at the centre: coarse enough to read as a density.
+    // sqrt(n)/1.5 cells per axis: about two draws per cell on average, coarse enough to read as a density.
     int cells = (int) Math.max(16, Math.min(Math.min(60, p / 3), Math.round(Math.sqrt(n) / 1.5)));
     double[] grid = new double[cells * cells];
     double sx = cells / (rx[1] - rx[0]);

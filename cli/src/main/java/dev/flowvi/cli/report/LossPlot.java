@@ -68,7 +68,9 @@ public final class LossPlot {
     }
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
     g.setColor(Color.BLACK);
-    g.drawString("Training loss (negative ELBO) offset by its minimum", LEFT, TOP - 14);
+    String title = "Training loss (negative ELBO) minus its minimum"
+        + (finite > 0 ? " (min = " + NiceTicks.label(min) + ")" : "");
+    g.drawString(title, LEFT, TOP - 14);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     FontMetrics fm = g.getFontMetrics();
     if (finite == 0) {
@@ -101,7 +103,7 @@ public final class LossPlot {
     g.drawRect(LEFT, TOP, plotW, plotH);
     String xl = "step";
     g.drawString(xl, LEFT + plotW / 2 - fm.stringWidth(xl) / 2, HEIGHT - 12);
-    String yl = "loss − min (log scale, 1 + offset);  min = " + NiceTicks.label(min);
+    String yl = "loss − min  (log scale, offset by 1)";
     AffineTransform saved = g.getTransform();
     g.rotate(-Math.PI / 2);
     g.drawString(yl, -(TOP + plotH / 2) - fm.stringWidth(yl) / 2, 18);
