@@ -18,6 +18,28 @@ final class CliErrors implements IExecutionExceptionHandler, IParameterException
   static final int BAD_INPUT = 2;
   static final int FAILURE = 1;
 
+  /**
+   * Installs the handlers on {@code cmd}, and an execution strategy that reports an {@link Error}
+   * thrown by a command (picocli lets those escape) through the same one-line path.
+   */
+  static CommandLine install(CommandLine cmd) {
+    CliErrors errors = new CliErrors();
+    CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+    return cmd.setExecutionExceptionHandler(errors)
+        .setParameterExceptionHandler(errors)
+        .setExecutionStrategy(parsed -> {
+          try {
+            return runLast.execute(parsed);
+          } catch (Error e) {
+            ParseResult last = parsed;
+            while (last.hasSubcommand()) {
+              last = last.subcommand();
+            }
+            throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), message(e), e);
+          }
+        });
+  }
+
   @Override
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
@@ -51,6 +73,11 @@ final class CliErrors implements IExecutionExceptionHandler, IParameterException
   }
 
   private static String message(Throwable ex) {
+    // Wrappers without a message of their own (ExceptionInInitializerError, ExecutionException
+    // around an Error) say nothing useful: report their cause.
+    while ((ex.getMessage() == null || ex instanceof CommandLine.ExecutionException) && ex.getCause() != null) {
+      ex = ex.getCause();
+    }
     String m = ex.getMessage();
     if (ex instanceof java.nio.file.NoSuchFileException) {
       return "file " + m + " does not exist";

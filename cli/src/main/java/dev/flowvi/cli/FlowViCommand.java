@@ -19,11 +19,7 @@ public final class FlowViCommand implements Runnable {
 
   /** The configured command line: one-line errors, exit code 2 for bad input. */
   public static CommandLine commandLine() {
-    CliErrors errors = new CliErrors();
-    return new CommandLine(new FlowViCommand())
-        .setExecutionExceptionHandler(errors)
-        .setParameterExceptionHandler(errors)
-        .setCaseInsensitiveEnumValuesAllowed(true);
+    return CliErrors.install(new CommandLine(new FlowViCommand()));
   }
 
   @CommandLine.Spec

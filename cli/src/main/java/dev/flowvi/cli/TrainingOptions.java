@@ -1,5 +1,6 @@
 package dev.flowvi.cli;
 
+import dev.flowvi.cli.fit.Preset;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -19,27 +20,6 @@ public final class TrainingOptions {
   private Integer steps;
   private Integer samples;
   private int threads = Runtime.getRuntime().availableProcessors();
-
-  /** Which settings to start from. */
-  public enum Preset {
-    /** The seed post's FlowJAX settings, to compare like with like. */
-    SEED,
-    /** FlowVI's own defaults. */
-    DEFAULT;
-
-    static Preset parse(String s) {
-      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
-        case "seed" -> SEED;
-        case "default" -> DEFAULT;
-        default -> null;
-      };
-    }
-
-    @Override
-    public String toString() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
 
   @Option(names = "--preset", paramLabel = "seed|default", description = "Settings to start from (default: seed).")
   void setPreset(String name) {

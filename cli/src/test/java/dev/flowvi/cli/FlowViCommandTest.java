@@ -112,10 +112,29 @@ class FlowViCommandTest {
   }
 
   private static CliRun probe(String... args) {
-    CommandLine cmd = new CommandLine(new TrainingOptionsProbe());
-    CliErrors errors = new CliErrors();
-    cmd.setParameterExceptionHandler(errors).setExecutionExceptionHandler(errors);
-    return CliRun.of(cmd, args);
+    return CliRun.of(CliErrors.install(new CommandLine(new TrainingOptionsProbe())), args);
+  }
+
+  /** A command failing the way a broken kernel class does: an Error, not an Exception. */
+  @Command(name = "broken")
+  static final class BrokenProbe implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+      throw new ExceptionInInitializerError(new IllegalStateException("vector kernel failed to load"));
+    }
+  }
+
+  @Test
+  void errorsThatAreNotExceptionsAreOneLineToo() {
+    CliRun r = CliRun.of(CliErrors.install(new CommandLine(new BrokenProbe())));
+    assertEquals(CliErrors.FAILURE, r.exitCode(), r.err());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().contains("broken: error: vector kernel failed to load (run with --debug for details)"), r.err());
+    CliRun debug = CliRun.of(CliErrors.install(new CommandLine(new BrokenProbe())), "--debug");
+    assertTrue(debug.err().contains("ExceptionInInitializerError") && debug.err().contains("\tat "), debug.err());
   }
 
   @Test
@@ -134,7 +153,7 @@ class FlowViCommandTest {
     new CommandLine(p).parseArgs("--seed", "42");
     assertEquals(42L, p.common.seed());
     assertEquals(Path.of("out", "m1"), p.common.out("m1"));
-    assertEquals(TrainingOptions.Preset.SEED, p.training.preset());
+    assertEquals(dev.flowvi.cli.fit.Preset.SEED, p.training.preset());
     assertEquals(300, p.training.steps(300));
     assertEquals(500, p.training.samples(500));
     assertTrue(p.training.threads() >= 1);

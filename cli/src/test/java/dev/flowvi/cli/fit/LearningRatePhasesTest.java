@@ -1,4 +1,4 @@
-package dev.flowvi.cli;
+package dev.flowvi.cli.fit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.flowvi.cli;
+package dev.flowvi.cli.fit;
 
 import java.util.Arrays;
 
@@ -6,9 +6,9 @@ import java.util.Arrays;
  * A piecewise-constant learning-rate plan as the seed writes it, e.g. [(1e-2, 100), (1e-3, 200)]:
  * phase k runs {@code steps[k]} steps at {@code rates[k]}.
  */
-record LearningRatePhases(double[] rates, int[] steps) {
+public record LearningRatePhases(double[] rates, int[] steps) {
 
-  LearningRatePhases {
+  public LearningRatePhases {
     if (rates.length == 0 || rates.length != steps.length) {
       throw new IllegalArgumentException("phases have " + rates.length + " rates and " + steps.length
           + " step counts, expected the same number, at least one");
@@ -25,15 +25,15 @@ record LearningRatePhases(double[] rates, int[] steps) {
     steps = steps.clone();
   }
 
-  static LearningRatePhases of(double rate, int steps) {
+  public static LearningRatePhases of(double rate, int steps) {
     return new LearningRatePhases(new double[] {rate}, new int[] {steps});
   }
 
-  static LearningRatePhases of(double rate1, int steps1, double rate2, int steps2) {
+  public static LearningRatePhases of(double rate1, int steps1, double rate2, int steps2) {
     return new LearningRatePhases(new double[] {rate1, rate2}, new int[] {steps1, steps2});
   }
 
-  static LearningRatePhases of(double rate1, int steps1, double rate2, int steps2, double rate3, int steps3) {
+  public static LearningRatePhases of(double rate1, int steps1, double rate2, int steps2, double rate3, int steps3) {
     return new LearningRatePhases(new double[] {rate1, rate2, rate3}, new int[] {steps1, steps2, steps3});
   }
 
@@ -47,7 +47,7 @@ record LearningRatePhases(double[] rates, int[] steps) {
     return steps.clone();
   }
 
-  int total() {
+  public int total() {
     int t = 0;
     for (int s : steps) {
       t += s;
@@ -60,7 +60,7 @@ record LearningRatePhases(double[] rates, int[] steps) {
    * remainder rounding, so the shares add up exactly). Phases that would get no step are dropped,
    * except that the first phase always keeps at least one.
    */
-  LearningRatePhases scaledTo(int total) {
+  public LearningRatePhases scaledTo(int total) {
     if (total < 1) {
       throw new IllegalArgumentException("total steps is " + total + ", expected at least 1");
     }

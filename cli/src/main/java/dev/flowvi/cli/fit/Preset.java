@@ -1,0 +1,29 @@
+package dev.flowvi.cli.fit;
+
+import java.util.Locale;
+
+/** Which settings a fit starts from. */
+public enum Preset {
+  /**
+   * The seed post's FlowJAX settings, to compare like with like: FlowJAX's {@code ElboLoss} with
+   * its sticking-the-landing choice per example, and {@code fit_to_key_based_loss}'s plain Adam
+   * without gradient clipping.
+   */
+  SEED,
+  /** The same flow and budget with FlowVI's robust training defaults: sticking the landing and global-norm clipping at 10. */
+  DEFAULT;
+
+  /** The preset named {@code s} (case-insensitive), or null. */
+  public static Preset parse(String s) {
+    return switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "seed" -> SEED;
+      case "default" -> DEFAULT;
+      default -> null;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
