@@ -23,7 +23,7 @@ import javax.imageio.ImageIO;
 public final class LossPlot {
   public static final int WIDTH = 800;
   public static final int HEIGHT = 500;
-  private static final int LEFT = 80;
+  private static final int LEFT = 96;
   private static final int RIGHT = 24;
   private static final int TOP = 40;
   private static final int BOTTOM = 56;

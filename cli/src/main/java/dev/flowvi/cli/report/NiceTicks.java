@@ -1,5 +1,7 @@
 package dev.flowvi.cli.report;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,19 +39,20 @@ final class NiceTicks {
     return niceF * base;
   }
 
-  /** A compact label: plain for moderate magnitudes, scientific otherwise. */
+  /**
+   * A compact label with at most 4 significant digits: plain for magnitudes in [1e-3, 1e6), else
+   * mantissa and exponent such as 2.5e7.
+   */
   static String label(double v) {
-    if (v == 0) {
-      return "0";
+    if (v == 0 || !Double.isFinite(v)) {
+      return v == 0 ? "0" : Double.toString(v);
     }
+    BigDecimal d = new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros();
     double a = Math.abs(v);
-    if (a >= 1e-3 && a < 1e5) {
-      String s = String.format(java.util.Locale.ROOT, "%.4g", v);
-      if (s.contains(".") && !s.contains("e")) {
-        s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-      }
-      return s;
+    if (a >= 1e-3 && a < 1e6) {
+      return d.toPlainString();
     }
-    return String.format(java.util.Locale.ROOT, "%.1e", v);
+    int exponent = d.precision() - d.scale() - 1;
+    return d.movePointLeft(exponent).toPlainString() + "e" + exponent;
   }
 }
