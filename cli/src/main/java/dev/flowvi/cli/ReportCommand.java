@@ -1,11 +1,11 @@
 package dev.flowvi.cli;
 
-import dev.flowvi.cli.io.NumericCsv;
 import dev.flowvi.cli.report.Draws;
 import dev.flowvi.cli.report.FitReport;
 import dev.flowvi.cli.report.ParameterSummary;
 import dev.flowvi.cli.report.Provenance;
 import dev.flowvi.cli.report.ReportDirectory;
+import dev.flowvi.engine.model.CsvData;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,13 +42,14 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Draws draws = Draws.of(NumericCsv.read(drawsFile));
+    Draws draws = Draws.of(CsvData.read(InputFiles.existing("--draws", drawsFile)));
     if (draws.count() < 2) {
       throw new IllegalArgumentException(drawsFile + " has " + draws.count() + " draw, expected at least 2");
     }
-    Draws reference = referenceFile == null ? null : draws.matching(NumericCsv.read(referenceFile));
+    Draws reference = referenceFile == null ? null
+        : Draws.of(CsvData.read(InputFiles.existing("--reference", referenceFile), draws.names()), draws.names());
     double[] truthValues = truth.isEmpty() ? null : truthValues(draws.names());
-    List<ParameterSummary> summaries = ParameterSummary.of(draws.names(), draws.values(), draws.count());
+    List<ParameterSummary> summaries = ParameterSummary.of(draws);
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("command", "report");
     settings.put("draws", drawsFile.toString());

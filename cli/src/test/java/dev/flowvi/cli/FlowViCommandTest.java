@@ -59,7 +59,7 @@ class FlowViCommandTest {
   @Test
   void missingFileIsOneLine() {
     CliRun r = CliRun.flowvi("report", "--draws", dir.resolve("absent.csv").toString());
-    assertOneLineError(r, "flowvi report: error:", "absent.csv does not exist");
+    assertOneLineError(r, "flowvi report: error: --draws: file ", "absent.csv does not exist");
   }
 
   @Test
@@ -67,7 +67,7 @@ class FlowViCommandTest {
     Path bad = dir.resolve("bad.csv");
     Files.writeString(bad, "a,b\n1,2\n3,oops\n");
     assertOneLineError(CliRun.flowvi("report", "--draws", bad.toString(), "--out", dir.resolve("o").toString()),
-        "bad.csv line 3, column 'b': 'oops' is not a number");
+        "bad.csv:3: column 'b' (2): 'oops' is not a number");
     Path binary = dir.resolve("binary.csv");
     Files.write(binary, new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 1, 2, '\n'});
     assertOneLineError(CliRun.flowvi("report", "--draws", binary.toString()), "binary.csv");

@@ -8,9 +8,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
+import dev.flowvi.engine.diagnostics.PosteriorSummary;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 
@@ -137,15 +137,13 @@ public final class CornerPlot {
   }
 
   private double[] range(int j) {
-    double[] sorted = Arrays.copyOfRange(draws, j * n, j * n + n);
-    Arrays.sort(sorted);
-    double lo = ParameterSummary.quantile(sorted, 0.005);
-    double hi = ParameterSummary.quantile(sorted, 0.995);
+    double[] q = PosteriorSummary.of(names.get(j), draws, j * n, n, null, 0.005, 0.995).quantiles();
+    double lo = q[0];
+    double hi = q[1];
     if (reference != null) {
-      double[] ref = Arrays.copyOfRange(reference, j * referenceCount, (j + 1) * referenceCount);
-      Arrays.sort(ref);
-      lo = Math.min(lo, ParameterSummary.quantile(ref, 0.005));
-      hi = Math.max(hi, ParameterSummary.quantile(ref, 0.995));
+      double[] r = PosteriorSummary.of(names.get(j), reference, j * referenceCount, referenceCount, null, 0.005, 0.995).quantiles();
+      lo = Math.min(lo, r[0]);
+      hi = Math.max(hi, r[1]);
     }
     if (truth != null && Double.isFinite(truth[j])) {
       lo = Math.min(lo, truth[j]);

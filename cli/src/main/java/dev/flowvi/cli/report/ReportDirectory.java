@@ -24,7 +24,7 @@ public final class ReportDirectory {
     List<String> written = new ArrayList<>();
     SummaryCsv.write(dir.resolve(HtmlReport.SUMMARY_CSV), report.summaries());
     written.add(HtmlReport.SUMMARY_CSV);
-    DrawsCsv.write(dir.resolve(HtmlReport.DRAWS_CSV), draws.names(), draws.values(), draws.count());
+    draws.write(dir.resolve(HtmlReport.DRAWS_CSV));
     written.add(HtmlReport.DRAWS_CSV);
     ReportJson.write(dir.resolve(HtmlReport.REPORT_JSON), report);
     written.add(HtmlReport.REPORT_JSON);

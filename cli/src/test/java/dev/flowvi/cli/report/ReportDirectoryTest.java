@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flowvi.cli.io.NumericCsv;
+import dev.flowvi.engine.model.CsvData;
+import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.random.RandomStream;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +42,7 @@ class ReportDirectoryTest {
     settings.put("seed", "7");
     TrainingSummary training = new TrainingSummary(losses.length, 1.25, 2, 17, losses);
     Evidence evidence = new Evidence(-1012.5, 0.01, -1012.4, 0.02, 480.0, 0.31, 0.7, 500);
-    return new FitReport("M1 test", settings, training, evidence, ParameterSummary.of(d.names(), d.values(), d.count()),
-        Provenance.current());
+    return new FitReport("M1 test", settings, training, evidence, ParameterSummary.of(d), Provenance.current());
   }
 
   @Test
@@ -72,10 +72,10 @@ class ReportDirectoryTest {
     }
 
     // draws.csv: named columns, every value read back bit for bit.
-    NumericCsv back = NumericCsv.read(dir.resolve("draws.csv"));
+    DataTable back = CsvData.read(dir.resolve("draws.csv"));
     assertEquals(NAMES, back.names());
     assertEquals(n, back.rows());
-    double[] values = back.featureMajor();
+    double[] values = Draws.of(back).values();
     for (int k = 0; k < values.length; k++) {
       assertEquals(Double.doubleToLongBits(draws.values()[k]), Double.doubleToLongBits(values[k]), "value " + k);
     }
