@@ -23,7 +23,10 @@ public final class HtmlReport {
 
   private HtmlReport() {}
 
-  /** Renders the page; {@code outputs} lists the files that exist, and only those are linked. */
+  /**
+   * Renders the page; {@code outputs} lists the files that exist in the directory: the pictures
+   * among them are shown, the others linked.
+   */
   public static String render(FitReport r, List<String> outputs) {
     StringBuilder h = new StringBuilder(8192);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
@@ -76,9 +79,9 @@ public final class HtmlReport {
       h.append("<h2>Corner plot</h2>\n<img src=\"").append(CORNER_PNG).append("\" alt=\"corner plot of the posterior draws\">\n");
     }
     h.append("<h2>Files</h2>\n<ul>\n");
-    for (String f : List.of(SUMMARY_CSV, DRAWS_CSV, REPORT_JSON)) {
-      if (outputs.contains(f)) {
-        h.append("<li><a href=\"").append(f).append("\">").append(f).append("</a></li>\n");
+    for (String f : outputs) {
+      if (!f.endsWith(".png") && !f.equals("index.html")) {
+        h.append("<li><a href=\"").append(esc(f)).append("\">").append(esc(f)).append("</a></li>\n");
       }
     }
     h.append("</ul>\n<h2>Settings</h2>\n<table>\n");

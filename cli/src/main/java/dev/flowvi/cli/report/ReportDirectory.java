@@ -20,6 +20,15 @@ public final class ReportDirectory {
    * @return the files written, relative to {@code dir}
    */
   public static List<String> write(Path dir, FitReport report, Draws draws, double[] truth, Draws reference) throws IOException {
+    return write(dir, report, draws, truth, reference, List.of());
+  }
+
+  /**
+   * As {@link #write(Path, FitReport, Draws, double[], Draws)}, with {@code alsoInDir}: files the
+   * caller already wrote into {@code dir} (such as the fitted flow) for the page to link.
+   */
+  public static List<String> write(Path dir, FitReport report, Draws draws, double[] truth, Draws reference, List<String> alsoInDir)
+      throws IOException {
     Files.createDirectories(dir);
     List<String> written = new ArrayList<>();
     SummaryCsv.write(dir.resolve(HtmlReport.SUMMARY_CSV), report.summaries());
@@ -41,7 +50,9 @@ public final class ReportDirectory {
     }
     corner.write(dir.resolve(HtmlReport.CORNER_PNG));
     written.add(HtmlReport.CORNER_PNG);
-    HtmlReport.write(dir.resolve("index.html"), report, written);
+    List<String> linked = new ArrayList<>(written);
+    linked.addAll(alsoInDir);
+    HtmlReport.write(dir.resolve("index.html"), report, linked);
     written.add("index.html");
     return written;
   }
