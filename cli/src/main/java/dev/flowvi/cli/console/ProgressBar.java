@@ -53,7 +53,7 @@ public final class ProgressBar implements ProgressListener {
       return;
     }
     int decile = (int) ((long) step * 10 / totalSteps);
-    if (decile > lastDecile || step == totalSteps && lastDecile < 10) {
+    if (decile > lastDecile) {
       lastDecile = decile;
       out.println(line(step, totalSteps, loss, learningRate, elapsedSeconds));
       out.flush();
@@ -61,7 +61,7 @@ public final class ProgressBar implements ProgressListener {
   }
 
   @Override
-  public void onFinish(int stepsRun, double elapsedSeconds) {
+  public void onFinish() {
     if (interactive && lastLength > 0) {
       out.println();
       out.flush();

@@ -12,6 +12,6 @@ public interface ProgressListener {
    */
   void onStep(int step, int totalSteps, double loss, double learningRate, double elapsedSeconds);
 
-  /** Training ended (normally or early); the listener may finish its output. */
-  default void onFinish(int stepsRun, double elapsedSeconds) {}
+  /** Training ended (normally, early or with an error); the listener may finish its output. */
+  default void onFinish() {}
 }

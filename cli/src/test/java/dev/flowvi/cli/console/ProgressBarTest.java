@@ -16,7 +16,7 @@ class ProgressBarTest {
     for (int step = 1; step <= 300; step++) {
       bar.onStep(step, 300, 1000.0 / step, 1e-2, step * 0.01);
     }
-    bar.onFinish(300, 3.0);
+    bar.onFinish();
     String[] lines = s.toString().split("\n");
     assertEquals(10, lines.length, s.toString());
     assertTrue(lines[0].contains("step 30/300") && lines[0].contains(" 10%"), lines[0]);
@@ -43,7 +43,7 @@ class ProgressBarTest {
     for (int step = 1; step <= 50; step++) {
       bar.onStep(step, 50, 2.0, 1e-2, step * 0.5); // 0.5 s per step: every step is redrawn
     }
-    bar.onFinish(50, 25);
+    bar.onFinish();
     String out = s.toString();
     assertEquals(50, out.chars().filter(c -> c == '\r').count());
     assertTrue(out.endsWith("\n") && out.indexOf('\n') == out.length() - 1, "a single newline, at the end");
