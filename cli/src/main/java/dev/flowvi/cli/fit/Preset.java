@@ -10,7 +10,10 @@ public enum Preset {
    * without gradient clipping.
    */
   SEED,
-  /** The same flow and budget with FlowVI's robust training defaults: sticking the landing and global-norm clipping at 10. */
+  /**
+   * The same flow and budget with FlowVI's robust training defaults: sticking the landing,
+   * global-norm clipping at 10, and the parameters of the best step rather than the last.
+   */
   DEFAULT;
 
   /** The preset named {@code s} (case-insensitive), or null. */
