@@ -91,7 +91,7 @@ public final class Affine implements Bijection {
       kernel.scaleShift(x, j * n, Logistic.softplus(r), params[offset + j], y, j * n, n);
       ld += Logistic.logSoftplus(r);
     }
-    addToAll(logDet, n, ld);
+    PerPoint.addToAll(logDet, n, ld);
   }
 
   @Override
@@ -103,7 +103,7 @@ public final class Affine implements Bijection {
       kernel.unshiftUnscale(y, j * n, params[offset + j], Logistic.softplus(r), x, j * n, n);
       ld -= Logistic.logSoftplus(r);
     }
-    addToAll(logDet, n, ld);
+    PerPoint.addToAll(logDet, n, ld);
   }
 
   @Override
@@ -111,7 +111,7 @@ public final class Affine implements Bijection {
       double[] gradY, double[] gradLogDet, double[] gradX, double[] gradParams, int n, Workspace ws) {
     PassChecks.backward(this, params, offset, "x", x, cond, "y", y, gradY, gradLogDet, gradX, gradParams, n, ws);
     double[] sums = PassChecks.workspace(Sums.class, ws, name()).sums;
-    double gld = sum(gradLogDet, n);
+    double gld = PerPoint.sum(gradLogDet, n);
     for (int j = 0; j < dim; j++) {
       double r = params[offset + dim + j];
       sums[0] = 0.0;
@@ -128,7 +128,7 @@ public final class Affine implements Bijection {
       double[] gradX, double[] gradLogDet, double[] gradY, double[] gradParams, int n, Workspace ws) {
     PassChecks.backward(this, params, offset, "y", y, cond, "x", x, gradX, gradLogDet, gradY, gradParams, n, ws);
     double[] sums = PassChecks.workspace(Sums.class, ws, name()).sums;
-    double gld = sum(gradLogDet, n);
+    double gld = PerPoint.sum(gradLogDet, n);
     for (int j = 0; j < dim; j++) {
       double r = params[offset + dim + j];
       double s = Logistic.softplus(r);
@@ -139,20 +139,6 @@ public final class Affine implements Bijection {
       gradParams[offset + j] -= sums[0] / s;
       gradParams[offset + dim + j] -= Logistic.sigmoid(r) * sums[1] / s + gld * Logistic.logSoftplusSlope(r);
     }
-  }
-
-  static void addToAll(double[] logDet, int n, double value) {
-    for (int i = 0; i < n; i++) {
-      logDet[i] += value;
-    }
-  }
-
-  static double sum(double[] v, int n) {
-    double s = 0.0;
-    for (int i = 0; i < n; i++) {
-      s += v[i];
-    }
-    return s;
   }
 
   /** Two running sums for the backward reductions. */

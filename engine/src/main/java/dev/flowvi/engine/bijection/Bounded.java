@@ -4,7 +4,8 @@ import dev.flowvi.engine.core.Checks;
 
 /**
  * Maps ℝ onto an open interval per coordinate: y_j = lo_j + (hi_j − lo_j)·σ(x_j), an affine map
- * after a sigmoid. The inverse x = log(y − lo) − log(hi − y) needs y strictly inside (lo, hi).
+ * after a sigmoid. The inverse x = log(y − lo) − log(hi − y) is finite strictly inside (lo, hi)
+ * and ±∞ on the bounds, which the forward map reaches by rounding for |x| beyond about 37.
  * Used to put unconstrained flow draws onto a box, such as the prior boxes of the seed's M1.
  */
 public final class Bounded extends ElementwiseMap {
@@ -75,12 +76,12 @@ public final class Bounded extends ElementwiseMap {
 
   @Override
   boolean inImage(int j, double y) {
-    return y > lo[j] && y < hi[j];
+    return y >= lo[j] && y <= hi[j];
   }
 
   @Override
   String image(int j) {
-    return "(" + lo[j] + ", " + hi[j] + ")";
+    return "[" + lo[j] + ", " + hi[j] + "]";
   }
 
   @Override

@@ -16,6 +16,12 @@ import dev.flowvi.engine.random.RandomStream;
  *
  * Writing both directions in their own variable, rather than g' = 1/f'(g(y)), keeps the inverse
  * exact near the edges of the image, where f' underflows.
+ *
+ * <p><b>Domain of the inverse.</b> Inside the image the inverse and its gradients are finite. On
+ * the edge of an open image, which the forward pass reaches by rounding, the value and log-det
+ * are ±∞ (and the gradients non-finite), so training drops that sample as non-finite rather than
+ * failing the step. Beyond the edge, or NaN, the inverse throws an IllegalArgumentException
+ * naming the entry.
  */
 abstract class ElementwiseMap implements Bijection {
   private final int dim;
@@ -35,7 +41,11 @@ abstract class ElementwiseMap implements Bijection {
   /** d/dx log f'(x). */
   abstract double forwardLogDerivativeSlope(int j, double x);
 
-  /** Whether y lies in the image of f, where the inverse is defined. */
+  /**
+   * Whether y lies in the closure of the image of f. Values on the edge of an open image (σ(x)
+   * rounds to exactly 1 for x &gt; 37) are accepted and give ±∞, so a saturated draw surfaces
+   * as a non-finite log density that training drops; anything beyond the edge is a caller error.
+   */
   abstract boolean inImage(int j, double y);
 
   /** The image of f in words, for error messages, e.g. "(0, 1)". */

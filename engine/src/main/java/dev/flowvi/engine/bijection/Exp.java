@@ -2,7 +2,8 @@ package dev.flowvi.engine.bijection;
 
 /**
  * y = e^x per coordinate, onto (0, ∞), with log-det Σ x. The forward value overflows for x above
- * log(Double.MAX_VALUE) ≈ 709.78, where no double can hold it; the inverse log y needs y &gt; 0.
+ * log(Double.MAX_VALUE) ≈ 709.78, where no double can hold it; the inverse log y is finite for
+ * y &gt; 0 and −∞ at y = 0 (e^x underflows there for x below about −745).
  */
 public final class Exp extends ElementwiseMap {
   private Exp(int dim) {
@@ -35,12 +36,12 @@ public final class Exp extends ElementwiseMap {
 
   @Override
   boolean inImage(int j, double y) {
-    return y > 0.0 && y < Double.POSITIVE_INFINITY;
+    return y >= 0.0 && y < Double.POSITIVE_INFINITY;
   }
 
   @Override
   String image(int j) {
-    return "(0, inf)";
+    return "[0, inf)";
   }
 
   @Override

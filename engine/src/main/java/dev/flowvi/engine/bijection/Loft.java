@@ -65,12 +65,12 @@ public final class Loft extends ElementwiseMap {
   /** The image of the finite doubles: |y| − t below log(Double.MAX_VALUE), where the inverse overflows. */
   @Override
   boolean inImage(int j, double y) {
-    return Math.abs(y) - threshold < LOG_MAX_VALUE;
+    return Math.abs(y) - threshold <= LOG_MAX_VALUE;
   }
 
   @Override
   String image(int j) {
-    return "(" + (-threshold - LOG_MAX_VALUE) + ", " + (threshold + LOG_MAX_VALUE) + ")";
+    return "[" + (-threshold - LOG_MAX_VALUE) + ", " + (threshold + LOG_MAX_VALUE) + "]";
   }
 
   @Override

@@ -30,12 +30,13 @@ final class PassChecks {
     Checks.params(gradParams, offset, b.parameterCount());
     Checks.batch(inName, in, b.dim(), n);
     Checks.batch(outName, out, b.dim(), n);
-    Checks.batch("grad" + capital(outName), gradOut, b.dim(), n);
-    Checks.batch("grad" + capital(inName), gradIn, b.dim(), n);
+    String gradOutName = gradientName(outName);
+    String gradInName = gradientName(inName);
+    Checks.batch(gradOutName, gradOut, b.dim(), n);
+    Checks.batch(gradInName, gradIn, b.dim(), n);
     Checks.perPoint("gradLogDet", gradLogDet, n);
     if (gradIn == gradOut) {
-      throw new IllegalArgumentException("grad" + capital(inName) + " and grad" + capital(outName)
-          + " are the same array, expected different arrays");
+      throw new IllegalArgumentException(gradInName + " and " + gradOutName + " are the same array, expected different arrays");
     }
     condition(b, cond, n);
   }
@@ -55,7 +56,12 @@ final class PassChecks {
     return type.cast(ws);
   }
 
-  private static String capital(String s) {
-    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  /** "x" → "gradX": constants, so the checks allocate nothing on the hot path. */
+  private static String gradientName(String name) {
+    return switch (name) {
+      case "x" -> "gradX";
+      case "y" -> "gradY";
+      default -> "grad(" + name + ")";
+    };
   }
 }

@@ -68,7 +68,7 @@ public final class Scale implements Bijection {
       }
       ld += Logistic.logSoftplus(r);
     }
-    Affine.addToAll(logDet, n, ld);
+    PerPoint.addToAll(logDet, n, ld);
   }
 
   @Override
@@ -83,14 +83,14 @@ public final class Scale implements Bijection {
       }
       ld -= Logistic.logSoftplus(r);
     }
-    Affine.addToAll(logDet, n, ld);
+    PerPoint.addToAll(logDet, n, ld);
   }
 
   @Override
   public void forwardBackward(double[] params, int offset, double[] x, double[] cond, double[] y,
       double[] gradY, double[] gradLogDet, double[] gradX, double[] gradParams, int n, Workspace ws) {
     PassChecks.backward(this, params, offset, "x", x, cond, "y", y, gradY, gradLogDet, gradX, gradParams, n, ws);
-    double gld = Affine.sum(gradLogDet, n);
+    double gld = PerPoint.sum(gradLogDet, n);
     for (int j = 0; j < dim(); j++) {
       double r = params[offset + j];
       double s = Logistic.softplus(r);
@@ -107,7 +107,7 @@ public final class Scale implements Bijection {
   public void inverseBackward(double[] params, int offset, double[] y, double[] cond, double[] x,
       double[] gradX, double[] gradLogDet, double[] gradY, double[] gradParams, int n, Workspace ws) {
     PassChecks.backward(this, params, offset, "y", y, cond, "x", x, gradX, gradLogDet, gradY, gradParams, n, ws);
-    double gld = Affine.sum(gradLogDet, n);
+    double gld = PerPoint.sum(gradLogDet, n);
     for (int j = 0; j < dim(); j++) {
       double r = params[offset + j];
       double s = Logistic.softplus(r);

@@ -1,9 +1,9 @@
 package dev.flowvi.engine.bijection;
 
 /**
- * y = σ(x) = 1/(1 + e^−x) per coordinate, onto (0, 1). The inverse is the logit, defined for y in
- * the open interval (0, 1); note that σ(x) rounds to 1 for x &gt; 37, so round trips are exact only
- * where σ(x) is representable below 1.
+ * y = σ(x) = 1/(1 + e^−x) per coordinate, onto (0, 1). The inverse is the logit, finite for y in
+ * the open interval (0, 1) and ±∞ at exactly 0 or 1; σ(x) rounds to 1 for x &gt; 37, so round
+ * trips are exact only where σ(x) is representable below 1.
  */
 public final class Sigmoid extends ElementwiseMap {
   private Sigmoid(int dim) {
@@ -37,12 +37,12 @@ public final class Sigmoid extends ElementwiseMap {
 
   @Override
   boolean inImage(int j, double y) {
-    return y > 0.0 && y < 1.0;
+    return y >= 0.0 && y <= 1.0;
   }
 
   @Override
   String image(int j) {
-    return "(0, 1)";
+    return "[0, 1]";
   }
 
   /** logit(y) = log y − log1p(−y): log1p keeps y near 0 and near 1 accurate. */

@@ -2,8 +2,8 @@ package dev.flowvi.engine.bijection;
 
 /**
  * y = softplus(x) = log(1 + e^x) per coordinate, onto (0, ∞). The inverse x = y + log(−expm1(−y))
- * needs y &gt; 0 and stays finite down to the smallest positive double; softplus(x) underflows to 0
- * for x below about −745, where a round trip cannot be exact.
+ * is finite for y &gt; 0, down to the smallest positive double, and −∞ at y = 0; softplus(x)
+ * underflows to 0 for x below about −745, where a round trip cannot be exact.
  */
 public final class SoftPlus extends ElementwiseMap {
   private SoftPlus(int dim) {
@@ -37,12 +37,12 @@ public final class SoftPlus extends ElementwiseMap {
 
   @Override
   boolean inImage(int j, double y) {
-    return y > 0.0 && y < Double.POSITIVE_INFINITY;
+    return y >= 0.0 && y < Double.POSITIVE_INFINITY;
   }
 
   @Override
   String image(int j) {
-    return "(0, inf)";
+    return "[0, inf)";
   }
 
   @Override

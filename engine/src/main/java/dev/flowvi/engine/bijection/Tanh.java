@@ -1,8 +1,9 @@
 package dev.flowvi.engine.bijection;
 
 /**
- * y = tanh(x) per coordinate, onto (−1, 1). The inverse, artanh, needs y in the open interval
- * (−1, 1); tanh(x) rounds to ±1 for |x| &gt; 19, so round trips are exact only below that.
+ * y = tanh(x) per coordinate, onto (−1, 1). The inverse, artanh, is finite on the open interval
+ * (−1, 1) and ±∞ at exactly ±1; tanh(x) rounds to ±1 for |x| &gt; 19, so round trips are exact
+ * only below that.
  */
 public final class Tanh extends ElementwiseMap {
   private Tanh(int dim) {
@@ -35,12 +36,12 @@ public final class Tanh extends ElementwiseMap {
 
   @Override
   boolean inImage(int j, double y) {
-    return y > -1.0 && y < 1.0;
+    return y >= -1.0 && y <= 1.0;
   }
 
   @Override
   String image(int j) {
-    return "(-1, 1)";
+    return "[-1, 1]";
   }
 
   @Override

@@ -217,7 +217,7 @@ public final class TriangularAffine implements Bijection {
     Scratch s = PassChecks.workspace(Scratch.class, ws, name());
     double ld = assemble(params, offset, s);
     kernel.multiply(s.matrix, dim, lower, params, offset, x, y, n);
-    Affine.addToAll(logDet, n, ld);
+    PerPoint.addToAll(logDet, n, ld);
   }
 
   @Override
@@ -226,7 +226,7 @@ public final class TriangularAffine implements Bijection {
     Scratch s = PassChecks.workspace(Scratch.class, ws, name());
     double ld = assemble(params, offset, s);
     kernel.solve(s.matrix, dim, lower, params, offset, y, x, n);
-    Affine.addToAll(logDet, n, -ld);
+    PerPoint.addToAll(logDet, n, -ld);
   }
 
   @Override
@@ -239,7 +239,7 @@ public final class TriangularAffine implements Bijection {
     java.util.Arrays.fill(s.gradMatrix, 0.0);
     java.util.Arrays.fill(s.gradLoc, 0.0);
     kernel.accumulateOuter(dim, lower, gradY, x, n, 1.0, s.gradMatrix, s.gradLoc);
-    backpropagate(params, offset, s, Affine.sum(gradLogDet, n), gradParams);
+    backpropagate(params, offset, s, PerPoint.sum(gradLogDet, n), gradParams);
   }
 
   @Override
@@ -253,7 +253,7 @@ public final class TriangularAffine implements Bijection {
     java.util.Arrays.fill(s.gradMatrix, 0.0);
     java.util.Arrays.fill(s.gradLoc, 0.0);
     kernel.accumulateOuter(dim, lower, gradY, x, n, -1.0, s.gradMatrix, s.gradLoc);
-    backpropagate(params, offset, s, -Affine.sum(gradLogDet, n), gradParams);
+    backpropagate(params, offset, s, -PerPoint.sum(gradLogDet, n), gradParams);
   }
 
   /**

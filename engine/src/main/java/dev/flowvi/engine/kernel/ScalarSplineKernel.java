@@ -1,0 +1,365 @@
+package dev.flowvi.engine.kernel;
+
+/**
+ * The scalar reference implementation of {@link SplineKernel}: one point at a time, in plain
+ * {@code Math}. Its per-point methods also serve as the tail loop of {@link VectorSplineKernel},
+ * whose lane-wise code follows the same operations in the same order.
+ *
+ * <p><b>Knots.</b> Knot j on either axis is {@code lo + (j·m + scale·P_j)}, where P_j is the running
+ * sum of the first j shifted exponentials of the softmax and scale = (hi − lo − m(K+1)) / P_{K+1};
+ * the last knot is exactly {@code hi}. Both axes use the same expression, so equal raw widths and
+ * heights give bit-identical knots.
+ *
+ * <p><b>Values near the identity.</b> The forward value is written as x plus corrections that
+ * vanish exactly when the heights equal the widths and the slopes at the bin's two knots are 1
+ * (see {@link #value}); the inverse likewise. So the FlowJAX identity initialisation maps every x to itself
+ * bit for bit, not merely to within rounding of the knot arithmetic.
+ */
+public final class ScalarSplineKernel implements SplineKernel {
+
+  /** Public so benchmarks and tests can force this path; engine code uses {@link SplineKernel#preferred()}. */
+  public ScalarSplineKernel() {}
+
+  @Override
+  public void forward(int knots, double lo, double hi,
+      double[] raw, int rawOff, int stride, double[] x, int xOff, double[] y, int yOff, double[] logDet, int len) {
+    for (int i = 0; i < len; i++) {
+      forwardPoint(knots, lo, hi, raw, rawOff + i, stride, x[xOff + i], y, yOff + i, logDet, i, 0, 0, null, 0);
+    }
+  }
+
+  @Override
+  public void inverse(int knots, double lo, double hi,
+      double[] raw, int rawOff, int stride, double[] y, int yOff, double[] x, int xOff, double[] logDet, int len) {
+    for (int i = 0; i < len; i++) {
+      inversePoint(knots, lo, hi, raw, rawOff + i, stride, y[yOff + i], x, xOff + i, logDet, i, 0, 0, null, 0);
+    }
+  }
+
+  @Override
+  public void forwardBackward(int knots, double lo, double hi,
+      double[] raw, int rawOff, int stride, double[] x, int xOff,
+      double[] gradY, int gradYOff, double[] gradLogDet,
+      double[] gradX, int gradXOff, double[] gradRaw, int gradRawOff, int len) {
+    for (int i = 0; i < len; i++) {
+      forwardPoint(knots, lo, hi, raw, rawOff + i, stride, x[xOff + i], gradX, gradXOff + i, null, i,
+          gradY[gradYOff + i], gradLogDet[i], gradRaw, gradRawOff + i);
+    }
+  }
+
+  @Override
+  public void inverseBackward(int knots, double lo, double hi,
+      double[] raw, int rawOff, int stride, double[] y, int yOff,
+      double[] gradX, int gradXOff, double[] gradLogDet,
+      double[] gradY, int gradYOff, double[] gradRaw, int gradRawOff, int len) {
+    for (int i = 0; i < len; i++) {
+      inversePoint(knots, lo, hi, raw, rawOff + i, stride, y[yOff + i], gradY, gradYOff + i, null, i,
+          gradX[gradXOff + i], gradLogDet[i], gradRaw, gradRawOff + i);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // One point. Raw value p of the point is raw[base + p*stride]; its gradient slot is
+  // gradRaw[gBase + p*stride]. With gradRaw == null the method is the value pass: it writes the
+  // output to out[outAt] and adds the log-det to logDet[at]. With gradRaw != null it is the
+  // backward pass: g and gl are dL/d(output) and dL/d(logDet); it writes dL/d(input) to out[outAt]
+  // and all raw gradients, storing the softmax exponentials in their gradient slots on the way.
+
+  static void forwardPoint(int knots, double lo, double hi, double[] raw, int base, int stride, double v,
+      double[] out, int outAt, double[] logDet, int at, double g, double gl, double[] gradRaw, int gBase) {
+    boolean backward = gradRaw != null;
+    int bins = knots + 1;
+    if (!(v >= lo && v <= hi)) {
+      out[outAt] = backward ? g : v;
+      if (backward) {
+        zero(gradRaw, gBase, stride, 3 * knots + 4);
+      }
+      return;
+    }
+    double c = hi - lo - MIN_WIDTH * bins;
+    int wOff = 0;
+    int hOff = bins * stride;
+    int dOff = 2 * bins * stride;
+
+    // Bin search on the x knots: k is the last j in [0, K] with x ≥ knot_j, so x = hi lands in bin K.
+    double sw = sumExp(raw, base + wOff, stride, bins, gradRaw, gBase + wOff);
+    double scaleW = c / sw;
+    double mw = maxRaw(raw, base + wOff, stride, bins);
+    int k = 0;
+    double pw = 0;
+    double ew = 0;
+    double prefix = 0;
+    for (int j = 0; j < bins; j++) {
+      double e = backward ? gradRaw[gBase + wOff + j * stride] : Math.exp(raw[base + wOff + j * stride] - mw);
+      if (j == 0 || v >= knot(lo, j, scaleW, prefix)) {
+        k = j;
+        pw = prefix;
+        ew = e;
+      }
+      prefix += e;
+    }
+    double xk = knot(lo, k, scaleW, pw);
+    double w = (k == knots ? hi : knot(lo, k + 1, scaleW, pw + ew)) - xk;
+
+    // The same bin on the y knots.
+    double mh = maxRaw(raw, base + hOff, stride, bins);
+    double ph = 0;
+    double eh = 0;
+    prefix = 0;
+    for (int j = 0; j < bins; j++) {
+      double e = Math.exp(raw[base + hOff + j * stride] - mh);
+      if (backward) {
+        gradRaw[gBase + hOff + j * stride] = e;
+      }
+      if (j == k) {
+        ph = prefix;
+        eh = e;
+      }
+      prefix += e;
+    }
+    double sh = prefix;
+    double scaleH = c / sh;
+    double yk = knot(lo, k, scaleH, ph);
+    double h = (k == knots ? hi : knot(lo, k + 1, scaleH, ph + eh)) - yk;
+
+    double rd0 = raw[base + dOff + k * stride];
+    double rd1 = raw[base + dOff + (k + 1) * stride];
+    double d0 = softplus(rd0) + MIN_DERIVATIVE;
+    double d1 = softplus(rd1) + MIN_DERIVATIVE;
+    double s = h / w;
+    double xi = Math.min((v - xk) / w, 1.0);
+    if (!backward) {
+      // The clamp only removes rounding: the spline maps [lo, hi] onto itself.
+      out[outAt] = Math.min(Math.max(value(v, xk, yk, h, s, xi, d0, d1), lo), hi);
+      logDet[at] += logSlope(s, xi, d0, d1);
+      return;
+    }
+
+    // Adjoint of y = y_k + h·N/D and log-det = log(s²M/D²) at fixed ξ and s, then through
+    // ξ = (x − x_k)/w and s = h/w.
+    double t = xi * (1 - xi);
+    double dd = d0 + d1 - 2 * s;
+    double den = s + dd * t;
+    double num = s * xi * xi + d0 * t;
+    double m = slopeNumerator(s, xi, d0, d1);
+    double gNum = g * h / den;
+    double gDen = -g * h * num / (den * den) - 2 * gl / den;
+    double gM = gl / m;
+    double gXi = gNum * (2 * s * xi + d0 * (1 - 2 * xi)) + gDen * dd * (1 - 2 * xi) + gM * slopeNumeratorDxi(s, xi, d0, d1);
+    double gS = gNum * xi * xi + gDen * (1 - 2 * t) + gM * 2 * t + 2 * gl / s;
+    double gD0 = (gNum + gDen) * t + gM * (1 - xi) * (1 - xi);
+    double gD1 = gDen * t + gM * xi * xi;
+    double gH = g * num / den + gS / w;
+    out[outAt] = gXi / w;
+    double gXk = -gXi / w;
+    double gW = -(gXi * xi + gS * s) / w;
+    softmaxGradient(gradRaw, gBase + wOff, stride, bins, k, scaleW, sw, pw, ew, gXk, gW);
+    softmaxGradient(gradRaw, gBase + hOff, stride, bins, k, scaleH, sh, ph, eh, g, gH);
+    derivativeGradient(gradRaw, gBase + dOff, stride, knots + 2, k, gD0 * sigmoid(rd0), gD1 * sigmoid(rd1));
+  }
+
+  static void inversePoint(int knots, double lo, double hi, double[] raw, int base, int stride, double v,
+      double[] out, int outAt, double[] logDet, int at, double g, double gl, double[] gradRaw, int gBase) {
+    boolean backward = gradRaw != null;
+    int bins = knots + 1;
+    if (!(v >= lo && v <= hi)) {
+      out[outAt] = backward ? g : v;
+      if (backward) {
+        zero(gradRaw, gBase, stride, 3 * knots + 4);
+      }
+      return;
+    }
+    double c = hi - lo - MIN_WIDTH * bins;
+    int wOff = 0;
+    int hOff = bins * stride;
+    int dOff = 2 * bins * stride;
+
+    // Bin search on the y knots.
+    double sh = sumExp(raw, base + hOff, stride, bins, gradRaw, gBase + hOff);
+    double scaleH = c / sh;
+    double mh = maxRaw(raw, base + hOff, stride, bins);
+    int k = 0;
+    double ph = 0;
+    double eh = 0;
+    double prefix = 0;
+    for (int j = 0; j < bins; j++) {
+      double e = backward ? gradRaw[gBase + hOff + j * stride] : Math.exp(raw[base + hOff + j * stride] - mh);
+      if (j == 0 || v >= knot(lo, j, scaleH, prefix)) {
+        k = j;
+        ph = prefix;
+        eh = e;
+      }
+      prefix += e;
+    }
+    double yk = knot(lo, k, scaleH, ph);
+    double h = (k == knots ? hi : knot(lo, k + 1, scaleH, ph + eh)) - yk;
+
+    // The same bin on the x knots.
+    double mw = maxRaw(raw, base + wOff, stride, bins);
+    double pw = 0;
+    double ew = 0;
+    prefix = 0;
+    for (int j = 0; j < bins; j++) {
+      double e = Math.exp(raw[base + wOff + j * stride] - mw);
+      if (backward) {
+        gradRaw[gBase + wOff + j * stride] = e;
+      }
+      if (j == k) {
+        pw = prefix;
+        ew = e;
+      }
+      prefix += e;
+    }
+    double sw = prefix;
+    double scaleW = c / sw;
+    double xk = knot(lo, k, scaleW, pw);
+    double w = (k == knots ? hi : knot(lo, k + 1, scaleW, pw + ew)) - xk;
+
+    double rd0 = raw[base + dOff + k * stride];
+    double rd1 = raw[base + dOff + (k + 1) * stride];
+    double d0 = softplus(rd0) + MIN_DERIVATIVE;
+    double d1 = softplus(rd1) + MIN_DERIVATIVE;
+    double s = h / w;
+    double delta = v - yk;
+    double dd = d0 + d1 - 2 * s;
+    // Durkan et al. 2019, eqs. 6-8: aξ² + bξ + c = 0 with c = −sΔ ≤ 0, solved by the stable root
+    // ξ = 2sΔ / (b + √(b² − 4ac)); b + √· > 0 for every Δ ≥ 0.
+    double qa = h * (s - d0) + delta * dd;
+    double qb = h * d0 - delta * dd;
+    double root = Math.sqrt(Math.max(qb * qb + 4 * qa * s * delta, 0.0));
+    double qden = qb + root;
+    double xi = Math.min(2 * s * delta / qden, 1.0);
+    if (!backward) {
+      // x = x_k + wξ = y + (x_k − y_k) + Δ(2h − b − √·)/(b + √·): each correction is exactly 0
+      // at the identity initialisation, where b = h and √· = h.
+      out[outAt] = Math.min(Math.max(v + (xk - yk) + delta * (2 * h - qb - root) / qden, lo), hi);
+      logDet[at] -= logSlope(s, xi, d0, d1);
+      return;
+    }
+
+    // Implicit function theorem: ξ solves Y(ξ, θ) = y, so dξ = (dy − ∂Y/∂θ dθ)/Y_ξ. The loss
+    // depends on x = x_k + wξ and on −log-det(ξ, θ); its ξ-cotangent gives dL/dy, and the
+    // parameters get their direct part plus −dL/dy · ∂Y/∂θ at fixed ξ.
+    double t = xi * (1 - xi);
+    double den = s + dd * t;
+    double num = s * xi * xi + d0 * t;
+    double m = slopeNumerator(s, xi, d0, d1);
+    double yXi = h * s * m / (den * den);
+    double ldXi = slopeNumeratorDxi(s, xi, d0, d1) / m - 2 * dd * (1 - 2 * xi) / den;
+    double gY = (g * w - gl * ldXi) / yXi;
+    double cy = -gY;
+    double cl = -gl;
+    double gNum = cy * h / den;
+    double gDen = -cy * h * num / (den * den) - 2 * cl / den;
+    double gM = cl / m;
+    double gS = gNum * xi * xi + gDen * (1 - 2 * t) + gM * 2 * t + 2 * cl / s;
+    double gD0 = (gNum + gDen) * t + gM * (1 - xi) * (1 - xi);
+    double gD1 = gDen * t + gM * xi * xi;
+    double gH = cy * num / den + gS / w;
+    out[outAt] = gY;
+    double gW = g * xi - gS * s / w;
+    softmaxGradient(gradRaw, gBase + wOff, stride, bins, k, scaleW, sw, pw, ew, g, gW);
+    softmaxGradient(gradRaw, gBase + hOff, stride, bins, k, scaleH, sh, ph, eh, cy, gH);
+    derivativeGradient(gradRaw, gBase + dOff, stride, knots + 2, k, gD0 * sigmoid(rd0), gD1 * sigmoid(rd1));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Pieces of the formulas (VectorSplineKernel writes the same ones out lane-wise). ξ ∈ [0, 1] is
+  // the position in the bin, s = h/w its mean slope, d0 and d1 the slopes at its two knots.
+
+  /** Knot j: lo + (j·m + scale·P_j). */
+  static double knot(double lo, int j, double scale, double prefix) {
+    return lo + (j * MIN_WIDTH + scale * prefix);
+  }
+
+  /**
+   * y = y_k + h[sξ² + d0 ξ(1−ξ)]/D with D = s + (d0 + d1 − 2s)ξ(1−ξ) (Durkan et al. 2019, eq. 4),
+   * rearranged as x + (y_k − x_k) + (s − 1)(x − x_k) + hξ(1−ξ)(d0 − s − (d0 + d1 − 2s)ξ)/D.
+   */
+  static double value(double v, double xk, double yk, double h, double s, double xi, double d0, double d1) {
+    double t = xi * (1 - xi);
+    double dd = d0 + d1 - 2 * s;
+    double den = s + dd * t;
+    return v + (yk - xk) + (s - 1) * (v - xk) + h * t * (d0 - s - dd * xi) / den;
+  }
+
+  /** log dy/dx = log(s² M / D²) (Durkan et al. 2019, eq. 5). */
+  static double logSlope(double s, double xi, double d0, double d1) {
+    double t = xi * (1 - xi);
+    double den = s + (d0 + d1 - 2 * s) * t;
+    double r = s / den;
+    return Math.log(r * r * slopeNumerator(s, xi, d0, d1));
+  }
+
+  /** M = d1ξ² + 2sξ(1−ξ) + d0(1−ξ)², written as s + (d1 − s)ξ² + (d0 − s)(1 − ξ)², exactly s at the identity. */
+  static double slopeNumerator(double s, double xi, double d0, double d1) {
+    double u = 1 - xi;
+    return s + (d1 - s) * xi * xi + (d0 - s) * u * u;
+  }
+
+  /** dM/dξ. */
+  static double slopeNumeratorDxi(double s, double xi, double d0, double d1) {
+    return 2 * (d1 - s) * xi - 2 * (d0 - s) * (1 - xi);
+  }
+
+  /** softplus(r) = max(r, 0) + log1p(exp(−|r|)), finite for every finite r. */
+  static double softplus(double r) {
+    return Math.max(r, 0.0) + Math.log1p(Math.exp(-Math.abs(r)));
+  }
+
+  /** The logistic function, without overflow for either sign. */
+  static double sigmoid(double r) {
+    double e = Math.exp(-Math.abs(r));
+    return r >= 0 ? 1 / (1 + e) : e / (1 + e);
+  }
+
+  private static double maxRaw(double[] raw, int base, int stride, int count) {
+    double m = raw[base];
+    for (int j = 1; j < count; j++) {
+      m = Math.max(m, raw[base + j * stride]);
+    }
+    return m;
+  }
+
+  /** Σ exp(r_j − max r); stores each term in store (when non-null) for the backward pass. */
+  private static double sumExp(double[] raw, int base, int stride, int count, double[] store, int storeBase) {
+    double m = maxRaw(raw, base, stride, count);
+    double sum = 0;
+    for (int j = 0; j < count; j++) {
+      double e = Math.exp(raw[base + j * stride] - m);
+      if (store != null) {
+        store[storeBase + j * stride] = e;
+      }
+      sum += e;
+    }
+    return sum;
+  }
+
+  /**
+   * Gradient of the raw widths (or heights) from dL/d(left knot) and dL/d(width) of bin k. The
+   * left knot is lo + Σ_{i<k} w_i and w_i = m + c·softmax_i, so dL/dw_i is gKnot for i &lt; k,
+   * gWidth for i = k, 0 beyond, and dL/dr_j = c·p_j(dL/dw_j − Σ_i p_i dL/dw_i). The slots hold the
+   * exponentials e_j on entry (p_j = e_j/sum, scale = c/sum).
+   */
+  private static void softmaxGradient(double[] gradRaw, int gBase, int stride, int bins, int k,
+      double scale, double sum, double prefixK, double eK, double gKnot, double gWidth) {
+    double mean = (gKnot * prefixK + gWidth * eK) / sum;
+    for (int j = 0; j < bins; j++) {
+      double gw = j < k ? gKnot : j == k ? gWidth : 0.0;
+      int at = gBase + j * stride;
+      gradRaw[at] = scale * gradRaw[at] * (gw - mean);
+    }
+  }
+
+  private static void derivativeGradient(double[] gradRaw, int gBase, int stride, int count, int k, double g0, double g1) {
+    for (int j = 0; j < count; j++) {
+      gradRaw[gBase + j * stride] = j == k ? g0 : j == k + 1 ? g1 : 0.0;
+    }
+  }
+
+  private static void zero(double[] a, int base, int stride, int count) {
+    for (int j = 0; j < count; j++) {
+      a[base + j * stride] = 0.0;
+    }
+  }
+}
