@@ -291,8 +291,12 @@ public final class CornerPlot {
       int x0 = MARGIN_LEFT + j * (p + GAP);
       String lo = NiceTicks.label(range[j][0]);
       String hi = NiceTicks.label(range[j][1]);
-      g.drawString(lo, x0, bottom + 3 + fm.getAscent());
-      g.drawString(hi, x0 + p - fm.stringWidth(hi), bottom + 3 + fm.getAscent());
+      // Range labels only where both fit side by side; small panels show the names alone.
+      boolean ranges = fm.stringWidth(lo) + fm.stringWidth(hi) + 6 < p;
+      if (ranges) {
+        g.drawString(lo, x0, bottom + 3 + fm.getAscent());
+        g.drawString(hi, x0 + p - fm.stringWidth(hi), bottom + 3 + fm.getAscent());
+      }
       Font bold = g.getFont().deriveFont(Font.BOLD, size + 1f);
       Font plain = g.getFont();
       g.setFont(bold);
@@ -303,8 +307,10 @@ public final class CornerPlot {
         int y0 = MARGIN_TOP + j * (p + GAP);
         AffineTransform saved = g.getTransform();
         g.rotate(-Math.PI / 2);
-        g.drawString(lo, -(y0 + p), MARGIN_LEFT - 4);
-        g.drawString(hi, -y0 - fm.stringWidth(hi), MARGIN_LEFT - 4);
+        if (ranges) {
+          g.drawString(lo, -(y0 + p), MARGIN_LEFT - 4);
+          g.drawString(hi, -y0 - fm.stringWidth(hi), MARGIN_LEFT - 4);
+        }
         g.setFont(bold);
         g.drawString(names.get(j), -(y0 + p / 2) - bm.stringWidth(names.get(j)) / 2, MARGIN_LEFT - 8 - fm.getHeight());
         g.setFont(plain);
