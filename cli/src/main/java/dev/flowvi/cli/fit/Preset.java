@@ -11,8 +11,8 @@ public enum Preset {
    */
   SEED,
   /**
-   * The same flow and budget with FlowVI's robust training defaults: sticking the landing,
-   * global-norm clipping at 10, and the parameters of the best step rather than the last.
+   * The same flow and budget with sticking the landing (Roeder et al. 2017) and the parameters of
+   * the best step rather than the last.
    */
   DEFAULT;
 
