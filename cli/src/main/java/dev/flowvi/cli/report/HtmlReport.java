@@ -56,11 +56,11 @@ public final class HtmlReport {
     }
     h.append("</table>\n");
     if (e != null) {
-      h.append(e.khatGood()
-          ? "<p class=\"good\">k̂ is below its threshold: the importance weights, and so the flow, look reliable. "
-              + "(A missed mode is invisible to this check: compare with reference draws when in doubt.)</p>\n"
-          : "<p class=\"bad\">k̂ is above its threshold: the flow does not cover the posterior well enough "
-              + "for its importance weights to be trusted. Train longer, use more samples or a richer flow.</p>\n");
+      String words = e.verdict() == null || e.verdict().isBlank()
+          ? (e.khatGood() ? "k̂ is below its threshold: the importance weights look reliable."
+              : "k̂ is not below its threshold: the importance weights, and so the flow, cannot be trusted.")
+          : e.verdict();
+      h.append("<p class=\"").append(e.khatGood() ? "good" : "bad").append("\">").append(esc(words)).append("</p>\n");
     }
 
     h.append("<h2>Posterior summary</h2>\n<table>\n<tr><th class=\"name\">parameter</th><th>mean</th><th>sd</th>")

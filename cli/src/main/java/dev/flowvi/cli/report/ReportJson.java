@@ -27,6 +27,7 @@ public final class ReportJson {
     j.field("khat", e == null ? nan : e.khat());
     j.field("khat_threshold", e == null ? nan : e.khatThreshold());
     j.field("diagnostic_draws", e == null ? 0 : e.draws());
+    j.field("verdict", e == null ? null : e.verdict());
     TrainingSummary t = r.training();
     j.field("steps", t == null ? 0 : t.steps());
     j.field("seconds", t == null ? nan : t.seconds());

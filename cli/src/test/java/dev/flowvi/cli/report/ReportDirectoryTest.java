@@ -41,7 +41,7 @@ class ReportDirectoryTest {
     settings.put("model", "m1 <seed> & \"quoted\"");
     settings.put("seed", "7");
     TrainingSummary training = new TrainingSummary(losses.length, 1.25, 2, 17, losses);
-    Evidence evidence = new Evidence(-1012.5, 0.01, -1012.4, 0.02, 480.0, 0.31, 0.7, 500);
+    Evidence evidence = new Evidence(-1012.5, 0.01, -1012.4, 0.02, 480.0, 0.31, 0.7, 500, "Trustworthy: k-hat < 0.7 & so on.");
     return new FitReport("M1 test", settings, training, evidence, ParameterSummary.of(d), Provenance.current());
   }
 
@@ -120,6 +120,8 @@ class ReportDirectoryTest {
       assertTrue(html.contains(ref), "index.html lacks " + ref);
     }
     assertTrue(html.contains("m1 &lt;seed&gt; &amp; &quot;quoted&quot;"), "settings are HTML-escaped");
+    assertTrue(html.contains("<p class=\"good\">Trustworthy: k-hat &lt; 0.7 &amp; so on.</p>"), "the verdict, escaped");
+    assertEquals("Trustworthy: k-hat < 0.7 & so on.", json.get("verdict"));
     assertTrue(!html.contains("<seed>"), "no raw markup from settings");
   }
 
