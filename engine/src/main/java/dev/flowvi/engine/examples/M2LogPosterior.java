@@ -1,9 +1,9 @@
 package dev.flowvi.engine.examples;
 
 import dev.flowvi.engine.core.Checks;
+import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.target.LogDensity;
-import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
@@ -28,23 +28,13 @@ public final class M2LogPosterior implements LogDensity {
   private static final double TRACK_PRIOR_SD = 1.0;
   private static final double OFFSET_PRIOR_SD = 3.0;
 
-  private final double[] t;
-  private final double[] x;
-  private final double[] y;
-  private final double[] z;
-  /** log e per row. */
-  private final double[] logE;
-  /** log of the background density per row (−∞ outside its box), without log w_b. */
-  private final double[] background;
+  private final M2Rows.M2Columns columns;
+  private final M2Rows rows;
 
   private M2LogPosterior(double[] t, double[] x, double[] y, double[] z, double[] e) {
     int n = t.length;
-    this.t = t.clone();
-    this.x = x.clone();
-    this.y = y.clone();
-    this.z = z.clone();
-    this.logE = new double[n];
-    this.background = new double[n];
+    double[] logE = new double[n];
+    double[] background = new double[n];
     double logBox = -3 * Math.log(2 * M2Data.BOX) - Math.log(2 * M2Data.LOG_E_BOX);
     for (int i = 0; i < n; i++) {
       if (!(e[i] > 0)) {
@@ -55,6 +45,18 @@ public final class M2LogPosterior implements LogDensity {
           && Math.abs(logE[i]) <= M2Data.LOG_E_BOX;
       background[i] = inBox ? logBox - logE[i] : Double.NEGATIVE_INFINITY;
     }
+    this.columns = new M2Rows.M2Columns(t.clone(), x.clone(), y.clone(), z.clone(), logE, background);
+    this.rows = VectorSupport.choose(M2Rows.class, "dev.flowvi.engine.examples.M2RowsVector", M2Rows::new);
+  }
+
+  /** The same posterior with the scalar row sweep (the reference for the vector one). */
+  M2LogPosterior withScalarRows() {
+    return new M2LogPosterior(this, new M2Rows());
+  }
+
+  private M2LogPosterior(M2LogPosterior other, M2Rows rows) {
+    this.columns = other.columns;
+    this.rows = rows;
   }
 
   public static M2LogPosterior of(DataTable data) {
@@ -146,7 +148,7 @@ public final class M2LogPosterior implements LogDensity {
     Checks.positive("n", n);
     Checks.batch("z", zs, DIM, n);
     Checks.perPoint("logp", logp, n);
-    if (n == 1 || ForkJoinPool.getCommonPoolParallelism() < 2) {
+    if (n == 1) {
       for (int i = 0; i < n; i++) {
         logp[i] = evaluate(zs, n, i, grad);
       }
@@ -187,58 +189,18 @@ public final class M2LogPosterior implements LogDensity {
     double logSigmaE = p[22];
     double invS2 = Math.exp(-2 * logSigma);
     double invSe2 = Math.exp(-2 * logSigmaE);
-    // Three normals for x, y, z and one for log e, without the −log e of the log-normal.
-    double trackConst = -3 * logSigma - logSigmaE - 2 * LOG_TWO_PI;
-    double[] logW = {Math.log(w[0]), Math.log(w[1]), Math.log(w[2]), Math.log(w[3])};
-
-    double[] acc = new double[3 * 10 + 1];
-    double[] comp = new double[4];
-    double[] dx = new double[3];
-    double[] dy = new double[3];
-    double[] dz = new double[3];
-    double[] de = new double[3];
-    double total = 0;
-    boolean gradient = grad != null;
-    for (int r = 0; r < t.length; r++) {
-      double tr = t[r];
-      double le = logE[r];
-      double max = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < 3; k++) {
-        int o = 7 * k;
-        dx[k] = x[r] - (p[o] * tr + p[o + 3]);
-        dy[k] = y[r] - (p[o + 1] * tr + p[o + 4]);
-        dz[k] = z[r] - p[o + 2] * tr;
-        de[k] = le - (p[o + 5] - p[o + 6] * tr);
-        comp[k] = logW[k] + trackConst - le - 0.5 * (dx[k] * dx[k] + dy[k] * dy[k] + dz[k] * dz[k]) * invS2 - 0.5 * de[k] * de[k] * invSe2;
-        max = Math.max(max, comp[k]);
-      }
-      comp[3] = logW[3] + background[r];
-      max = Math.max(max, comp[3]);
-      double sum = 0;
-      for (int c = 0; c < 4; c++) {
-        comp[c] = Math.exp(comp[c] - max);
-        sum += comp[c];
-      }
-      total += max + Math.log(sum);
-      if (gradient) {
-        double inv = 1 / sum;
-        for (int k = 0; k < 3; k++) {
-          double resp = comp[k] * inv;
-          int o = 10 * k;
-          acc[o] += resp * dx[k];
-          acc[o + 1] += resp * dx[k] * tr;
-          acc[o + 2] += resp * dy[k];
-          acc[o + 3] += resp * dy[k] * tr;
-          acc[o + 4] += resp * dz[k] * tr;
-          acc[o + 5] += resp * de[k];
-          acc[o + 6] += resp * de[k] * tr;
-          acc[o + 7] += resp * (dx[k] * dx[k] + dy[k] * dy[k] + dz[k] * dz[k]);
-          acc[o + 8] += resp * de[k] * de[k];
-          acc[o + 9] += resp;
-        }
-        acc[30] += comp[3] * inv;
-      }
+    double[] q = new double[M2Rows.Q_SIZE];
+    System.arraycopy(p, 0, q, 0, 21);
+    q[M2Rows.Q_INV_S2] = invS2;
+    q[M2Rows.Q_INV_SE2] = invSe2;
+    // Three normals for x, y, z and one for log e; the log-normal's −log e is added per row.
+    q[M2Rows.Q_CONST] = -3 * logSigma - logSigmaE - 2 * LOG_TWO_PI;
+    for (int c = 0; c < 4; c++) {
+      q[M2Rows.Q_LOG_W + c] = Math.log(w[c]);
     }
+    boolean gradient = grad != null;
+    double[] acc = gradient ? new double[M2Rows.ACC_SIZE] : null;
+    double total = rows.sweep(q, columns, 0, columns.rows(), acc);
     double value = total + logPrior + logJ;
     if (!gradient) {
       return value;
@@ -247,14 +209,14 @@ public final class M2LogPosterior implements LogDensity {
     double[] gw = new double[4];
     for (int k = 0; k < 3; k++) {
       int o = 10 * k;
-      int q = 7 * k;
-      g[q] = acc[o + 1] * invS2;
-      g[q + 1] = acc[o + 3] * invS2;
-      g[q + 2] = acc[o + 4] * invS2;
-      g[q + 3] = acc[o] * invS2;
-      g[q + 4] = acc[o + 2] * invS2;
-      g[q + 5] = acc[o + 5] * invSe2;
-      g[q + 6] = -acc[o + 6] * invSe2;
+      int j = 7 * k;
+      g[j] = acc[o + 1] * invS2;
+      g[j + 1] = acc[o + 3] * invS2;
+      g[j + 2] = acc[o + 4] * invS2;
+      g[j + 3] = acc[o] * invS2;
+      g[j + 4] = acc[o + 2] * invS2;
+      g[j + 5] = acc[o + 5] * invSe2;
+      g[j + 6] = -acc[o + 6] * invSe2;
       g[21] += acc[o + 7] * invS2 - 3 * acc[o + 9];
       g[22] += acc[o + 8] * invSe2 - acc[o + 9];
       gw[k] = acc[o + 9] / w[k];

@@ -1,5 +1,6 @@
 package dev.flowvi.engine.model;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -46,6 +47,10 @@ final class CompiledGraph {
   final int[] rowOrder;
   final int[] sumNodes;
   final int[] postOrder;
+  /** Number of nodes (the arrays have spare room for nodes added by fusion); fixed once constructed. */
+  int size;
+  /** Coefficients of {@link Op#LINEAR} nodes, one per operand. */
+  final double[][] coef;
   /** The term roots, one per model term (a node may appear twice). */
   final int[] roots;
   /** True when every POST node is +, − or negation: sum adjoints are then known before the sweep. */
@@ -70,30 +75,54 @@ final class CompiledGraph {
       }
     }
     int n = b.ops.size();
+    // Room for one per-sample sum of scalar operands per fused linear node (fuseLinearChains).
+    int capacity = 2 * n;
     this.roots = rootIds;
-    this.op = b.ops.toArray(new Op[0]);
-    this.in = b.inputs.toArray(new int[0][]);
-    this.paramIndex = new int[n];
-    this.kind = new int[n];
-    this.fixedValue = new double[n];
-    this.fixedColumn = new double[n][];
-    this.rows = data == null ? 1 : data.rows();
+    this.op = Arrays.copyOf(b.ops.toArray(new Op[0]), capacity);
+    this.in = Arrays.copyOf(b.inputs.toArray(new int[0][]), capacity);
+    this.paramIndex = new int[capacity];
+    this.kind = new int[capacity];
+    this.fixedValue = new double[capacity];
+    this.fixedColumn = new double[capacity][];
+    this.size = n;
+    this.rows = data == null || model.dataColumns().isEmpty() ? 1 : data.rows();
+    this.coef = new double[capacity][];
+    for (int id = 0; id < n; id++) {
+      Expr e = b.exprs.get(id);
+      paramIndex[id] = e.index;
+      kind[id] = classify(id);
+      if (kind[id] == FIXED_SCALAR) {
+        fixedValue[id] = op[id] == Op.CONSTANT ? e.value : foldScalar(id);
+      } else if (kind[id] == FIXED_ROW) {
+        fixedColumn[id] = op[id] == Op.DATA ? bindColumn(data, e.name) : foldRows(id);
+      }
+    }
+    fuseLinearChains();
+    boolean[] live = new boolean[size];
+    ArrayDeque<Integer> work = new ArrayDeque<>();
+    for (int r : roots) {
+      work.add(r);
+    }
+    while (!work.isEmpty()) {
+      int id = work.pop();
+      if (!live[id]) {
+        live[id] = true;
+        for (int a : in[id]) {
+          work.add(a);
+        }
+      }
+    }
     List<Integer> pre = new ArrayList<>();
     List<Integer> row = new ArrayList<>();
     List<Integer> sums = new ArrayList<>();
     List<Integer> post = new ArrayList<>();
     boolean linear = true;
-    for (int id = 0; id < n; id++) {
-      Expr e = b.exprs.get(id);
-      paramIndex[id] = e.index;
-      kind[id] = classify(id);
+    // Ids are topological: inputs first (post-order, then the appended per-sample sums).
+    for (int id = 0; id < size; id++) {
+      if (!live[id]) {
+        continue;
+      }
       switch (kind[id]) {
-        case FIXED_SCALAR:
-          fixedValue[id] = op[id] == Op.CONSTANT ? e.value : foldScalar(id);
-          break;
-        case FIXED_ROW:
-          fixedColumn[id] = op[id] == Op.DATA ? bindColumn(data, e.name) : foldRows(id);
-          break;
         case PARAM:
         case SCALAR:
           pre.add(id);
@@ -104,9 +133,12 @@ final class CompiledGraph {
         case SUM:
           sums.add(id);
           break;
-        default:
+        case POST:
           post.add(id);
           linear &= op[id] == Op.ADD || op[id] == Op.SUB || op[id] == Op.NEG;
+          break;
+        default:
+          break;
       }
     }
     this.preOrder = toArray(pre);
@@ -117,6 +149,98 @@ final class CompiledGraph {
     for (int k = 0; k < checks.size(); k++) {
       checkSupport(checks.get(k), checkIds.get(k)[0], checkIds.get(k)[1], data);
     }
+  }
+
+  /**
+   * Rewrites trees of row-wise +, − and negation into single n-ary {@link Op#LINEAR} nodes (Σ ±a_k),
+   * absorbing inner nodes that have no other use: a mixture component such as log w + N₁ + N₂ + N₃
+   * − log e becomes one pass over the rows instead of one pass per addition.
+   */
+  private void fuseLinearChains() {
+    int n = size;
+    int[] uses = new int[n];
+    for (int id = 0; id < n; id++) {
+      for (int a : in[id]) {
+        uses[a]++;
+      }
+    }
+    for (int r : roots) {
+      uses[r]++;
+    }
+    for (int id = 0; id < n; id++) {
+      Op o = op[id];
+      if (kind[id] != ROW || (o != Op.ADD && o != Op.SUB && o != Op.NEG)) {
+        continue;
+      }
+      List<Integer> operands = new ArrayList<>();
+      List<Double> signs = new ArrayList<>();
+      boolean absorbed = false;
+      for (int k = 0; k < in[id].length; k++) {
+        double sign = o == Op.NEG || (o == Op.SUB && k == 1) ? -1 : 1;
+        absorbed |= expand(in[id][k], sign, uses, operands, signs);
+      }
+      if (absorbed) {
+        collapseScalars(operands, signs);
+        op[id] = Op.LINEAR;
+        in[id] = toArray(operands);
+        coef[id] = signs.stream().mapToDouble(Double::doubleValue).toArray();
+      }
+    }
+  }
+
+  /**
+   * Replaces two or more per-sample scalar operands of a fused linear node by one new node, their
+   * signed sum, so the row loop adds one broadcast value instead of several.
+   */
+  private void collapseScalars(List<Integer> operands, List<Double> signs) {
+    List<Integer> scalars = new ArrayList<>();
+    List<Double> scalarSigns = new ArrayList<>();
+    boolean fixed = true;
+    for (int k = operands.size() - 1; k >= 0; k--) {
+      int a = operands.get(k);
+      if (kind[a] == FIXED_SCALAR || kind[a] == PARAM || kind[a] == SCALAR) {
+        scalars.add(0, a);
+        scalarSigns.add(0, signs.get(k));
+        fixed &= kind[a] == FIXED_SCALAR;
+        operands.remove(k);
+        signs.remove(k);
+      }
+    }
+    if (scalars.size() < 2) {
+      operands.addAll(scalars);
+      signs.addAll(scalarSigns);
+      return;
+    }
+    int id = size++;
+    op[id] = Op.LINEAR;
+    in[id] = toArray(scalars);
+    coef[id] = scalarSigns.stream().mapToDouble(Double::doubleValue).toArray();
+    paramIndex[id] = -1;
+    kind[id] = fixed ? FIXED_SCALAR : SCALAR;
+    if (fixed) {
+      double v = 0;
+      for (int k = 0; k < scalars.size(); k++) {
+        v += coef[id][k] * fixedValue[scalars.get(k)];
+      }
+      fixedValue[id] = v;
+    }
+    operands.add(id);
+    signs.add(1.0);
+  }
+
+  /** Appends (a, sign) or, when a is an absorbable linear node, its operands; returns whether it absorbed. */
+  private boolean expand(int a, double sign, int[] uses, List<Integer> operands, List<Double> signs) {
+    boolean linearNode = kind[a] == ROW && (op[a] == Op.ADD || op[a] == Op.SUB || op[a] == Op.NEG || op[a] == Op.LINEAR);
+    if (!linearNode || uses[a] != 1) {
+      operands.add(a);
+      signs.add(sign);
+      return false;
+    }
+    for (int k = 0; k < in[a].length; k++) {
+      double inner = op[a] == Op.LINEAR ? coef[a][k] : op[a] == Op.NEG || (op[a] == Op.SUB && k == 1) ? -1 : 1;
+      expand(in[a][k], sign * inner, uses, operands, signs);
+    }
+    return true;
   }
 
   private static int[] toArray(List<Integer> list) {

@@ -256,9 +256,9 @@ public final class Density {
     }
   }
 
-  /** −½((x − μ)/σ)² in one fused node, minus log σ + ½ log 2π (a per-sample scalar when σ is). */
+  /** −½((x − μ)/σ)² in one fused node, minus log σ + ½ log 2π (per-sample scalars when σ is). */
   private static Expr normal(Expr x, Expr mu, Expr sigma) {
-    return Expr.apply(Op.HALF_SQUARED_Z, x, mu, sigma).minus(Expr.log(sigma).plus(HALF_LOG_TWO_PI));
+    return Expr.apply(Op.HALF_SQUARED_Z, x, mu, Expr.of(1).div(sigma)).minus(Expr.log(sigma).plus(HALF_LOG_TWO_PI));
   }
 
   private static Expr cauchy(Expr x, Expr location, Expr scale) {

@@ -48,7 +48,7 @@ final class GraphEvaluator {
   GraphEvaluator(CompiledGraph g, RowKernels kernels) {
     this.g = g;
     this.kernels = kernels;
-    int n = g.op.length;
+    int n = g.size;
     this.tile = Math.min(TILE, g.rows);
     this.x = new double[g.model.constrainedDim()];
     this.gx = new double[x.length];
@@ -189,11 +189,6 @@ final class GraphEvaluator {
     return total;
   }
 
-  /** The constrained values of the sample, after {@link #evaluate}. */
-  double[] constrained() {
-    return x;
-  }
-
   private double constrain(double[] u, int uOff, int stride) {
     double logJ = 0;
     for (Parameter p : g.model.parameters()) {
@@ -228,6 +223,14 @@ final class GraphEvaluator {
     switch (op) {
       case SUM_ROWS:
         return val[id];
+      case LINEAR: {
+        double[] c = g.coef[id];
+        double s = 0;
+        for (int k = 0; k < a.length; k++) {
+          s += c[k] * val[a[k]];
+        }
+        return s;
+      }
       case LOG_SUM_EXP: {
         double max = Double.NEGATIVE_INFINITY;
         for (int k : a) {
@@ -261,8 +264,8 @@ final class GraphEvaluator {
         if (g.kind[a[k]] < CompiledGraph.PARAM) {
           continue;
         }
-        double partial = op == Op.LOG_SUM_EXP
-            ? Math.exp(val[a[k]] - val[id])
+        double partial = op == Op.LOG_SUM_EXP ? Math.exp(val[a[k]] - val[id])
+            : op == Op.LINEAR ? g.coef[id][k]
             : op.partial(k, val[a[0]], a.length > 1 ? val[a[1]] : 0, a.length > 2 ? val[a[2]] : 0, val[id]);
         adj[a[k]] += ga * partial;
       }
@@ -276,7 +279,7 @@ final class GraphEvaluator {
       int len = Math.min(tile, g.rows - start);
       for (int r : rowOrder) {
         int arity = operands(r, start);
-        kernels.forward(g.op[r], opArr, opOff, arity, rowVal[rowSlot[r]], len);
+        kernels.forward(g.op[r], opArr, opOff, arity, g.coef[r], rowVal[rowSlot[r]], len);
       }
       for (int s : g.sumNodes) {
         double[] v = rowVal[rowSlot[g.in[s][0]]];
@@ -311,7 +314,7 @@ final class GraphEvaluator {
           any |= opAdj[k] != null;
         }
         if (any) {
-          kernels.backward(g.op[r], opArr, opOff, arity, rowVal[rowSlot[r]], rowAdj[rowSlot[r]], opAdj, len);
+          kernels.backward(g.op[r], opArr, opOff, arity, g.coef[r], rowVal[rowSlot[r]], rowAdj[rowSlot[r]], opAdj, len);
         }
       }
     }

@@ -110,8 +110,9 @@ public final class ModelLogDensity implements LogDensity {
     Checks.positive("n", n);
     Checks.batch("z", z, dim(), n);
     Checks.perPoint("logp", logp, n);
-    int threads = ForkJoinPool.getCommonPoolParallelism();
-    if (!parallel || n < 2 || threads < 2 || (long) n * graph.rows < PARALLEL_THRESHOLD) {
+    // The calling thread computes alongside the pool's workers (invoke runs the root task here).
+    int threads = ForkJoinPool.getCommonPoolParallelism() + 1;
+    if (!parallel || n < 2 || (long) n * graph.rows < PARALLEL_THRESHOLD) {
       evaluateRange(z, n, logp, grad, 0, n);
       return;
     }
@@ -128,6 +129,7 @@ public final class ModelLogDensity implements LogDensity {
 
   /** Splits the samples into a fixed number of contiguous chunks, halving the chunk range. */
   private final class Chunks extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
     private final double[] z;
     private final int n;
     private final double[] logp;

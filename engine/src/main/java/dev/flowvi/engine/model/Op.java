@@ -27,10 +27,15 @@ enum Op {
   /** softplus, log(1 + e^a), evaluated without overflow. */
   LOG1P_EXP(1, "log1p_exp"),
   LGAMMA(1, "lgamma"),
-  /** −½((x − μ)/σ)²: the data-dependent part of a normal log density, fused into one pass over rows. */
+  /**
+   * −½((x − μ)·τ)² with τ = 1/σ: the data-dependent part of a normal log density, fused into one
+   * pass over rows; taking the precision τ keeps the division out of the row loop when σ is per sample.
+   */
   HALF_SQUARED_Z(3, "half_squared_z"),
   /** log(hi − lo)-free indicator: 0 when lo ≤ a ≤ hi, −∞ otherwise (the support of a uniform). */
   IN_INTERVAL(3, "in_interval"),
+  /** Σ_k c_k·a_k with constant coefficients c_k = ±1: fused chains of row-wise +, − and negation. */
+  LINEAR(-1, "linear"),
   /** Variadic log Σ exp(a_k), over components at each row. */
   LOG_SUM_EXP(-1, "log_sum_exp"),
   /** Σ over data rows of a row-wise argument: a per-sample scalar. */
@@ -64,7 +69,7 @@ enum Op {
       case LGAMMA: return SpecialFunctions.logGamma(a);
       case IN_INTERVAL: return a >= b && a <= c ? 0.0 : Double.NEGATIVE_INFINITY;
       case HALF_SQUARED_Z: {
-        double z = (a - b) / c;
+        double z = (a - b) * c;
         return -0.5 * z * z;
       }
       default: throw new IllegalStateException(this + " has no fixed-arity value");
@@ -91,9 +96,10 @@ enum Op {
       case LGAMMA: return SpecialFunctions.digamma(a);
       case IN_INTERVAL: return 0;
       case HALF_SQUARED_Z: {
-        // With z = (x − μ)/σ: ∂/∂x = −z/σ, ∂/∂μ = z/σ, ∂/∂σ = z²/σ.
-        double z = (a - b) / c;
-        return k == 0 ? -z / c : k == 1 ? z / c : z * z / c;
+        // With d = x − μ and z = d·τ: ∂/∂x = −zτ, ∂/∂μ = zτ, ∂/∂τ = −z·d.
+        double d = a - b;
+        double z = d * c;
+        return k == 0 ? -z * c : k == 1 ? z * c : -z * d;
       }
       default: throw new IllegalStateException(this + " has no fixed-arity partial");
     }

@@ -10,6 +10,8 @@ import dev.flowvi.engine.model.ModelLogDensity;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.target.LogDensity;
 import org.junit.jupiter.api.Test;
+import dev.flowvi.engine.kernel.VectorSupport;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The builder's M1 and M2 against the independent hand-written posteriors: values and gradients to
@@ -41,6 +43,14 @@ class SeedModelsTest {
   }
 
   @Test
+  void handWrittenVectorSweepMatchesScalar() {
+    assumeTrue(VectorSupport.enabled(), "vector kernels are not in use: " + VectorSupport.describe());
+    // 10^4 + 3 rows: full tiles, a partial tile and rows that do not fill a vector.
+    M2LogPosterior vector = M2LogPosterior.of(M2Data.generate(18, 10_003));
+    assertAgree(vector.withScalarRows(), vector, m2Points(6, 19));
+  }
+
+  @Test
   void handWrittenGradientsMatchFiniteDifferences() {
     DataTable m1 = M1Data.generate(13);
     GradientCheck.assertGradient(M1LogPosterior.of(m1, M1LogPosterior.Parameterisation.UNCONSTRAINED), randomPoints(4, 4, 1.5, 7), 4, 1e-6);
@@ -57,6 +67,34 @@ class SeedModelsTest {
   void builderGradientsMatchFiniteDifferences() {
     GradientCheck.assertGradient(SeedModels.m1().bind(M1Data.generate(15)), randomPoints(4, 3, 1.5, 11), 3, 1e-6);
     GradientCheck.assertGradient(SeedModels.m2().bind(M2Data.generate(16, 2000)), m2Points(2, 12), 2, 1e-6);
+  }
+
+  @Test
+  void drawsComeBackConstrainedWithNames() {
+    ModelLogDensity m2 = SeedModels.m2().bind(M2Data.generate(20, 500));
+    String[] names = m2.parameterNames();
+    assertEquals(27, names.length);
+    assertEquals("w_b", names[26]);
+    double[] truth = new double[27];
+    double[] means = M2LogPosterior.priorMeans();
+    System.arraycopy(means, 0, truth, 0, 23);
+    System.arraycopy(M2Data.WEIGHTS, 0, truth, 23, 4);
+    double[] u = m2.model().unconstrain(truth);
+    int n = 2;
+    double[] z = new double[26 * n];
+    for (int j = 0; j < 26; j++) {
+      z[j * n] = u[j];
+      z[j * n + 1] = 0;
+    }
+    double[] x = new double[27 * n];
+    m2.constrain(z, n, x);
+    for (int j = 0; j < 27; j++) {
+      assertEquals(truth[j], x[j * n], 1e-12, names[j]);
+    }
+    // At u = 0 the stick-breaking puts the weights at the simplex centre.
+    for (int j = 23; j < 27; j++) {
+      assertEquals(0.25, x[j * n + 1], 1e-15, names[j]);
+    }
   }
 
   @Test
