@@ -8,7 +8,7 @@ import picocli.CommandLine.IVersionProvider;
 /** The {@code flowvi} command: normalising-flow variational inference from the command line. */
 @Command(name = "flowvi", mixinStandardHelpOptions = true, versionProvider = FlowViCommand.Version.class,
     description = "Normalising-flow variational inference on the JVM.",
-    subcommands = {ReportCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ExampleCommand.class, FitCommand.class, CheckGradientsCommand.class, BenchCommand.class, SampleCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class FlowViCommand implements Runnable {
 
   public static void main(String[] args) {
