@@ -1,5 +1,6 @@
 package dev.flowvi.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,7 +26,7 @@ public final class CommonOptions {
     if (dir.toString().isBlank()) {
       throw new ParameterException(spec.commandLine(), "--out is empty, expected a directory path");
     }
-    if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new ParameterException(spec.commandLine(), "--out is " + dir + ", which is a file, expected a directory");
     }
     this.out = dir;

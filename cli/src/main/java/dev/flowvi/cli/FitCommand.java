@@ -3,6 +3,7 @@ package dev.flowvi.cli;
 import dev.flowvi.cli.fit.FitPlan;
 import dev.flowvi.cli.fit.FlowChoice;
 import dev.flowvi.cli.fit.ModelPlans;
+import dev.flowvi.cli.fit.SavedFlow;
 import dev.flowvi.cli.report.Draws;
 import dev.flowvi.engine.model.CsvData;
 import dev.flowvi.engine.model.DataTable;
@@ -10,6 +11,8 @@ import dev.flowvi.engine.model.Model;
 import dev.flowvi.engine.model.ModelFile;
 import dev.flowvi.engine.model.ModelLogDensity;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +64,8 @@ final class FitCommand implements Callable<Integer> {
   /** The flow names, for the help text. */
   static final class FlowNames implements Iterable<String> {
     @Override
-    public java.util.Iterator<String> iterator() {
-      return java.util.Arrays.stream(FlowChoice.values()).map(FlowChoice::toString).iterator();
+    public Iterator<String> iterator() {
+      return Arrays.stream(FlowChoice.values()).map(FlowChoice::toString).iterator();
     }
   }
 
@@ -86,7 +89,7 @@ final class FitCommand implements Callable<Integer> {
     String name = ReportCommand.baseName(modelFile);
     new FitRunner(common, training, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run("FlowVI fit: " + modelFile.getFileName(), name, plan, draws.count(), settings, null, reference,
-            dev.flowvi.cli.fit.SavedFlow.MODEL_SOURCE + modelFile.toAbsolutePath().normalize(), flow.toString());
+            SavedFlow.MODEL_SOURCE + modelFile.toAbsolutePath().normalize(), flow.toString());
     return 0;
   }
 

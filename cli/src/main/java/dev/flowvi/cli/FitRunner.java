@@ -17,6 +17,7 @@ import dev.flowvi.engine.train.Schedule;
 import dev.flowvi.engine.train.TrainerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,7 +82,7 @@ final class FitRunner {
     all.put("diagnostic draws", Integer.toString(draws));
     FitReport report = new FitReport(title, all, FitReports.training(outcome.training()), evidence, rows, Provenance.current());
     Path dir = common.out(outName);
-    java.nio.file.Files.createDirectories(dir);
+    Files.createDirectories(dir);
     new FlowFile(source, flowName, common.seed(), outcome.params()).write(dir.resolve(FLOW_FILE));
     ReportDirectory.write(dir, report, outcome.draws(), truth, reference, List.of(FLOW_FILE));
 

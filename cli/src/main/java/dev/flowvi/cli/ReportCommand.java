@@ -7,15 +7,16 @@ import dev.flowvi.cli.report.Provenance;
 import dev.flowvi.cli.report.ReportDirectory;
 import dev.flowvi.engine.model.CsvData;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code flowvi report}: summary, corner plot and HTML page for draws from any sampler (a
@@ -68,7 +69,7 @@ final class ReportCommand implements Callable<Integer> {
 
   private double[] truthValues(List<String> names) {
     double[] v = new double[names.size()];
-    java.util.Arrays.fill(v, Double.NaN);
+    Arrays.fill(v, Double.NaN);
     for (Map.Entry<String, Double> e : truth.entrySet()) {
       int j = names.indexOf(e.getKey());
       if (j < 0) {

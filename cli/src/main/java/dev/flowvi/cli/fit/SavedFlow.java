@@ -1,5 +1,6 @@
 package dev.flowvi.cli.fit;
 
+import dev.flowvi.cli.report.Draws;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.examples.M1Data;
 import dev.flowvi.engine.examples.M1LogPosterior;
@@ -47,13 +48,13 @@ public record SavedFlow(TransformedDistribution flow, double[] params, Constrain
   }
 
   /** n draws, constrained and named, from a stream fixed by {@code seed}. */
-  public dev.flowvi.cli.report.Draws sample(int n, long seed) {
+  public Draws sample(int n, long seed) {
     int dim = flow.dim();
     double[] z = new double[dim * n];
     double[] logq = new double[n];
     flow.sampleAndLogProb(params, 0, RandomStream.of(seed), null, z, logq, n, flow.newWorkspace(n));
     double[] out = new double[constraining.names().size() * n];
     constraining.constrain(z, n, out);
-    return new dev.flowvi.cli.report.Draws(constraining.names(), out, n);
+    return new Draws(constraining.names(), out, n);
   }
 }

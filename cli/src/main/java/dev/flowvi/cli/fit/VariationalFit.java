@@ -10,6 +10,7 @@ import dev.flowvi.engine.target.LogDensity;
 import dev.flowvi.engine.train.Trainer;
 import dev.flowvi.engine.train.TrainerConfig;
 import dev.flowvi.engine.train.TrainingResult;
+import java.util.List;
 
 /**
  * One variational fit as the CLI runs it: train the flow against the target, then draw S samples
@@ -73,7 +74,7 @@ public final class VariationalFit {
    * diagnostics count it, with weight 0), so it is no posterior draw and stays out of the draws and
    * summaries.
    */
-  private static Draws insideSupport(java.util.List<String> names, double[] values, int s, double[] logp) {
+  private static Draws insideSupport(List<String> names, double[] values, int s, double[] logp) {
     int kept = 0;
     for (int i = 0; i < s; i++) {
       kept += logp[i] > Double.NEGATIVE_INFINITY ? 1 : 0;
