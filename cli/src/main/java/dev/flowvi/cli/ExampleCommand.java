@@ -1,6 +1,5 @@
 package dev.flowvi.cli;
 
-import dev.flowvi.cli.fit.FitPlan;
 import dev.flowvi.cli.fit.SeedExamples;
 import dev.flowvi.engine.examples.M1Data;
 import dev.flowvi.engine.examples.M2Data;
@@ -62,13 +61,14 @@ final class ExampleCommand implements Callable<Integer> {
     List<String> columns = m1 ? SeedExamples.M1_COLUMNS : SeedExamples.M2_COLUMNS;
     DataTable table = data != null ? CsvData.read(InputFiles.existing("--data", data), columns)
         : m1 ? M1Data.generate(seed) : M2Data.generate(seed);
-    FitPlan plan = m1 ? SeedExamples.m1(table, training.preset(), seed) : SeedExamples.m2(table, training.preset(), seed);
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("command", "example " + example);
     settings.put("data", data != null ? data.toString() : "generated from the true values (seed " + seed + ")");
     double[] truth = data != null ? null : m1 ? SeedExamples.m1Truth() : SeedExamples.m2Truth();
     new FitRunner(common, training, spec.commandLine().getOut(), spec.commandLine().getErr())
-        .run("FlowVI example " + example, example, plan, draws.count(), settings, truth, null,
+        .run("FlowVI example " + example, example,
+            s -> m1 ? SeedExamples.m1(table, training.preset(), s) : SeedExamples.m2(table, training.preset(), s),
+            draws.count(), settings, truth, null,
             m1 ? SeedExamples.M1_SOURCE : SeedExamples.M2_SOURCE, "seed-" + example);
     return 0;
   }

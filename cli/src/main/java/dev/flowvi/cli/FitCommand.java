@@ -1,6 +1,5 @@
 package dev.flowvi.cli;
 
-import dev.flowvi.cli.fit.FitPlan;
 import dev.flowvi.cli.fit.FlowChoice;
 import dev.flowvi.cli.fit.ModelPlans;
 import dev.flowvi.cli.fit.SavedFlow;
@@ -79,16 +78,17 @@ final class FitCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("warning: " + w);
       }
     }
-    FitPlan plan = ModelPlans.of(target, flow, training.preset(), common.seed());
+    List<String> names = List.of(model.parameterNames());
     Draws reference = referenceFile == null ? null
-        : Draws.of(CsvData.read(InputFiles.existing("--reference", referenceFile), plan.constraining().names()), plan.constraining().names());
+        : Draws.of(CsvData.read(InputFiles.existing("--reference", referenceFile), names), names);
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("command", "fit");
     settings.put("model", modelFile.toString());
     settings.put("data", dataFile == null ? "none" : dataFile.toString());
     String name = ReportCommand.baseName(modelFile);
     new FitRunner(common, training, spec.commandLine().getOut(), spec.commandLine().getErr())
-        .run("FlowVI fit: " + modelFile.getFileName(), name, plan, draws.count(), settings, null, reference,
+        .run("FlowVI fit: " + modelFile.getFileName(), name, s -> ModelPlans.of(target, flow, training.preset(), s),
+            draws.count(), settings, null, reference,
             SavedFlow.MODEL_SOURCE + modelFile.toAbsolutePath().normalize(), flow.toString());
     return 0;
   }

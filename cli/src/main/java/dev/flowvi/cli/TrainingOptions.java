@@ -12,6 +12,7 @@ public final class TrainingOptions {
   static final int MAX_STEPS = 1_000_000;
   static final int MAX_SAMPLES = 10_000_000;
   static final int MAX_THREADS = 1024;
+  static final int MAX_RESTARTS = 100;
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
@@ -20,6 +21,7 @@ public final class TrainingOptions {
   private Integer steps;
   private Integer samples;
   private int threads = Runtime.getRuntime().availableProcessors();
+  private int restarts = 1;
 
   @Option(names = "--preset", paramLabel = "seed|default", description = "Settings to start from (default: seed).")
   void setPreset(String name) {
@@ -43,6 +45,12 @@ public final class TrainingOptions {
   @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of processors).")
   void setThreads(int n) {
     threads = inRange("--threads", n, 1, MAX_THREADS);
+  }
+
+  @Option(names = "--restarts", paramLabel = "N",
+      description = "Fit N times from different seeds and keep the fit with the highest ELBO (default: 1).")
+  void setRestarts(int n) {
+    restarts = inRange("--restarts", n, 1, MAX_RESTARTS);
   }
 
   private int inRange(String option, int value, int lo, int hi) {
@@ -71,5 +79,9 @@ public final class TrainingOptions {
 
   public int threads() {
     return threads;
+  }
+
+  public int restarts() {
+    return restarts;
   }
 }

@@ -96,6 +96,27 @@ class ExampleCommandTest {
   }
 
   @Test
+  void restartsKeepTheFitWithTheHighestElbo() throws Exception {
+    Path out = dir.resolve("restarts");
+    CliRun r = CliRun.flowvi(args(new String[] {"example", "m1"}, "--restarts", "3", "--seed", "5", "--out", out.toString()));
+    assertEquals(0, r.exitCode(), r.err());
+    List<Double> elbos = r.err().lines().filter(l -> l.startsWith("restart "))
+        .map(l -> Double.parseDouble(l.replaceAll(".*ELBO (\\S+),.*", "$1"))).toList();
+    assertEquals(3, elbos.size(), r.err());
+    assertTrue(r.err().contains("restart 1 of 3 (seed 5)"), "restart 1 runs with --seed itself: " + r.err());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json = (Map<String, Object>) MiniJson.parse(Files.readString(out.resolve("report.json")));
+    double best = elbos.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    // The printed ELBOs have 4 decimals.
+    assertEquals(best, (Double) json.get("elbo"), 1e-4);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> settings = (Map<String, Object>) json.get("settings");
+    assertTrue(((String) settings.get("restarts")).startsWith("3 (kept the highest ELBO"), settings.toString());
+    assertEquals(5L, FitRunner.restartSeed(5, 0));
+    assertTrue(FitRunner.restartSeed(5, 1) != FitRunner.restartSeed(5, 2));
+  }
+
+  @Test
   void theSameSeedGivesTheSameSummary() throws Exception {
     CliRun a = CliRun.flowvi(args(new String[] {"example", "m1"}, "--quiet", "--seed", "11", "--out", dir.resolve("a").toString()));
     CliRun b = CliRun.flowvi(args(new String[] {"example", "m1"}, "--quiet", "--seed", "11", "--out", dir.resolve("b").toString()));
@@ -159,6 +180,7 @@ class ExampleCommandTest {
     assertOneLineError(CliRun.flowvi("example", "m1", "--threads", "0"), "--threads is 0, expected 1..1024");
     assertOneLineError(CliRun.flowvi("example", "m1", "--steps", "0"), "--steps is 0");
     assertOneLineError(CliRun.flowvi("example", "m1", "--draws", "5"), "--draws is 5, expected 100..");
+    assertOneLineError(CliRun.flowvi("example", "m1", "--restarts", "0"), "--restarts is 0, expected 1..100");
     assertOneLineError(CliRun.flowvi("example", "m1", "--preset", "fast"), "--preset is 'fast', expected seed or default");
     Path file = dir.resolve("afile");
     Files.writeString(file, "");
