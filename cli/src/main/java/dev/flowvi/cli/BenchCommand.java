@@ -60,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
     Provenance p = Provenance.current();
     out.printf(Locale.ROOT, "FlowVI %s on Java %s, kernels: %s, %d processors%s%n", p.flowviVersion(), p.javaVersion(), p.kernels(),
         Runtime.getRuntime().availableProcessors(), quick ? " (quick)" : "");
-    out.printf(Locale.ROOT, "%-68s %12s %12s %8s%n", "operation", "median", "fastest", "calls");
+    out.printf(Locale.ROOT, "%-74s %12s %12s %8s%n", "operation", "median", "fastest", "calls");
     RandomStream rng = RandomStream.of(seed);
 
     splineBench("spline forward+inverse, 8 knots, 4×500 points (" + (VectorSupport.enabled() ? "vector" : "scalar") + " kernel)",
@@ -134,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private void print(String name, Stopwatch.Timing t) {
-    out.printf(Locale.ROOT, "%-68s %12s %12s %8d%n", name, duration(t.medianNanos()), duration(t.minNanos()), t.calls());
+    out.printf(Locale.ROOT, "%-74s %12s %12s %8d%n", name, duration(t.medianNanos()), duration(t.minNanos()), t.calls());
     out.flush();
   }
 
