@@ -51,6 +51,21 @@ public final class AffineTransformer implements Transformer {
     return new AffineTransformer(true, alphaPositive, alphaNegative);
   }
 
+  /** Whether log s is Andrade's soft clamp of r (otherwise s = softplus(r) + 0.01); for code generators. */
+  public boolean isSoftClamped() {
+    return clamped;
+  }
+
+  /** α₊ of the soft clamp (0 for the scale-floor variant). */
+  public double alphaPositive() {
+    return alphaPositive;
+  }
+
+  /** α₋ of the soft clamp (0 for the scale-floor variant). */
+  public double alphaNegative() {
+    return alphaNegative;
+  }
+
   @Override
   public int parameterCount() {
     return 2;

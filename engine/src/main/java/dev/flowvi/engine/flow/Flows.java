@@ -3,11 +3,15 @@ package dev.flowvi.engine.flow;
 import dev.flowvi.engine.bijection.AffineTransformer;
 import dev.flowvi.engine.bijection.Bijection;
 import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Elementwise;
 import dev.flowvi.engine.bijection.Flip;
 import dev.flowvi.engine.bijection.Invert;
+import dev.flowvi.engine.bijection.LeakyTanh;
 import dev.flowvi.engine.bijection.Loft;
 import dev.flowvi.engine.bijection.Permute;
+import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.bijection.Transformer;
+import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.core.Checks;
 import dev.flowvi.engine.distribution.Distribution;
 import dev.flowvi.engine.distribution.TransformedDistribution;
@@ -60,6 +64,11 @@ public final class Flows {
   /** Planar flow: 8 layers, tanh. */
   public static PlanarBuilder planar(Distribution base) {
     return new PlanarBuilder(base);
+  }
+
+  /** Triangular spline flow: 8 layers of LeakyTanh(3)-sandwiched splines (8 knots on [−1, 1]) and weight-normalised lower-triangular maps. */
+  public static TriangularSplineBuilder triangularSpline(Distribution base) {
+    return new TriangularSplineBuilder(base);
   }
 
   /**
@@ -291,6 +300,41 @@ public final class Flows {
       return conditionDim == 0
           ? Planar.of(dim, nonlinearity)
           : Planar.conditional(dim, conditionDim, nonlinearity, width, depth, activation);
+    }
+  }
+
+  public static final class TriangularSplineBuilder extends Builder<TriangularSplineBuilder> {
+    int knots = 8;
+    double tanhMaxVal = 3.0;
+
+    TriangularSplineBuilder(Distribution base) {
+      super(base, 8);
+    }
+
+    public TriangularSplineBuilder knots(int value) {
+      knots = Checks.positive("knots", value);
+      return this;
+    }
+
+    /** Where LeakyTanh turns linear; the spline acts on its image (−1, 1). */
+    public TriangularSplineBuilder tanhMaxVal(double value) {
+      tanhMaxVal = Checks.positive("tanhMaxVal", value);
+      return this;
+    }
+
+    @Override
+    Bijection layer(int index) {
+      if (conditionDim != 0) {
+        throw new IllegalArgumentException("conditionDim is " + conditionDim + ", expected 0: the triangular spline flow is unconditional here");
+      }
+      // LeakyTanh(m) maps the bulk |x| < m into (−1, 1), where the spline acts; its inverse maps
+      // back, then the weight-normalised triangular map mixes coordinates (FlowJAX
+      // triangular_spline_flow).
+      return Chain.of(
+          LeakyTanh.of(dim, tanhMaxVal),
+          Elementwise.of(RationalQuadraticSpline.of(knots, 1.0), dim),
+          Invert.of(LeakyTanh.of(dim, tanhMaxVal)),
+          TriangularAffine.lower(dim).weightNormalised());
     }
   }
 }

@@ -35,6 +35,15 @@ public interface DenseKernels {
   /** h = act(z) elementwise over {@code len} values. */
   void activate(Activation act, double[] z, int zOff, double[] h, int hOff, int len);
 
+  /** y += a·x over {@code len} values: the row primitive of {@link #dense}, public for generated code. */
+  void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len);
+
+  /** Σ a·b over {@code len} values (the weight-gradient primitive of {@link #denseBackward}). */
+  double dot(double[] a, int aOff, double[] b, int bOff, int len);
+
+  /** Σ a over {@code len} values (the bias-gradient primitive). */
+  double sum(double[] a, int aOff, int len);
+
   /** gz = gh · act'(z) elementwise, given the saved h = act(z). */
   void activateBackward(Activation act, double[] z, int zOff, double[] h, int hOff,
       double[] gh, int ghOff, double[] gz, int gzOff, int len);

@@ -63,7 +63,7 @@ class ScalarDenseKernels implements DenseKernels {
   }
 
   /** y += a·x over len values. */
-  void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
+  public void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
     for (int i = 0; i < len; i++) {
       y[yOff + i] += a * x[xOff + i];
     }
@@ -73,7 +73,7 @@ class ScalarDenseKernels implements DenseKernels {
    * Four independent partial sums: the JIT may not reorder a floating-point reduction, so one
    * accumulator would be bound by the add latency.
    */
-  double dot(double[] a, int aOff, double[] b, int bOff, int len) {
+  public double dot(double[] a, int aOff, double[] b, int bOff, int len) {
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;
@@ -91,7 +91,7 @@ class ScalarDenseKernels implements DenseKernels {
     return (s0 + s1) + (s2 + s3);
   }
 
-  double sum(double[] a, int aOff, int len) {
+  public double sum(double[] a, int aOff, int len) {
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;

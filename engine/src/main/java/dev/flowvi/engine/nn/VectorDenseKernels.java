@@ -20,7 +20,7 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   public VectorDenseKernels() {}
 
   @Override
-  void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
+  public void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
     int bound = S.loopBound(len);
     int i = 0;
     if (bound == 0) {
@@ -39,7 +39,7 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   }
 
   @Override
-  double dot(double[] a, int aOff, double[] b, int bOff, int len) {
+  public double dot(double[] a, int aOff, double[] b, int bOff, int len) {
     int bound = S.loopBound(len);
     if (bound == 0) {
       return super.dot(a, aOff, b, bOff, len);
@@ -57,7 +57,7 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   }
 
   @Override
-  double sum(double[] a, int aOff, int len) {
+  public double sum(double[] a, int aOff, int len) {
     int bound = S.loopBound(len);
     if (bound == 0) {
       return super.sum(a, aOff, len);

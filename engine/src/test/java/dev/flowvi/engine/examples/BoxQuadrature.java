@@ -4,14 +4,16 @@ import dev.flowvi.engine.target.LogDensity;
 
 /**
  * Reference posterior moments by deterministic quadrature: a tensor-product Gauss–Legendre rule
- * over a box, with the unnormalised density's logs shifted by their maximum before exponentiating.
- * Exponentially convergent for smooth integrands whose mass lies well inside the box; {@link
- * #edgeMass} reports how much density sits on the box's faces so a caller can check that.
+ * over the box u ∈ [−w, w]^d of whitened coordinates z = centre + L u, where L is the Cholesky
+ * factor of the Laplace covariance at the mode. Whitening aligns the box with the posterior's
+ * correlations, so a modest number of nodes per axis suffices. Logs are shifted by their maximum
+ * before exponentiating. Exponentially convergent for smooth integrands whose mass lies well
+ * inside the box; {@link #edgeMass} reports the density on the box's faces so a caller can check.
  */
 final class BoxQuadrature {
   final double[] mean;
   final double[][] covariance;
-  /** Largest density on any face of the box relative to the largest density inside it. */
+  /** Largest density at the centre of a face of the box, relative to the density at the centre. */
   final double edgeMass;
 
   private BoxQuadrature(double[] mean, double[][] covariance, double edgeMass) {
@@ -20,7 +22,34 @@ final class BoxQuadrature {
     this.edgeMass = edgeMass;
   }
 
-  /** Gauss–Legendre nodes and weights on [−1, 1] by Newton's method on P_n (Golub–Welsch free). */
+  /** The mode and the Laplace covariance (−Hessian⁻¹) there. */
+  static final class Laplace {
+    final double[] mode;
+    final double[][] covariance;
+
+    Laplace(double[] mode, double[][] covariance) {
+      this.mode = mode;
+      this.covariance = covariance;
+    }
+
+    /** Lower Cholesky factor of the covariance. */
+    double[][] cholesky() {
+      int n = mode.length;
+      double[][] l = new double[n][n];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j <= i; j++) {
+          double s = covariance[i][j];
+          for (int k = 0; k < j; k++) {
+            s -= l[i][k] * l[j][k];
+          }
+          l[i][j] = i == j ? Math.sqrt(s) : s / l[j][j];
+        }
+      }
+      return l;
+    }
+  }
+
+  /** Gauss–Legendre nodes and weights on [−1, 1] by Newton's method on P_n. */
   static double[][] gaussLegendre(int n) {
     double[] x = new double[n];
     double[] w = new double[n];
@@ -48,40 +77,44 @@ final class BoxQuadrature {
     return new double[][] {x, w};
   }
 
-  /** Moments of the density over the box [lo, hi] with {@code points} nodes per coordinate. */
-  static BoxQuadrature moments(LogDensity density, double[] lo, double[] hi, int points) {
-    int d = lo.length;
+  /** Moments over z = centre + L u, u ∈ [−halfWidth, halfWidth]^d, with {@code points} nodes per axis. */
+  static BoxQuadrature moments(LogDensity density, double[] centre, double[][] l, double halfWidth, int points) {
+    int d = centre.length;
     double[][] rule = gaussLegendre(points);
-    long total = 1;
+    int total = 1;
     for (int j = 0; j < d; j++) {
-      total *= points;
+      total = Math.multiplyExact(total, points);
     }
-    int batch = (int) Math.min(total, 4096);
+    int batch = Math.min(total, 4096);
     double[] z = new double[d * batch];
     double[] logp = new double[batch];
-    double[] logw = new double[(int) total];
-    double[][] coords = new double[d][(int) total];
-    int[] idx = new int[d];
-    double edge = Double.NEGATIVE_INFINITY;
-    for (long start = 0; start < total; start += batch) {
-      int m = (int) Math.min(batch, total - start);
+    double[] logw = new double[total];
+    double[][] coords = new double[d][total];
+    double[] u = new double[d];
+    for (int start = 0; start < total; start += batch) {
+      int m = Math.min(batch, total - start);
       for (int s = 0; s < m; s++) {
-        long code = start + s;
+        int code = start + s;
         double lw = 0;
         for (int j = 0; j < d; j++) {
-          idx[j] = (int) (code % points);
+          int idx = code % points;
           code /= points;
-          double half = 0.5 * (hi[j] - lo[j]);
-          double v = lo[j] + half * (rule[0][idx[j]] + 1);
-          coords[j][(int) (start + s)] = v;
-          z[j * m + s] = v;
-          lw += Math.log(rule[1][idx[j]] * half);
+          u[j] = halfWidth * rule[0][idx];
+          lw += Math.log(rule[1][idx]);
         }
-        logw[(int) (start + s)] = lw;
+        for (int j = 0; j < d; j++) {
+          double v = centre[j];
+          for (int k = 0; k <= j; k++) {
+            v += l[j][k] * u[k];
+          }
+          coords[j][start + s] = v;
+          z[j * m + s] = v;
+        }
+        logw[start + s] = lw;
       }
       density.logDensity(z, m, logp);
       for (int s = 0; s < m; s++) {
-        logw[(int) (start + s)] += logp[s];
+        logw[start + s] += logp[s];
       }
     }
     double max = Double.NEGATIVE_INFINITY;
@@ -109,63 +142,68 @@ final class BoxQuadrature {
         }
       }
     }
-    edge = edgeDensity(density, lo, hi, mean);
-    return new BoxQuadrature(mean, cov, edge);
+    return new BoxQuadrature(mean, cov, edgeDensity(density, centre, l, halfWidth));
   }
 
-  /**
-   * Density at the centre of each face (the mean's other coordinates), relative to the density at
-   * the mean: a near-Gaussian posterior has its largest face density there.
-   */
-  private static double edgeDensity(LogDensity density, double[] lo, double[] hi, double[] mean) {
-    int d = lo.length;
-    double[] z = new double[d];
+  /** Density at the centre of each face of the whitened box, relative to the density at its centre. */
+  private static double edgeDensity(LogDensity density, double[] centre, double[][] l, double halfWidth) {
+    int d = centre.length;
     double[] lp = new double[1];
-    density.logDensity(mean.clone(), 1, lp);
-    double centre = lp[0];
+    density.logDensity(centre.clone(), 1, lp);
+    double middle = lp[0];
     double worst = 0;
     for (int j = 0; j < d; j++) {
-      for (double face : new double[] {lo[j], hi[j]}) {
-        System.arraycopy(mean, 0, z, 0, d);
-        z[j] = face;
-        density.logDensity(z.clone(), 1, lp);
-        worst = Math.max(worst, Math.exp(lp[0] - centre));
+      for (double sign : new double[] {-1, 1}) {
+        double[] z = new double[d];
+        for (int i = 0; i < d; i++) {
+          z[i] = centre[i] + l[i][j] * sign * halfWidth;
+        }
+        density.logDensity(z, 1, lp);
+        worst = Math.max(worst, Math.exp(lp[0] - middle));
       }
     }
     return worst;
   }
+
   /**
-   * The box mode ± {@code sds} Laplace standard deviations: Newton's method on the analytic
-   * gradient, with the Hessian from central differences of that gradient (step 1e-5 of the
-   * coordinate scale), started at {@code start}. Returns {lo, hi}.
+   * Newton's method on the analytic gradient from {@code start}, with the Hessian from central
+   * differences of that gradient (step 1e-5 of the coordinate's scale); returns the mode and the
+   * Laplace covariance.
    */
-  static double[][] laplaceBox(LogDensity density, double[] start, double sds) {
+  static Laplace laplace(LogDensity density, double[] start) {
     int d = start.length;
     double[] x = start.clone();
-    double[][] h = new double[d][d];
     for (int iter = 0; iter < 100; iter++) {
       double[] g = gradient(density, x);
-      h = hessian(density, x);
+      double[][] h = hessian(density, x);
       double[] step = solve(h, g);
       double size = 0;
       for (int j = 0; j < d; j++) {
         x[j] -= step[j];
-        size = Math.max(size, Math.abs(step[j]) / Math.max(1e-300, Math.sqrt(-1 / h[j][j])));
+        size = Math.max(size, Math.abs(step[j]) * Math.sqrt(Math.abs(h[j][j])));
       }
       if (size < 1e-10) {
         break;
       }
     }
-    h = hessian(density, x);
-    double[][] lo = new double[2][d];
+    double[][] h = hessian(density, x);
+    double[][] cov = new double[d][d];
     for (int j = 0; j < d; j++) {
       double[] e = new double[d];
-      e[j] = 1;
-      double var = -solve(h, e)[j];
-      lo[0][j] = x[j] - sds * Math.sqrt(var);
-      lo[1][j] = x[j] + sds * Math.sqrt(var);
+      e[j] = -1;
+      double[] col = solve(h, e);
+      for (int i = 0; i < d; i++) {
+        cov[i][j] = col[i];
+      }
     }
-    return lo;
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < i; j++) {
+        double m = 0.5 * (cov[i][j] + cov[j][i]);
+        cov[i][j] = m;
+        cov[j][i] = m;
+      }
+    }
+    return new Laplace(x, cov);
   }
 
   private static double[] gradient(LogDensity density, double[] x) {

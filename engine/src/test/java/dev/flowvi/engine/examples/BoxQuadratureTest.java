@@ -43,7 +43,7 @@ class BoxQuadratureTest {
   }
 
   /**
-   * A correlated 3-D Gaussian on a ±8 sd box with 32 nodes per axis: mean and covariance to 1e-9
+   * A correlated 3-D Gaussian on the whitened ±8 box with 32 nodes per axis: mean and covariance to 1e-9
    * (Gauss–Legendre converges geometrically for this entire integrand; the truncated mass beyond
    * 8 sd is about 1e-15).
    */
@@ -85,13 +85,15 @@ class BoxQuadratureTest {
         }
       }
     };
-    // The Laplace box of a Gaussian is exactly mean ± 8 sd (Newton converges in one step).
-    double[][] box = BoxQuadrature.laplaceBox(g, new double[] {0, 0, 0}, 8);
-    for (int j = 0; j < 3; j++) {
-      assertEquals(m[j] - 8 * Math.sqrt(c[j][j]), box[0][j], 1e-6);
-      assertEquals(m[j] + 8 * Math.sqrt(c[j][j]), box[1][j], 1e-6);
+    // The Laplace approximation of a Gaussian is exact (Newton converges in one step).
+    BoxQuadrature.Laplace laplace = BoxQuadrature.laplace(g, new double[] {0, 0, 0});
+    for (int a = 0; a < 3; a++) {
+      assertEquals(m[a], laplace.mode[a], 1e-9);
+      for (int b = 0; b < 3; b++) {
+        assertEquals(c[a][b], laplace.covariance[a][b], 1e-6 * c[a][a]);
+      }
     }
-    BoxQuadrature q = BoxQuadrature.moments(g, box[0], box[1], 32);
+    BoxQuadrature q = BoxQuadrature.moments(g, laplace.mode, laplace.cholesky(), 8, 32);
     for (int a = 0; a < 3; a++) {
       assertEquals(m[a], q.mean[a], 1e-9);
       for (int b = 0; b < 3; b++) {

@@ -1,5 +1,6 @@
 package dev.flowvi.engine.train;
 
+import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.distribution.Distribution;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.flow.Flows;
@@ -35,6 +36,9 @@ class FlowFactoryGradientTest {
       add(out, "coupling softClamped " + dir, base -> Flows.coupling(base).layers(2).width(8).activation(Activation.TANH).softClampedScales().direction(dir).seed(2).build());
       add(out, "blockNeuralAutoregressive " + dir, base -> Flows.blockNeuralAutoregressive(base).blockDim(4).direction(dir).seed(3).build());
       add(out, "planar " + dir, base -> Flows.planar(base).layers(3).direction(dir).seed(4).build());
+      add(out, "triangularSpline " + dir, base -> Flows.triangularSpline(base).layers(2).knots(4).direction(dir).seed(6).build());
+      add(out, "maskedAutoregressive spline " + dir, base -> Flows.maskedAutoregressive(base).layers(2).width(8).activation(Activation.TANH)
+          .transformer(RationalQuadraticSpline.of(4, 3.0)).direction(dir).seed(7).build());
       add(out, "maskedAutoregressive + LOFT " + dir, base -> Flows.maskedAutoregressive(base).layers(1).width(8).activation(Activation.TANH).loft(true).direction(dir).seed(5).build());
     }
     return out;

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowvi.engine.bijection.Bijection;
 import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Elementwise;
 import dev.flowvi.engine.bijection.Flip;
 import dev.flowvi.engine.bijection.Invert;
+import dev.flowvi.engine.bijection.LeakyTanh;
 import dev.flowvi.engine.bijection.Loft;
 import dev.flowvi.engine.bijection.Permute;
+import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.distribution.Distribution;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.flow.Coupling;
@@ -51,6 +54,22 @@ class FlowsFactoryTest {
     }
     // MADE with one hidden layer of 50 units for D = 3 and 2 affine parameters per coordinate.
     assertEquals(3 * 50 + 50 + 50 * 6 + 6, layers.get(0).parameterCount());
+  }
+
+  @Test
+  void triangularSplineLayersFollowFlowJax() {
+    TransformedDistribution flow = Flows.triangularSpline(TestNormal.standard(3)).build();
+    assertInstanceOf(Invert.class, flow.bijection());
+    List<Bijection> layers = layersOf(flow);
+    assertEquals(8, layers.size());
+    List<Bijection> parts = ((Chain) ((Chain) layers.get(0)).parts().get(0)).parts();
+    assertInstanceOf(LeakyTanh.class, parts.get(0));
+    Elementwise splines = assertInstanceOf(Elementwise.class, parts.get(1));
+    assertEquals(3 * (3 * 8 + 4), splines.parameterCount(), "8 knots: 3K + 4 raw values per coordinate");
+    assertInstanceOf(LeakyTanh.class, assertInstanceOf(Invert.class, parts.get(2)).inner());
+    assertTrue(assertInstanceOf(TriangularAffine.class, parts.get(3)).isWeightNormalised());
+    assertInstanceOf(Permute.class, ((Chain) layers.get(0)).parts().get(1));
+    assertThrows(IllegalArgumentException.class, () -> Flows.triangularSpline(TestNormal.standard(3)).conditionDim(2).build());
   }
 
   @Test

@@ -1,0 +1,79 @@
+package dev.flowvi.codegen.flow;
+
+import dev.flowvi.codegen.CodegenException;
+import dev.flowvi.codegen.CodegenMode;
+import dev.flowvi.codegen.CompiledClass;
+import dev.flowvi.codegen.CompiledOrInterpreted;
+import dev.flowvi.codegen.GeneratedSource;
+import dev.flowvi.codegen.KernelCache;
+import dev.flowvi.engine.bijection.Bijection;
+
+/**
+ * Compiles a flow into one generated {@link Bijection} class per topology.
+ *
+ * <p>The flow is lowered to a small IR ({@link FlowLayer}); permutations become row tables,
+ * consecutive LeakyTanh maps fuse into one loop, MADE masks become compressed connectivity (masked
+ * weights are never visited), and the inverse of a MaskedAutoregressive layer costs one network
+ * pass instead of D. Compiled kinds: {@value FlowProgram#SUPPORTED}. Anything else throws {@link
+ * CodegenException}, on which {@link #compileOrInterpret} falls back to the interpreted flow.
+ */
+public final class FlowCompiler {
+  private FlowCompiler() {}
+
+  /** The compiled flow, or a {@link CodegenException} naming the first layer kind it cannot compile. */
+  public static Bijection compile(Bijection flow) {
+    return compile(flow, KernelCache.shared());
+  }
+
+  public static Bijection compile(Bijection flow, KernelCache cache) {
+    FlowProgram program = FlowProgram.of(flow);
+    String key = program.key();
+    return instantiate(cache.get(key, () -> FlowSourceGenerator.generate(program, key)), flow);
+  }
+
+  /** The compiled class for {@code flow} (source, bytecode sizes, compile time), for tests and benchmarks. */
+  public static CompiledClass compiledClass(Bijection flow, KernelCache cache) {
+    FlowProgram program = FlowProgram.of(flow);
+    String key = program.key();
+    return cache.get(key, () -> FlowSourceGenerator.generate(program, key));
+  }
+
+  /** The generated source without compiling it. */
+  public static GeneratedSource source(Bijection flow) {
+    FlowProgram program = FlowProgram.of(flow);
+    return FlowSourceGenerator.generate(program, program.key());
+  }
+
+  /** The compiled flow, or, following {@link CodegenMode} ({@code -Dflowvi.codegen}), the interpreted one. */
+  public static Bijection compileOrInterpret(Bijection flow) {
+    return compileOrInterpret(CodegenMode.fromSystemProperty(), flow, KernelCache.shared());
+  }
+
+  public static Bijection compileOrInterpret(CodegenMode mode, Bijection flow, KernelCache cache) {
+    if (flow == null) {
+      throw new IllegalArgumentException("flow is null, expected a bijection to compile");
+    }
+    if (mode == CodegenMode.OFF) {
+      return flow;
+    }
+    FlowProgram program;
+    try {
+      program = FlowProgram.of(flow);
+    } catch (CodegenException e) {
+      // Unsupported kind: let the shared policy warn once (auto) or rethrow (strict).
+      String key = "flow:unsupported:" + flow.name();
+      return CompiledOrInterpreted.choose(mode, cache, key, () -> { throw e; }, c -> flow, () -> flow);
+    }
+    String key = program.key();
+    return CompiledOrInterpreted.choose(mode, cache, key, () -> FlowSourceGenerator.generate(program, key),
+        c -> instantiate(c, flow), () -> flow);
+  }
+
+  private static Bijection instantiate(CompiledClass compiled, Bijection flow) {
+    try {
+      return (Bijection) compiled.type().getDeclaredConstructor(Bijection.class).newInstance(flow);
+    } catch (ReflectiveOperationException e) {
+      throw new CodegenException("generated flow class " + compiled.type().getName() + " cannot be instantiated: " + e, e);
+    }
+  }
+}

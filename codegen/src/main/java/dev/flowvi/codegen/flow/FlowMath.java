@@ -1,0 +1,116 @@
+package dev.flowvi.codegen.flow;
+
+/**
+ * The scalar functions and row loops that generated flow classes call. The formulas are the
+ * engine's (its {@code Logistic}, {@code Tanh.artanh} and scalar dense kernels are package-private),
+ * evaluated in the same order so that compiled and interpreted flows agree to rounding.
+ */
+public final class FlowMath {
+  /** Below this, softplus(r) = e^r to within 1e-16 relative, so log softplus(r) = r. */
+  private static final double LOG_SOFTPLUS_LINEAR = -37.0;
+  private static final double LN2 = Math.log(2.0);
+
+  /** The spline kernel for per-point spline transformers, chosen once as the engine chooses it. */
+  public static final dev.flowvi.engine.kernel.SplineKernel SPLINE_KERNEL = dev.flowvi.engine.kernel.SplineKernel.preferred();
+
+  /** The engine's row primitives (Vector API when enabled), so compiled layers run the same loops. */
+  private static final dev.flowvi.engine.nn.DenseKernels ROWS = dev.flowvi.engine.nn.DenseKernels.preferred();
+
+  private FlowMath() {}
+
+  /** log(1 + e^x) without overflow. */
+  public static double softplus(double x) {
+    return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
+  }
+
+  /** 1/(1 + e^−x) on the side where the exponential cannot overflow. */
+  public static double sigmoid(double x) {
+    if (x >= 0) {
+      return 1.0 / (1.0 + Math.exp(-x));
+    }
+    double e = Math.exp(x);
+    return e / (1.0 + e);
+  }
+
+  /** log softplus(r), exact as r → −∞ where softplus underflows. */
+  public static double logSoftplus(double r) {
+    return r < LOG_SOFTPLUS_LINEAR ? r : Math.log(softplus(r));
+  }
+
+  /** d/dr log softplus(r) = σ(r)/softplus(r). */
+  public static double logSoftplusSlope(double r) {
+    return r < LOG_SOFTPLUS_LINEAR ? 1.0 : sigmoid(r) / softplus(r);
+  }
+
+  /** log sech²(x) = 2(log 2 − |x| − log1p(e^−2|x|)). */
+  public static double logSech2(double x) {
+    double a = Math.abs(x);
+    return 2.0 * (LN2 - a - Math.log1p(Math.exp(-2.0 * a)));
+  }
+
+  /** sech²(x) = 4e^−2|x|/(1 + e^−2|x|)². */
+  public static double sech2(double x) {
+    double e = Math.exp(-2.0 * Math.abs(x));
+    double d = 1.0 + e;
+    return 4.0 * e / (d * d);
+  }
+
+  /** artanh(y) = ½ log1p(2|y|/(1 − |y|)) with the sign of y. */
+  public static double artanh(double y) {
+    double a = Math.abs(y);
+    return Math.copySign(0.5 * Math.log1p(2.0 * a / (1.0 - a)), y);
+  }
+
+  /** Decodes a comma-separated int table of a generated class ("" is the empty table). */
+  public static int[] table(String values) {
+    if (values.isEmpty()) {
+      return new int[0];
+    }
+    String[] parts = values.split(",");
+    int[] out = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      out[i] = Integer.parseInt(parts[i].trim());
+    }
+    return out;
+  }
+
+  /**
+   * One unit of a masked dense layer: out row {@code unit} = bias + Σ w·in over the connected
+   * inputs {@code col[start[unit]] .. col[start[unit+1]−1]} only, so structural zeros cost nothing.
+   * The order (bias, then inputs ascending) and the row kernel are the interpreted layer's.
+   */
+  public static void denseUnit(double[] p, int weights, double bias, int inputs, int[] start, int[] col, int unit,
+      double[] in, double[] out, int n) {
+    int row = unit * n;
+    java.util.Arrays.fill(out, row, row + n, bias);
+    int w = weights + unit * inputs;
+    for (int e = start[unit]; e < start[unit + 1]; e++) {
+      int k = col[e];
+      ROWS.axpy(p[w + k], in, k * n, out, row, n);
+    }
+  }
+
+  /**
+   * Backward pass of {@link #denseUnit} for one unit with output adjoint row {@code g}: adds
+   * dL/dbias and dL/dw of the connected weights to {@code gp}, and w·g to the input adjoint rows
+   * below {@code inputLimit} (conditioning inputs get no gradient).
+   */
+  public static void denseUnitBackward(double[] p, int weights, int bias, int inputs, int[] start, int[] col, int unit,
+      double[] in, double[] g, double[] gIn, int inputLimit, double[] gp, int n) {
+    int row = unit * n;
+    gp[bias + unit] += ROWS.sum(g, row, n);
+    int w = weights + unit * inputs;
+    for (int e = start[unit]; e < start[unit + 1]; e++) {
+      int k = col[e];
+      gp[w + k] += ROWS.dot(g, row, in, k * n, n);
+      if (k < inputLimit) {
+        ROWS.axpy(p[w + k], g, row, gIn, k * n, n);
+      }
+    }
+  }
+
+  /** Σ a over {@code len} values, with the engine's row kernel. */
+  public static double sum(double[] a, int aOff, int len) {
+    return ROWS.sum(a, aOff, len);
+  }
+}

@@ -1,0 +1,209 @@
+package dev.flowvi.codegen.flow;
+
+import dev.flowvi.codegen.CodegenException;
+import dev.flowvi.engine.bijection.AffineTransformer;
+import dev.flowvi.engine.bijection.Bijection;
+import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Elementwise;
+import dev.flowvi.engine.bijection.Flip;
+import dev.flowvi.engine.bijection.Invert;
+import dev.flowvi.engine.bijection.LeakyTanh;
+import dev.flowvi.engine.bijection.Permute;
+import dev.flowvi.engine.bijection.RationalQuadraticSpline;
+import dev.flowvi.engine.bijection.Transformer;
+import dev.flowvi.engine.bijection.TriangularAffine;
+import dev.flowvi.engine.flow.MaskedAutoregressive;
+import dev.flowvi.engine.nn.Made;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A flow lowered to the IR: compute layers in flow-forward order, and for each the rows through
+ * which it reads its input stage and writes its output stage. Stage 0 is x, the last stage y, the
+ * others scratch buffers; a permutation costs no copy, it only renames rows.
+ */
+final class FlowProgram {
+  /** The kinds {@link #of} lowers; anything else is a {@link CodegenException}. */
+  static final String SUPPORTED = "Chain, Invert, Permute, Flip, LeakyTanh, Elementwise(RationalQuadraticSpline), "
+      + "TriangularAffine (lower or upper, weight-normalised or not), MaskedAutoregressive with an AffineTransformer "
+      + "(scale floor or soft clamp) or a RationalQuadraticSpline";
+
+  final int dim;
+  final int conditionDim;
+  final List<FlowLayer> layers;
+  /** rowsIn[k][j]: row of the input stage that holds coordinate j of layer k's input. */
+  final List<int[]> rowsIn;
+  final List<int[]> rowsOut;
+
+  private FlowProgram(int dim, int conditionDim, List<FlowLayer> layers, List<int[]> rowsIn, List<int[]> rowsOut) {
+    this.dim = dim;
+    this.conditionDim = conditionDim;
+    this.layers = layers;
+    this.rowsIn = rowsIn;
+    this.rowsOut = rowsOut;
+  }
+
+  static FlowProgram of(Bijection flow) {
+    if (flow == null) {
+      throw new IllegalArgumentException("flow is null, expected a bijection to compile");
+    }
+    List<Object> ops = new ArrayList<>();
+    lower(flow, true, 0, ops);
+    int dim = flow.dim();
+    List<FlowLayer> layers = new ArrayList<>();
+    List<int[]> rowsIn = new ArrayList<>();
+    List<int[]> rowsOut = new ArrayList<>();
+    int[] current = identity(dim);
+    boolean permutedSinceLast = true;
+    for (Object op : ops) {
+      if (op instanceof int[] perm) {
+        current = compose(current, perm);
+        permutedSinceLast = true;
+        continue;
+      }
+      FlowLayer layer = (FlowLayer) op;
+      int last = layers.size() - 1;
+      if (layer instanceof FlowLayer.ElementwiseGroup g && !permutedSinceLast
+          && layers.get(last) instanceof FlowLayer.ElementwiseGroup previous) {
+        // Fuse with the previous elementwise group: one loop, no intermediate stage.
+        List<FlowLayer.ElementwiseStep> steps = new ArrayList<>(previous.steps());
+        steps.addAll(g.steps());
+        layers.set(last, new FlowLayer.ElementwiseGroup(List.copyOf(steps)));
+        continue;
+      }
+      layers.add(layer);
+      rowsIn.add(current);
+      rowsOut.add(identity(dim));
+      current = identity(dim);
+      permutedSinceLast = false;
+    }
+    if (layers.isEmpty()) {
+      // Only permutations: one empty elementwise group copies the rows.
+      layers.add(new FlowLayer.ElementwiseGroup(List.of()));
+      rowsIn.add(current);
+      rowsOut.add(identity(dim));
+      current = identity(dim);
+    }
+    // Trailing permutations: the last layer writes straight into the rows of y they select.
+    int lastLayer = layers.size() - 1;
+    int[] out = new int[dim];
+    for (int j = 0; j < dim; j++) {
+      out[current[j]] = j;
+    }
+    rowsOut.set(lastLayer, out);
+    return new FlowProgram(dim, flow.conditionDim(), List.copyOf(layers), List.copyOf(rowsIn), List.copyOf(rowsOut));
+  }
+
+  /** Topology key: dimensions, every layer and every row table. */
+  String key() {
+    StringBuilder b = new StringBuilder("flow(D").append(dim).append(",C").append(conditionDim).append(")");
+    for (int k = 0; k < layers.size(); k++) {
+      b.append('|').append(layers.get(k).key());
+      if (!isIdentity(rowsIn.get(k))) {
+        b.append("in").append(Arrays.toString(rowsIn.get(k)));
+      }
+      if (!isIdentity(rowsOut.get(k))) {
+        b.append("out").append(Arrays.toString(rowsOut.get(k)));
+      }
+    }
+    return b.toString();
+  }
+
+  /** Appends the ops of {@code b} in flow-forward order: layers, and permutations as int[]. */
+  private static void lower(Bijection b, boolean forward, int offset, List<Object> ops) {
+    if (b instanceof Chain chain) {
+      List<Bijection> parts = chain.parts();
+      int[] offsets = new int[parts.size()];
+      int next = offset;
+      for (int k = 0; k < parts.size(); k++) {
+        offsets[k] = next;
+        next += parts.get(k).parameterCount();
+      }
+      for (int i = 0; i < parts.size(); i++) {
+        int k = forward ? i : parts.size() - 1 - i;
+        lower(parts.get(k), forward, offsets[k], ops);
+      }
+    } else if (b instanceof Invert inv) {
+      lower(inv.inner(), !forward, offset, ops);
+    } else if (b instanceof Permute p) {
+      ops.add(forward ? p.permutation() : inverse(p.permutation()));
+    } else if (b instanceof Flip f) {
+      ops.add(f.permutation());
+    } else if (b instanceof LeakyTanh t) {
+      ops.add(new FlowLayer.ElementwiseGroup(List.of(new FlowLayer.LeakyTanhStep(t.maxVal(), forward))));
+    } else if (b instanceof Elementwise e && e.transformer() instanceof RationalQuadraticSpline s) {
+      ops.add(new FlowLayer.ElementwiseGroup(List.of(new FlowLayer.SplineStep(offset, s.knots(), s.lo(), s.hi(), forward))));
+    } else if (b instanceof TriangularAffine t) {
+      ops.add(new FlowLayer.Triangular(offset, t.isLower(), t.isWeightNormalised(), forward));
+    } else if (b instanceof MaskedAutoregressive m) {
+      ops.add(autoregressive(m, offset, forward));
+    } else {
+      throw unsupported(b.name() + " (" + b.getClass().getName() + ")");
+    }
+  }
+
+  private static FlowLayer.Autoregressive autoregressive(MaskedAutoregressive m, int offset, boolean forward) {
+    Transformer t = m.transformer();
+    double[] identity = new double[t.parameterCount()];
+    t.identity(identity, 0);
+    FlowLayer.TransformerKind kind;
+    if (t instanceof AffineTransformer a) {
+      kind = new FlowLayer.AffineKind(a.isSoftClamped(), a.alphaPositive(), a.alphaNegative(), identity);
+    } else if (t instanceof RationalQuadraticSpline s) {
+      kind = new FlowLayer.SplineKind(s.knots(), s.lo(), s.hi(), identity);
+    } else {
+      throw unsupported("MaskedAutoregressive with transformer " + t.name());
+    }
+    Made net = m.network();
+    int[] sizes = net.sizes();
+    boolean[][] masks = new boolean[net.layerCount()][];
+    for (int l = 0; l < masks.length; l++) {
+      masks[l] = net.mask(l);
+    }
+    int[][] hiddenRanks = new int[sizes.length - 2][];
+    for (int l = 0; l < hiddenRanks.length; l++) {
+      hiddenRanks[l] = net.ranks(l + 1);
+    }
+    return new FlowLayer.Autoregressive(offset, m.dim(), m.conditionDim(), net.paramsPerDim(), sizes, masks,
+        hiddenRanks, net.activation(), kind, forward);
+  }
+
+  static CodegenException unsupported(String what) {
+    return new CodegenException("FlowCompiler cannot compile " + what + "; supported: " + SUPPORTED);
+  }
+
+  /** rows'[j] = rows[perm[j]]: y_j = x_{perm[j]} renames rows. */
+  private static int[] compose(int[] rows, int[] perm) {
+    int[] out = new int[rows.length];
+    for (int j = 0; j < rows.length; j++) {
+      out[j] = rows[perm[j]];
+    }
+    return out;
+  }
+
+  private static int[] inverse(int[] perm) {
+    int[] inv = new int[perm.length];
+    for (int j = 0; j < perm.length; j++) {
+      inv[perm[j]] = j;
+    }
+    return inv;
+  }
+
+  static int[] identity(int dim) {
+    int[] r = new int[dim];
+    for (int j = 0; j < dim; j++) {
+      r[j] = j;
+    }
+    return r;
+  }
+
+  static boolean isIdentity(int[] rows) {
+    for (int j = 0; j < rows.length; j++) {
+      if (rows[j] != j) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
