@@ -3,11 +3,16 @@ package dev.flowvi.validation;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowvi.engine.bijection.Affine;
+import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Elementwise;
+import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.distribution.Distribution;
 import dev.flowvi.engine.distribution.Normal;
 import dev.flowvi.engine.distribution.StackedDistribution;
 import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.distribution.StudentT;
+import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.distribution.Uniform;
 import dev.flowvi.engine.random.RandomStream;
 import java.util.stream.Stream;
@@ -29,7 +34,11 @@ class DistributionGradientTest {
         Arguments.of("StudentT(3, df 5)", StudentT.of(3, 5, 1, 2)),
         Arguments.of("Uniform(2)", Uniform.of(2, -10, 10)),
         Arguments.of("Stacked(Normal 2, Uniform 1, StudentT 2)",
-            StackedDistribution.of(Normal.of(2, 0, 1), Uniform.of(1, -10, 10), StudentT.of(2, 3, 0, 1))));
+            StackedDistribution.of(Normal.of(2, 0, 1), Uniform.of(1, -10, 10), StudentT.of(2, 3, 0, 1))),
+        // A flow: trainable Student-t base through an affine map and a spline.
+        Arguments.of("Transformed(StudentT 3, Chain(Affine, spline))",
+            TransformedDistribution.of(StudentT.of(3, 4, 0, 1),
+                Chain.of(Affine.of(3), Elementwise.of(RationalQuadraticSpline.of(5, 4), 3)))));
   }
 
   private static double[] randomParams(Distribution d, long seed) {
