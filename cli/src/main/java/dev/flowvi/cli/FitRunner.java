@@ -1,0 +1,151 @@
+package dev.flowvi.cli;
+
+import dev.flowvi.cli.console.ProgressBar;
+import dev.flowvi.cli.console.ProgressListener;
+import dev.flowvi.cli.fit.FitPlan;
+import dev.flowvi.cli.fit.FitReports;
+import dev.flowvi.cli.fit.FlowFile;
+import dev.flowvi.cli.fit.LearningRatePhases;
+import dev.flowvi.cli.fit.VariationalFit;
+import dev.flowvi.cli.report.Draws;
+import dev.flowvi.cli.report.Evidence;
+import dev.flowvi.cli.report.FitReport;
+import dev.flowvi.cli.report.ParameterSummary;
+import dev.flowvi.cli.report.Provenance;
+import dev.flowvi.cli.report.ReportDirectory;
+import dev.flowvi.engine.random.RandomStream;
+import dev.flowvi.engine.train.Schedule;
+import dev.flowvi.engine.train.TrainerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongFunction;
+
+/**
+ * The part of {@code example} and {@code fit} after the plan is made: apply the budget options,
+ * train, diagnose, write the report directory and print the summary table.
+ */
+final class FitRunner {
+  /** The fitted flow's file in the output directory, for {@code flowvi sample}. */
+  static final String FLOW_FILE = "flow.txt";
+  /** Stream key of the restarts' seeds. */
+  private static final long RESTART_STREAM = -13;
+
+  private final CommonOptions common;
+  private final TrainingOptions training;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  FitRunner(CommonOptions common, TrainingOptions training, PrintWriter out, PrintWriter err) {
+    this.common = common;
+    this.training = training;
+    this.out = out;
+    this.err = err;
+  }
+
+  /**
+   * Fits {@code --restarts} times from different seeds and reports the fit with the highest ELBO
+   * (a lower bound on log Z, so the higher the closer q is to the posterior): the optimiser can
+   * settle in a local mode, and a restart from other initial weights, permutations and draws is the
+   * remedy the diagnostics themselves cannot supply. Restart 0 uses --seed itself.
+   *
+   * @param plans the plan for a given seed (the seed fixes the flow's permutations and weights)
+   * @param settings what the caller chose (command, model, data), reported before the plan's own
+   * @param truth true values per parameter for the corner plot, or null
+   * @param reference reference draws for the corner plot, or null
+   */
+  VariationalFit.Outcome run(String title, String outName, LongFunction<FitPlan> plans, int draws, Map<String, String> settings,
+      double[] truth, Draws reference, String source, String flowName) throws IOException {
+    long start = System.nanoTime();
+    int restarts = training.restarts();
+    FitPlan plan = null;
+    VariationalFit.Outcome outcome = null;
+    long chosenSeed = common.seed();
+    for (int r = 0; r < restarts; r++) {
+      long seed = restartSeed(common.seed(), r);
+      FitPlan candidatePlan = plans.apply(seed);
+      VariationalFit.Outcome candidate = fit(candidatePlan, seed, draws);
+      double elbo = candidate.diagnostics().elbo();
+      if (restarts > 1 && !common.quiet()) {
+        err.printf(Locale.ROOT, "restart %d of %d (seed %d): ELBO %.4f, k-hat %.3f%n", r + 1, restarts, seed, elbo,
+            candidate.diagnostics().khat());
+        err.flush();
+      }
+      if (outcome == null || elbo > outcome.diagnostics().elbo() || Double.isNaN(outcome.diagnostics().elbo())) {
+        outcome = candidate;
+        plan = candidatePlan;
+        chosenSeed = seed;
+      }
+    }
+    LearningRatePhases phases = phases(plan);
+    int samples = training.samples(plan.samples());
+
+    List<ParameterSummary> rows = ParameterSummary.of(outcome.draws());
+    Evidence evidence = FitReports.evidence(outcome.diagnostics());
+    Map<String, String> all = new LinkedHashMap<>(settings);
+    all.put("preset", training.preset().toString());
+    all.put("seed", Long.toString(common.seed()));
+    if (restarts > 1) {
+      all.put("restarts", restarts + " (kept the highest ELBO, from seed " + chosenSeed + ")");
+    }
+    all.putAll(plan.description());
+    all.put("schedule", phases.toString());
+    all.put("samples per step", Integer.toString(samples));
+    all.put("sticking the landing", Boolean.toString(plan.stickingTheLanding()));
+    all.put("gradient clip norm", Double.toString(plan.clipNorm()));
+    all.put("parameters returned", plan.keepBest() ? "best step" : "last step");
+    all.put("threads", Integer.toString(training.threads()));
+    all.put("diagnostic draws", Integer.toString(draws));
+    FitReport report = new FitReport(title, all, FitReports.training(outcome.training()), evidence, rows, Provenance.current());
+    Path dir = common.out(outName);
+    Files.createDirectories(dir);
+    new FlowFile(source, flowName, chosenSeed, outcome.params()).write(dir.resolve(FLOW_FILE));
+    ReportDirectory.write(dir, report, outcome.draws(), truth, reference, List.of(FLOW_FILE));
+
+    if (!common.quiet()) {
+      SummaryTable.print(out, rows);
+      double wall = (System.nanoTime() - start) * 1e-9;
+      out.printf(Locale.ROOT, "final ELBO %.4f +/- %.4f   log evidence %.4f +/- %.4f   ESS %.0f of %d   k-hat %.3f (threshold %.2f)%n",
+          evidence.elbo(), evidence.elboSe(), evidence.logEvidence(), evidence.logEvidenceSe(), evidence.ess(), evidence.draws(),
+          evidence.khat(), evidence.khatThreshold());
+      out.printf(Locale.ROOT, "wall time %.2f s (training %.2f s: %d steps, %d skipped, %d samples dropped; %d of %d draws outside the support)%n",
+          wall, outcome.training().seconds(), outcome.training().steps(), outcome.training().skippedSteps(),
+          outcome.training().droppedSamples(), outcome.diagnostics().dropped(), evidence.draws());
+      out.println(outcome.diagnostics().verdict());
+      out.println("wrote " + dir.resolve("summary.csv") + "; report: " + dir.resolve("index.html"));
+      out.flush();
+    }
+    return outcome;
+  }
+
+  /** One fit of {@code plan} with {@code seed}. */
+  private VariationalFit.Outcome fit(FitPlan plan, long seed, int draws) {
+    LearningRatePhases phases = phases(plan);
+    TrainerConfig config = TrainerConfig.builder()
+        .seed(seed)
+        .schedule(Schedule.piecewiseConstant(phases.rates(), phases.steps()))
+        .sampleCount(training.samples(plan.samples()))
+        .stickingTheLanding(plan.stickingTheLanding())
+        .clipNorm(plan.clipNorm())
+        // Patience as long as the run: never stops early, but hands back the best step's parameters.
+        .patience(plan.keepBest() ? phases.total() : 0)
+        .threads(training.threads())
+        .build();
+    ProgressListener progress = common.quiet() ? (s, t, l, r, e) -> {} : ProgressBar.on(err);
+    return VariationalFit.run(plan.flow(), plan.target(), plan.constraining(), config, draws, progress);
+  }
+
+  private LearningRatePhases phases(FitPlan plan) {
+    return training.stepsGiven() ? plan.phases().scaledTo(training.steps(0)) : plan.phases();
+  }
+
+  /** Restart 0 runs with the user's seed; the others with seeds derived from it. */
+  static long restartSeed(long seed, int restart) {
+    return restart == 0 ? seed : RandomStream.of(seed).derive(RESTART_STREAM, restart).nextLong();
+  }
+}

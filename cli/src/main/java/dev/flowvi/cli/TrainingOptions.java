@@ -1,0 +1,87 @@
+package dev.flowvi.cli;
+
+import dev.flowvi.cli.fit.Preset;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** Options of the subcommands that train a flow: the preset and overrides of its budget. */
+public final class TrainingOptions {
+  /** Upper bounds that catch typos (an extra zero or three) before they cost hours. */
+  static final int MAX_STEPS = 1_000_000;
+  static final int MAX_SAMPLES = 10_000_000;
+  static final int MAX_THREADS = 1024;
+  static final int MAX_RESTARTS = 100;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  private Preset preset = Preset.SEED;
+  private Integer steps;
+  private Integer samples;
+  private int threads = Runtime.getRuntime().availableProcessors();
+  private int restarts = 1;
+
+  @Option(names = "--preset", paramLabel = "seed|default", description = "Settings to start from (default: seed).")
+  void setPreset(String name) {
+    Preset p = Preset.parse(name);
+    if (p == null) {
+      throw new ParameterException(spec.commandLine(), "--preset is '" + name + "', expected seed or default");
+    }
+    preset = p;
+  }
+
+  @Option(names = "--steps", paramLabel = "N", description = "Total optimisation steps (overrides the preset's schedule length).")
+  void setSteps(int n) {
+    steps = inRange("--steps", n, 1, MAX_STEPS);
+  }
+
+  @Option(names = "--samples", paramLabel = "N", description = "Monte Carlo samples per step (overrides the preset).")
+  void setSamples(int n) {
+    samples = inRange("--samples", n, 1, MAX_SAMPLES);
+  }
+
+  @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of processors).")
+  void setThreads(int n) {
+    threads = inRange("--threads", n, 1, MAX_THREADS);
+  }
+
+  @Option(names = "--restarts", paramLabel = "N",
+      description = "Fit N times from different seeds and keep the fit with the highest ELBO (default: 1).")
+  void setRestarts(int n) {
+    restarts = inRange("--restarts", n, 1, MAX_RESTARTS);
+  }
+
+  private int inRange(String option, int value, int lo, int hi) {
+    if (value < lo || value > hi) {
+      throw new ParameterException(spec.commandLine(), option + " is " + value + ", expected " + lo + ".." + hi);
+    }
+    return value;
+  }
+
+  public Preset preset() {
+    return preset;
+  }
+
+  /** The step override, or {@code fallback} when --steps was not given. */
+  public int steps(int fallback) {
+    return steps != null ? steps : fallback;
+  }
+
+  public boolean stepsGiven() {
+    return steps != null;
+  }
+
+  public int samples(int fallback) {
+    return samples != null ? samples : fallback;
+  }
+
+  public int threads() {
+    return threads;
+  }
+
+  public int restarts() {
+    return restarts;
+  }
+}

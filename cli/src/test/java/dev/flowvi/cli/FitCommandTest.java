@@ -1,0 +1,99 @@
+package dev.flowvi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flowvi.engine.examples.M1Data;
+import dev.flowvi.engine.model.CsvData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code flowvi fit} and {@code flowvi check-gradients} on the shipped M1 model file. */
+class FitCommandTest {
+  /** The shipped model file; surefire runs in the cli module's directory. */
+  private static final Path M1_MODEL = Path.of("..", "examples", "m1.model");
+
+  @TempDir
+  Path dir;
+
+  private Path data;
+
+  @BeforeEach
+  void writeData() {
+    data = dir.resolve("m1.csv");
+    CsvData.write(M1Data.generate(0), data);
+  }
+
+  private static void assertOneLineError(CliRun r, String... fragments) {
+    assertEquals(CliErrors.BAD_INPUT, r.exitCode(), r.err());
+    assertEquals(1, r.errLines(), "one line on stderr: " + r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+    for (String f : fragments) {
+      assertTrue(r.err().contains(f), "stderr should mention '" + f + "': " + r.err());
+    }
+  }
+
+  @Test
+  void fitsAModelFileAndNamesTheConstrainedParameters() throws Exception {
+    Path out = dir.resolve("fit");
+    CliRun r = CliRun.flowvi("fit", "--model", M1_MODEL.toString(), "--data", data.toString(), "--flow", "coupling",
+        "--steps", "4", "--samples", "32", "--draws", "150", "--threads", "1", "--quiet", "--out", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+    assertEquals(List.of("m1", "m2", "c2", "w1"), summary.subList(1, 5).stream().map(l -> l.split(",")[0]).toList());
+    for (double c2 : CsvData.read(out.resolve("draws.csv")).column("c2")) {
+      assertTrue(c2 > -50 && c2 < 50, "c2 is constrained to its interval: " + c2);
+    }
+    assertTrue(Files.readString(out.resolve("report.json")).contains("coupling"));
+  }
+
+  @Test
+  void referenceDrawsAreOverlaidAndMustNameTheParameters() throws Exception {
+    Path ref = dir.resolve("ref.csv");
+    Files.writeString(ref, "w1,c2,m2,m1\n0.6,12,-0.8,1.5\n0.61,12.1,-0.79,1.49\n");
+    CliRun ok = CliRun.flowvi("fit", "--model", M1_MODEL.toString(), "--data", data.toString(), "--reference", ref.toString(),
+        "--steps", "2", "--samples", "16", "--draws", "100", "--threads", "1", "--quiet", "--out", dir.resolve("o").toString());
+    assertEquals(0, ok.exitCode(), ok.err());
+    Path partial = dir.resolve("partial.csv");
+    Files.writeString(partial, "m1,m2\n1,2\n");
+    assertOneLineError(CliRun.flowvi("fit", "--model", M1_MODEL.toString(), "--data", data.toString(), "--reference", partial.toString()),
+        "partial.csv:1: unknown column 'c2'");
+  }
+
+  @Test
+  void badInputIsOneLineAndExitCodeTwo() throws Exception {
+    assertOneLineError(CliRun.flowvi("fit", "--model", M1_MODEL.toString(), "--data", data.toString(), "--flow", "glow"),
+        "--flow is 'glow', expected one of maf, maf-spline, coupling");
+    assertOneLineError(CliRun.flowvi("fit", "--model", dir.resolve("absent.model").toString(), "--data", data.toString()),
+        "--model: file", "absent.model does not exist");
+    assertOneLineError(CliRun.flowvi("fit", "--model", M1_MODEL.toString()), "the model reads data columns x,y: give them with --data");
+    Path broken = dir.resolve("broken.model");
+    Files.writeString(broken, "data x, y\nparam m1 : real ~ normal(0,\n");
+    assertOneLineError(CliRun.flowvi("fit", "--model", broken.toString(), "--data", data.toString()), "broken.model:3:");
+    assertOneLineError(CliRun.flowvi("fit", "--data", data.toString()), "Missing required option", "--model");
+  }
+
+  @Test
+  void checkGradientsPassesOnTheShippedModel() {
+    CliRun r = CliRun.flowvi("check-gradients", "--model", M1_MODEL.toString(), "--data", data.toString(), "--points", "2");
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().contains("PASSED") && r.out().contains("2 points, 4 coordinates"), r.out());
+    assertOneLineError(CliRun.flowvi("check-gradients", "--model", M1_MODEL.toString(), "--data", data.toString(), "--points", "0"),
+        "--points is 0, expected 1..1000");
+    assertOneLineError(CliRun.flowvi("check-gradients", "--model", M1_MODEL.toString(), "--data", data.toString(), "--tolerance", "-1"),
+        "--tolerance is -1.0");
+  }
+
+  @Test
+  void checkGradientsFailsWithExitCodeOneWhenTheToleranceIsImpossible() {
+    // Central differences carry round-off of order ε/h ≈ 1e-11 relative, so 1e-300 cannot pass.
+    CliRun r = CliRun.flowvi("check-gradients", "--model", M1_MODEL.toString(), "--data", data.toString(), "--tolerance", "1e-300");
+    assertEquals(1, r.exitCode(), r.out() + r.err());
+    assertTrue(r.out().contains("FAILED"), r.out());
+  }
+}
