@@ -1,0 +1,261 @@
+package dev.flowvi.engine.io;
+
+import dev.flowvi.engine.flow.BaseSpec;
+import dev.flowvi.engine.flow.FlowSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * The {@code .fvi} text format of a fitted flow. Line 1 is the magic {@code FLOWVI-FLOW}, line 2
+ * {@code format = N}; then {@code key = value} lines: the {@link FlowSpec} ({@code flow}, {@code
+ * dim}, {@code base}, {@code base.<setting>}, {@code option.<name>}), the coordinate names and
+ * constraints ({@code name.j}, {@code constraint.j}), metadata ({@code meta.<key>}: provenance and
+ * hyperparameters), {@code param_count} and the parameters as the hex of their raw IEEE-754 bits
+ * ({@code param.k}), so a round trip is bit-exact. The last line, {@code crc32 = XXXXXXXX}, is the
+ * CRC32 of every byte before it (UTF-8, lines ended by '\n').
+ */
+public final class FlowFile {
+  public static final String MAGIC = "FLOWVI-FLOW";
+  public static final int FORMAT = 1;
+
+  private FlowFile() {}
+
+  /** Writes {@code flow} to {@code file}, adding meta.created and meta.flowvi_version if absent. */
+  public static void save(SavedFlow flow, Path file) {
+    try {
+      Files.writeString(file, format(flow), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write flow file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a flow written by {@link #save}; throws {@link FlowFileException} if the file is damaged. */
+  public static SavedFlow load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read flow file " + file + ": " + e.getMessage(), e);
+    }
+    return parse(text, file.toString());
+  }
+
+  /** The file's text. */
+  public static String format(SavedFlow flow) {
+    StringBuilder body = new StringBuilder();
+    line(body, null, MAGIC);
+    line(body, "format", Integer.toString(FORMAT));
+    FlowSpec spec = flow.spec();
+    line(body, "flow", spec.kind().key());
+    line(body, "dim", Integer.toString(spec.dim()));
+    line(body, "base", spec.base().kind());
+    String[] settingNames = spec.base().settingNames();
+    double[] settings = spec.base().settings();
+    for (int i = 0; i < settings.length; i++) {
+      line(body, "base." + settingNames[i], Double.toString(settings[i]));
+    }
+    for (Map.Entry<String, String> e : spec.options().entrySet()) {
+      line(body, "option." + e.getKey(), e.getValue());
+    }
+    String[] names = flow.names();
+    String[] constraints = flow.constraints();
+    for (int j = 0; j < names.length; j++) {
+      line(body, "name." + j, names[j]);
+      line(body, "constraint." + j, constraints[j]);
+    }
+    Map<String, String> meta = new LinkedHashMap<>(flow.metadata());
+    meta.putIfAbsent("created", Instant.now().toString());
+    meta.putIfAbsent("flowvi_version", version());
+    for (Map.Entry<String, String> e : meta.entrySet()) {
+      line(body, "meta." + e.getKey(), e.getValue());
+    }
+    double[] params = flow.params();
+    line(body, "param_count", Integer.toString(params.length));
+    for (int k = 0; k < params.length; k++) {
+      line(body, "param." + k, Long.toHexString(Double.doubleToRawLongBits(params[k])));
+    }
+    body.append("crc32 = ").append(crc(body.toString())).append('\n');
+    return body.toString();
+  }
+
+  /** Parses a file's text; {@code file} names it in error messages. */
+  public static SavedFlow parse(String text, String file) {
+    String[] lines = text.split("\n", -1);
+    if (lines.length == 0 || !lines[0].equals(MAGIC)) {
+      throw new FlowFileException(file, 1, "not a FlowVI flow file: line 1 should be '" + MAGIC + "' but is '"
+          + abbreviate(lines.length == 0 ? "" : lines[0]) + "'");
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, Integer> lineOf = new HashMap<>();
+    int crcLine = -1;
+    int offset = lines[0].length() + 1;
+    int bodyEnd = -1;
+    for (int i = 1; i < lines.length; i++) {
+      String l = lines[i];
+      if (l.isEmpty() && i == lines.length - 1) {
+        break;
+      }
+      int eq = l.indexOf(" = ");
+      if (eq <= 0) {
+        throw new FlowFileException(file, i + 1, "expected 'key = value' but found '" + abbreviate(l)
+            + "'; the file is damaged: save the flow again");
+      }
+      String key = l.substring(0, eq);
+      if (key.equals("crc32")) {
+        crcLine = i + 1;
+        bodyEnd = offset;
+        values.put(key, l.substring(eq + 3));
+        if (i != lines.length - 2 || !lines[lines.length - 1].isEmpty()) {
+          throw new FlowFileException(file, i + 2, "text after the crc32 line; the file is damaged: save the flow again");
+        }
+        break;
+      }
+      if (values.put(key, l.substring(eq + 3)) != null) {
+        throw new FlowFileException(file, i + 1, "key '" + key + "' appears twice; the file is damaged: save the flow again");
+      }
+      lineOf.put(key, i + 1);
+      offset += l.getBytes(StandardCharsets.UTF_8).length + 1;
+      if (key.equals("format")) {
+        int format = integer(values, lineOf, "format", file);
+        if (format > FORMAT) {
+          throw new FlowFileException(file, i + 1, "format " + format + " was written by a newer FlowVI; this version reads format "
+              + FORMAT + " and older: upgrade FlowVI to read it");
+        }
+        if (format < 1) {
+          throw new FlowFileException(file, i + 1, "format is " + format + ", expected 1.." + FORMAT);
+        }
+      }
+    }
+    if (crcLine < 0) {
+      throw new FlowFileException(file, lines.length, "no crc32 line at the end: the file is truncated; save the flow again");
+    }
+    byte[] all = text.getBytes(StandardCharsets.UTF_8);
+    String expected = crc(new String(all, 0, bodyEnd, StandardCharsets.UTF_8));
+    if (!expected.equals(values.get("crc32"))) {
+      throw new FlowFileException(file, crcLine, "checksum mismatch (stored " + values.get("crc32") + ", computed " + expected
+          + "): the file was corrupted or edited; save the flow again from the fit");
+    }
+    require(values, lineOf, "format", file);
+
+    FlowSpec.Kind kind;
+    int dim = integer(values, lineOf, "dim", file);
+    BaseSpec base;
+    FlowSpec spec;
+    try {
+      kind = FlowSpec.Kind.fromKey(require(values, lineOf, "flow", file));
+      String baseKind = require(values, lineOf, "base", file);
+      String[] settingNames = BaseSpec.standardNormal(1).kind().equals(baseKind)
+          ? new String[0] : new BaseSpec(baseKind, Math.max(dim, 1), 0, 0, 0).settingNames();
+      double[] settings = new double[settingNames.length];
+      for (int i = 0; i < settings.length; i++) {
+        settings[i] = number(values, lineOf, "base." + settingNames[i], file);
+      }
+      base = BaseSpec.of(baseKind, dim, settings);
+      Map<String, String> options = new LinkedHashMap<>();
+      for (Map.Entry<String, String> e : values.entrySet()) {
+        if (e.getKey().startsWith("option.")) {
+          options.put(e.getKey().substring("option.".length()), e.getValue());
+        }
+      }
+      spec = FlowSpec.of(kind, base, options);
+    } catch (FlowFileException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new FlowFileException(file, 0, "invalid flow description: " + e.getMessage());
+    }
+
+    String[] names = new String[dim];
+    String[] constraints = new String[dim];
+    for (int j = 0; j < dim; j++) {
+      names[j] = require(values, lineOf, "name." + j, file);
+      constraints[j] = require(values, lineOf, "constraint." + j, file);
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      if (e.getKey().startsWith("meta.")) {
+        meta.put(e.getKey().substring("meta.".length()), e.getValue());
+      }
+    }
+    int count = integer(values, lineOf, "param_count", file);
+    int expectedCount = spec.build().parameterCount();
+    if (count != expectedCount) {
+      throw new FlowFileException(file, lineOf.get("param_count"), "param_count is " + count + " but a " + spec
+          + " has " + expectedCount + " parameters: the file does not match its flow description");
+    }
+    double[] params = new double[count];
+    for (int k = 0; k < count; k++) {
+      String key = "param." + k;
+      String hex = require(values, lineOf, key, file);
+      try {
+        params[k] = Double.longBitsToDouble(Long.parseUnsignedLong(hex, 16));
+      } catch (NumberFormatException e) {
+        throw new FlowFileException(file, lineOf.get(key), key + " is '" + abbreviate(hex) + "', expected the hex bits of a double");
+      }
+    }
+    if (values.containsKey("param." + count)) {
+      throw new FlowFileException(file, lineOf.get("param." + count), "more parameters than param_count = " + count);
+    }
+    return SavedFlow.of(spec, params, names, constraints, meta);
+  }
+
+  private static void line(StringBuilder out, String key, String value) {
+    if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException("value of " + key + " contains a line break: '" + value + "'");
+    }
+    if (key != null) {
+      out.append(key).append(" = ");
+    }
+    out.append(value).append('\n');
+  }
+
+  private static String crc(String body) {
+    CRC32 crc = new CRC32();
+    crc.update(body.getBytes(StandardCharsets.UTF_8));
+    return String.format("%08x", crc.getValue());
+  }
+
+  private static String require(Map<String, String> values, Map<String, Integer> lineOf, String key, String file) {
+    String v = values.get(key);
+    if (v == null) {
+      throw new FlowFileException(file, 0, "missing line '" + key + " = ...': the file is incomplete; save the flow again");
+    }
+    return v;
+  }
+
+  private static int integer(Map<String, String> values, Map<String, Integer> lineOf, String key, String file) {
+    String v = require(values, lineOf, key, file);
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new FlowFileException(file, lineOf.getOrDefault(key, 0), key + " is '" + abbreviate(v) + "', expected an integer");
+    }
+  }
+
+  private static double number(Map<String, String> values, Map<String, Integer> lineOf, String key, String file) {
+    String v = require(values, lineOf, key, file);
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new FlowFileException(file, lineOf.getOrDefault(key, 0), key + " is '" + abbreviate(v) + "', expected a number");
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 60) + "…";
+  }
+
+  private static String version() {
+    String v = FlowFile.class.getPackage().getImplementationVersion();
+    return v == null ? "development" : v;
+  }
+}
