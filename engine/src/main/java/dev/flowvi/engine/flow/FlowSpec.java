@@ -24,7 +24,7 @@ import java.util.Set;
  * {@code direction} (sampling_fast | density_fast), {@code seed}, {@code loft} (true | false);
  * masked_autoregressive and coupling: {@code width}, {@code depth}, {@code activation} (relu | tanh
  * | elu), {@code transformer} (affine_scale_floor | affine_soft_clamp | spline) with {@code
- * spline_knots} and {@code spline_interval} (the spline acts on [−B, B]) for spline;
+ * spline_knots}, {@code spline_lo} and {@code spline_hi} (the interval the spline acts on) for spline;
  * block_neural_autoregressive: {@code block_dim}, {@code depth}; planar: {@code nonlinearity} (tanh
  * | leaky_relu), {@code conditioner_width} with {@code conditioner_depth}; triangular_spline:
  * {@code knots}, {@code tanh_max_val}.
@@ -55,7 +55,7 @@ public final class FlowSpec {
   }
 
   private static final Set<String> COMMON = Set.of("layers", "condition_dim", "direction", "seed", "loft");
-  private static final Set<String> NETWORK = Set.of("width", "depth", "activation", "transformer", "spline_knots", "spline_interval");
+  private static final Set<String> NETWORK = Set.of("width", "depth", "activation", "transformer", "spline_knots", "spline_lo", "spline_hi");
 
   private final Kind kind;
   private final BaseSpec base;
@@ -109,9 +109,15 @@ public final class FlowSpec {
 
   /** A copy whose networks parameterise a rational-quadratic spline with {@code knots} knots on [−interval, interval]. */
   public FlowSpec withSpline(int knots, double interval) {
+    return withSpline(knots, -interval, interval);
+  }
+
+  /** A copy whose networks parameterise a rational-quadratic spline with {@code knots} knots on [lo, hi]. */
+  public FlowSpec withSpline(int knots, double lo, double hi) {
     Map<String, String> next = new LinkedHashMap<>(options);
     next.put("spline_knots", Integer.toString(knots));
-    next.put("spline_interval", Double.toString(interval));
+    next.put("spline_lo", Double.toString(lo));
+    next.put("spline_hi", Double.toString(hi));
     next.put("transformer", "spline");
     if (!allowed("transformer")) {
       throw new IllegalArgumentException("a " + kind.key() + " flow has no transformer option (only masked_autoregressive and coupling)");
@@ -156,8 +162,8 @@ public final class FlowSpec {
       apply(b, e.getKey(), e.getValue());
     }
     if (b instanceof Flows.NetworkBuilder<?> nb && "spline".equals(options.get("transformer"))) {
-      nb.transformer(RationalQuadraticSpline.of(
-          intOption("spline_knots", options.get("spline_knots")), doubleOption("spline_interval", options.get("spline_interval"))));
+      nb.transformer(RationalQuadraticSpline.of(intOption("spline_knots", options.get("spline_knots")),
+          doubleOption("spline_lo", options.get("spline_lo")), doubleOption("spline_hi", options.get("spline_hi"))));
     }
     if (b instanceof Flows.PlanarBuilder pb && (options.containsKey("conditioner_width") || options.containsKey("conditioner_depth"))) {
       pb.conditionerShape(intOption("conditioner_width", options.get("conditioner_width")),
@@ -197,7 +203,7 @@ public final class FlowSpec {
               "transformer is '" + v + "', expected affine_scale_floor, affine_soft_clamp or spline");
         }
       }
-      case "spline_knots", "spline_interval", "conditioner_width", "conditioner_depth" -> { } // applied after the loop
+      case "spline_knots", "spline_lo", "spline_hi", "conditioner_width", "conditioner_depth" -> { } // applied after the loop
       case "depth" -> {
         if (b instanceof Flows.NetworkBuilder<?> nb) {
           nb.depth(intOption(key, v));

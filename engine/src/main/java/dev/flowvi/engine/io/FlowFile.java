@@ -16,16 +16,27 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * The {@code .fvi} text format of a fitted flow. Line 1 is the magic {@code FLOWVI-FLOW}, line 2
- * {@code format = N}; then {@code key = value} lines: the {@link FlowSpec} ({@code flow}, {@code
- * dim}, {@code base}, {@code base.<setting>}, {@code option.<name>}), the coordinate names and
- * constraints ({@code name.j}, {@code constraint.j}), metadata ({@code meta.<key>}: provenance and
- * hyperparameters), {@code param_count} and the parameters as the hex of their raw IEEE-754 bits
- * ({@code param.k}), so a round trip is bit-exact. The last line, {@code crc32 = XXXXXXXX}, is the
- * CRC32 of every byte before it (UTF-8, lines ended by '\n').
+ * The {@code .fvi} text format of a fitted flow: everything needed to draw from it again, with no
+ * model file. UTF-8, lines ended by '\n':
+ * <ul>
+ *   <li>line 1, {@code flowvi-flow N}: the format version N; a reader refuses a newer N;
+ *   <li>the {@link FlowSpec}: {@code flow} (the factory), {@code dim}, {@code base} and {@code
+ *       base.<setting>}, {@code option.<name>} for each option set on the factory;
+ *   <li>{@code name.j}: the name of coordinate j;
+ *   <li>{@code map}: how draws become the model's parameters ({@link ParameterMap}): {@code
+ *       identity}; {@code unit_cube_to_box} with {@code map.lo.j} and {@code map.hi.j}; {@code
+ *       builtin_model} with {@code map.builtin} (m1 or m2); or {@code model_text} with {@code
+ *       model.line_count} and the model file's lines verbatim as {@code model.k} (re-parsed on
+ *       load, so sampling needs no model file);
+ *   <li>{@code meta.<key>}: provenance (seed, FlowVI version, date) and the fit's hyperparameters;
+ *   <li>{@code param_count} and {@code param.k}, the hex of each parameter's raw IEEE-754 bits
+ *       ({@link Double#doubleToRawLongBits}), so a round trip is bit-exact;
+ *   <li>last, {@code crc32 = xxxxxxxx}: the CRC32 of every byte above it.
+ * </ul>
  */
 public final class FlowFile {
-  public static final String MAGIC = "FLOWVI-FLOW";
+  /** The first line is this, a space and the format version. */
+  public static final String MAGIC = "flowvi-flow";
   public static final int FORMAT = 1;
 
   private FlowFile() {}
@@ -53,8 +64,7 @@ public final class FlowFile {
   /** The file's text. */
   public static String format(SavedFlow flow) {
     StringBuilder body = new StringBuilder();
-    line(body, null, MAGIC);
-    line(body, "format", Integer.toString(FORMAT));
+    line(body, null, MAGIC + " " + FORMAT);
     FlowSpec spec = flow.spec();
     line(body, "flow", spec.kind().key());
     line(body, "dim", Integer.toString(spec.dim()));
@@ -67,11 +77,31 @@ public final class FlowFile {
     for (Map.Entry<String, String> e : spec.options().entrySet()) {
       line(body, "option." + e.getKey(), e.getValue());
     }
-    String[] names = flow.names();
-    String[] constraints = flow.constraints();
+    String[] names = flow.coordinateNames();
     for (int j = 0; j < names.length; j++) {
       line(body, "name." + j, names[j]);
-      line(body, "constraint." + j, constraints[j]);
+    }
+    ParameterMap map = flow.parameterMap();
+    if (map instanceof ParameterMap.UnitCubeToBox box) {
+      line(body, "map", "unit_cube_to_box");
+      double[] lo = box.lo();
+      double[] hi = box.hi();
+      for (int j = 0; j < lo.length; j++) {
+        line(body, "map.lo." + j, Double.toString(lo[j]));
+        line(body, "map.hi." + j, Double.toString(hi[j]));
+      }
+    } else if (map instanceof ParameterMap.ModelMap model && model.builtin() != null) {
+      line(body, "map", "builtin_model");
+      line(body, "map.builtin", model.builtin());
+    } else if (map instanceof ParameterMap.ModelMap model) {
+      line(body, "map", "model_text");
+      String[] modelLines = model.text().split("\r?\n", -1);
+      line(body, "model.line_count", Integer.toString(modelLines.length));
+      for (int k = 0; k < modelLines.length; k++) {
+        line(body, "model." + k, modelLines[k]);
+      }
+    } else {
+      line(body, "map", "identity");
     }
     Map<String, String> meta = new LinkedHashMap<>(flow.metadata());
     meta.putIfAbsent("created", Instant.now().toString());
@@ -84,21 +114,36 @@ public final class FlowFile {
     for (int k = 0; k < params.length; k++) {
       line(body, "param." + k, Long.toHexString(Double.doubleToRawLongBits(params[k])));
     }
-    body.append("crc32 = ").append(crc(body.toString())).append('\n');
+    String checksum = crc(body.toString()); // of the body alone, before the crc32 line is appended
+    body.append("crc32 = ").append(checksum).append('\n');
     return body.toString();
   }
 
   /** Parses a file's text; {@code file} names it in error messages. */
   public static SavedFlow parse(String text, String file) {
     String[] lines = text.split("\n", -1);
-    if (lines.length == 0 || !lines[0].equals(MAGIC)) {
-      throw new FlowFileException(file, 1, "not a FlowVI flow file: line 1 should be '" + MAGIC + "' but is '"
-          + abbreviate(lines.length == 0 ? "" : lines[0]) + "'");
+    String first = lines[0];
+    if (!first.startsWith(MAGIC + " ")) {
+      throw new FlowFileException(file, 1, "not a FlowVI flow file: line 1 should be '" + MAGIC + " " + FORMAT + "' but is '"
+          + abbreviate(first) + "'");
+    }
+    int format;
+    try {
+      format = Integer.parseInt(first.substring(MAGIC.length() + 1).trim());
+    } catch (NumberFormatException e) {
+      throw new FlowFileException(file, 1, "the format version in '" + abbreviate(first) + "' is not an integer; the file is damaged: save the flow again");
+    }
+    if (format > FORMAT) {
+      throw new FlowFileException(file, 1, "written by a newer FlowVI (format " + format + ", this one reads up to " + FORMAT
+          + "): upgrade FlowVI to read it");
+    }
+    if (format < 1) {
+      throw new FlowFileException(file, 1, "format version is " + format + ", expected 1.." + FORMAT + "; the file is damaged: save the flow again");
     }
     Map<String, String> values = new LinkedHashMap<>();
     Map<String, Integer> lineOf = new HashMap<>();
     int crcLine = -1;
-    int offset = lines[0].length() + 1;
+    int offset = lines[0].getBytes(StandardCharsets.UTF_8).length + 1;
     int bodyEnd = -1;
     for (int i = 1; i < lines.length; i++) {
       String l = lines[i];
@@ -125,16 +170,6 @@ public final class FlowFile {
       }
       lineOf.put(key, i + 1);
       offset += l.getBytes(StandardCharsets.UTF_8).length + 1;
-      if (key.equals("format")) {
-        int format = integer(values, lineOf, "format", file);
-        if (format > FORMAT) {
-          throw new FlowFileException(file, i + 1, "format " + format + " was written by a newer FlowVI; this version reads format "
-              + FORMAT + " and older: upgrade FlowVI to read it");
-        }
-        if (format < 1) {
-          throw new FlowFileException(file, i + 1, "format is " + format + ", expected 1.." + FORMAT);
-        }
-      }
     }
     if (crcLine < 0) {
       throw new FlowFileException(file, lines.length, "no crc32 line at the end: the file is truncated; save the flow again");
@@ -145,7 +180,6 @@ public final class FlowFile {
       throw new FlowFileException(file, crcLine, "checksum mismatch (stored " + values.get("crc32") + ", computed " + expected
           + "): the file was corrupted or edited; save the flow again from the fit");
     }
-    require(values, lineOf, "format", file);
 
     FlowSpec.Kind kind;
     int dim = integer(values, lineOf, "dim", file);
@@ -175,11 +209,10 @@ public final class FlowFile {
     }
 
     String[] names = new String[dim];
-    String[] constraints = new String[dim];
     for (int j = 0; j < dim; j++) {
       names[j] = require(values, lineOf, "name." + j, file);
-      constraints[j] = require(values, lineOf, "constraint." + j, file);
     }
+    ParameterMap map = parameterMap(values, lineOf, dim, file);
     Map<String, String> meta = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : values.entrySet()) {
       if (e.getKey().startsWith("meta.")) {
@@ -205,7 +238,43 @@ public final class FlowFile {
     if (values.containsKey("param." + count)) {
       throw new FlowFileException(file, lineOf.get("param." + count), "more parameters than param_count = " + count);
     }
-    return SavedFlow.of(spec, params, names, constraints, meta);
+    return SavedFlow.of(spec, params, names, map, meta);
+  }
+
+  private static ParameterMap parameterMap(Map<String, String> values, Map<String, Integer> lineOf, int dim, String file) {
+    String kind = require(values, lineOf, "map", file);
+    try {
+      switch (kind) {
+        case "identity":
+          return new ParameterMap.Identity();
+        case "unit_cube_to_box": {
+          double[] lo = new double[dim];
+          double[] hi = new double[dim];
+          for (int j = 0; j < dim; j++) {
+            lo[j] = number(values, lineOf, "map.lo." + j, file);
+            hi[j] = number(values, lineOf, "map.hi." + j, file);
+          }
+          return new ParameterMap.UnitCubeToBox(lo, hi);
+        }
+        case "builtin_model":
+          return ParameterMap.ModelMap.builtin(require(values, lineOf, "map.builtin", file));
+        case "model_text": {
+          int count = integer(values, lineOf, "model.line_count", file);
+          StringBuilder text = new StringBuilder();
+          for (int k = 0; k < count; k++) {
+            text.append(k == 0 ? "" : "\n").append(require(values, lineOf, "model." + k, file));
+          }
+          return ParameterMap.ModelMap.ofText(text.toString());
+        }
+        default:
+          throw new FlowFileException(file, lineOf.get("map"), "map is '" + abbreviate(kind)
+              + "', expected identity, unit_cube_to_box, builtin_model or model_text");
+      }
+    } catch (FlowFileException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new FlowFileException(file, lineOf.get("map"), "the stored map to the model's parameters is invalid: " + e.getMessage());
+    }
   }
 
   private static void line(StringBuilder out, String key, String value) {
