@@ -1,6 +1,5 @@
 package dev.flowvi.cli.fit;
 
-import dev.flowvi.engine.examples.M1Data;
 import dev.flowvi.engine.examples.M1LogPosterior;
 import dev.flowvi.engine.examples.M2LogPosterior;
 import dev.flowvi.engine.examples.SeedModels;
@@ -66,8 +65,8 @@ public final class FittedFlows {
   public static SavedFlow of(String source, String flowName, long seed, double[] params, Map<String, String> metadata) {
     FlowSpec spec = spec(source, flowName, seed);
     if (source.equals(SeedExamples.M1_SOURCE)) {
-      // The unit-cube map reads no data; its boxes are the images of the cube's corners 0 and 1.
-      M1LogPosterior target = M1LogPosterior.of(M1Data.generate(seed), M1LogPosterior.Parameterisation.UNIT_CUBE);
+      // The unit-cube map reads no data (one dummy row will do); its boxes are the images of the cube's corners 0 and 1.
+      M1LogPosterior target = M1LogPosterior.of(new double[] {0}, new double[] {0}, M1LogPosterior.Parameterisation.UNIT_CUBE);
       ParameterMap box = new ParameterMap.UnitCubeToBox(target.constrain(new double[4]), target.constrain(new double[] {1, 1, 1, 1}));
       return SavedFlow.of(spec, params, target.coordinateNames(), box, metadata);
     }

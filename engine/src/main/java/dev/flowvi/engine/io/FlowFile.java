@@ -205,7 +205,8 @@ public final class FlowFile {
     } catch (FlowFileException e) {
       throw e;
     } catch (IllegalArgumentException e) {
-      throw new FlowFileException(file, 0, "invalid flow description: " + e.getMessage());
+      throw new FlowFileException(file, lineOf.getOrDefault("flow", 0), "invalid flow description: " + e.getMessage()
+          + "; the file is damaged or was written by another tool: save the flow again");
     }
 
     String[] names = new String[dim];

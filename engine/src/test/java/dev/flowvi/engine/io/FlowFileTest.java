@@ -212,6 +212,15 @@ class FlowFileTest {
   }
 
   @Test
+  void aConsistentButInvalidDescriptionIsNamed() throws Exception {
+    String t = text();
+    String m = loadError(resealed(t.replace("option.width = 3\n", "option.width = wide\n")));
+    assertTrue(m.contains("invalid flow description: option width is 'wide', expected an integer"), m);
+    String missing = loadError(resealed(t.replace("name.1 = theta[1]\n", "")));
+    assertTrue(missing.contains("missing line 'name.1 = ...'"), missing);
+  }
+
+  @Test
   void badValuesAreRejectedWithTheirNames() {
     FlowSpec spec = FlowSpec.of(FlowSpec.Kind.PLANAR, BaseSpec.standardNormal(2));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> spec.with("width", 3));
