@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * soft-clamped scales all keep STL stable; a Student-t(5) base does not (seen −ELBO 2.5e5).
  */
 class StickingTheLandingTailsTest {
-  private static final int STEPS = 1000;
+  private static final int STEPS = 400;
+  private static final double BOUND = 0.05;
 
   private static TransformedDistribution reluSamplingFast() {
     return Flows.maskedAutoregressive(TestNormal.standard(2)).direction(Direction.SAMPLING_FAST).build();
@@ -150,25 +151,27 @@ class StickingTheLandingTailsTest {
   }
 
   /**
-   * 1,000 cosine steps from 1e-2, 128 draws, default clip norm 10; KL(q‖p) on 20,000 fresh draws.
-   * ReLU + scale floor + sampling-fast: plain ELBO reaches below 0.02 nats (seen 0.0045), STL
-   * diverges above 10 nats even clipped (seen 3.5e11). STL is stable with tanh conditioners (seen
-   * 0.0065), the density-fast direction (seen 0.0023) or soft-clamped scales (seen 0.0037); all
-   * three are required below 0.02 nats.
+   * 400 cosine steps from 1e-2, 128 draws, default clip norm 10; KL(q‖p) on 20,000 fresh draws.
+   * (A 1,000-step run gives the same picture with tighter fits; 400 keeps the test short.)
+   * ReLU + scale floor + sampling-fast: plain ELBO below 0.05 nats (seen 0.014 on both kernel
+   * paths), STL diverges above 10 nats even clipped (seen 5.7e12 vector, 3.9e11 scalar). STL is
+   * stable with tanh conditioners (seen 0.022), the density-fast direction (seen 0.0044/0.0047) or
+   * soft-clamped scales (seen 0.016/0.021); all three are required below 0.05 nats, a bound that
+   * a diverged run misses by orders of magnitude.
    */
   @Test
   void clippingDoesNotSaveStickingTheLandingButTheMitigationsDo() {
     TransformedDistribution relu = reluSamplingFast();
-    assertTrue(trainedKl(relu, false) < 0.02, "plain ELBO");
+    assertTrue(trainedKl(relu, false) < BOUND, "plain ELBO");
     double stlKl = trainedKl(relu, true);
     assertTrue(!(stlKl < 10), "STL with ReLU, scale floor, sampling-fast: KL " + stlKl);
 
     var tanh = Flows.maskedAutoregressive(TestNormal.standard(2)).direction(Direction.SAMPLING_FAST).activation(Activation.TANH).build();
     var densityFast = Flows.maskedAutoregressive(TestNormal.standard(2)).direction(Direction.DENSITY_FAST).build();
     var softClamp = Flows.maskedAutoregressive(TestNormal.standard(2)).direction(Direction.SAMPLING_FAST).softClampedScales().build();
-    assertTrue(trainedKl(tanh, true) < 0.02, "STL, tanh conditioners");
-    assertTrue(trainedKl(densityFast, true) < 0.02, "STL, density-fast");
-    assertTrue(trainedKl(softClamp, true) < 0.02, "STL, soft-clamped scales");
+    assertTrue(trainedKl(tanh, true) < BOUND, "STL, tanh conditioners");
+    assertTrue(trainedKl(densityFast, true) < BOUND, "STL, density-fast");
+    assertTrue(trainedKl(softClamp, true) < BOUND, "STL, soft-clamped scales");
   }
 
   private static double trainedKl(TransformedDistribution flow, boolean stl) {
