@@ -21,7 +21,13 @@ public record SavedFlow(TransformedDistribution flow, double[] params, Constrain
   public static SavedFlow restore(FlowFile file, Path location) {
     TransformedDistribution flow;
     Constraining constraining;
-    if (file.source().equals(SeedExamples.M1_SOURCE)) {
+    if (file.source().equals(SeedExamples.M1_SOURCE) && file.flow().equals(SeedExamples.M1_DEFAULT_FLOW)) {
+      flow = SeedExamples.m1DefaultFlow(file.seed());
+      constraining = ModelPlans.constraining(SeedModels.m1());
+    } else if (file.source().equals(SeedExamples.M2_SOURCE) && file.flow().equals(SeedExamples.M2_DEFAULT_FLOW)) {
+      flow = SeedExamples.m2DefaultFlow(file.seed());
+      constraining = ModelPlans.constraining(SeedModels.m2());
+    } else if (file.source().equals(SeedExamples.M1_SOURCE)) {
       flow = SeedExamples.m1Flow(file.seed());
       // The unit-cube-to-box map reads no data, so the generated data serve for any M1 fit.
       constraining = SeedExamples.m1Constraining(M1LogPosterior.of(M1Data.generate(file.seed()), M1LogPosterior.Parameterisation.UNIT_CUBE));
