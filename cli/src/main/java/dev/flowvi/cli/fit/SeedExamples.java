@@ -208,7 +208,7 @@ public final class SeedExamples {
 
   /** The default preset's schedules (see {@link #robust}). */
   static final LearningRatePhases M1_DEFAULT_PHASES = LearningRatePhases.of(3e-3, 100, 1e-3, 100);
-  static final LearningRatePhases M2_DEFAULT_PHASES = LearningRatePhases.of(3e-3, 100, 1e-3, 100);
+  static final LearningRatePhases M2_DEFAULT_PHASES = LearningRatePhases.of(3e-3, 40, 1e-3, 40);
   static final int DEFAULT_SAMPLES = 500;
 
   /**
