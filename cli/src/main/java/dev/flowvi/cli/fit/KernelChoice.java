@@ -24,14 +24,16 @@ public final class KernelChoice {
   public static final String MODEL_KERNELS = "model kernels";
 
   private final CodegenMode mode;
+  private final boolean requested;
 
-  private KernelChoice(CodegenMode mode) {
+  private KernelChoice(CodegenMode mode, boolean requested) {
     this.mode = mode;
+    this.requested = requested;
   }
 
   /** Interpreted when asked, else the mode of {@code -Dflowvi.codegen} (auto unless set). */
   public static KernelChoice of(boolean interpreted) {
-    return new KernelChoice(interpreted ? CodegenMode.OFF : CodegenMode.fromSystemProperty());
+    return new KernelChoice(interpreted ? CodegenMode.OFF : CodegenMode.fromSystemProperty(), interpreted);
   }
 
   public boolean interpreted() {
@@ -57,6 +59,9 @@ public final class KernelChoice {
     if (compiled) {
       return "compiled";
     }
-    return interpreted() ? "interpreted (--interpreted)" : "interpreted (compilation failed, fell back)";
+    if (requested) {
+      return "interpreted (--interpreted)";
+    }
+    return interpreted() ? "interpreted (-D" + CodegenMode.PROPERTY + "=off)" : "interpreted (compilation failed, fell back)";
   }
 }
