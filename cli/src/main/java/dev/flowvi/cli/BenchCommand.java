@@ -2,6 +2,7 @@ package dev.flowvi.cli;
 
 import dev.flowvi.cli.bench.Stopwatch;
 import dev.flowvi.cli.fit.FitPlan;
+import dev.flowvi.cli.fit.KernelChoice;
 import dev.flowvi.cli.fit.Preset;
 import dev.flowvi.cli.fit.SeedExamples;
 import dev.flowvi.cli.report.Provenance;
@@ -75,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
     densityBench("M1 log density + gradient, 500 points × 400 rows (hand-written)", m1, rng);
     densityBench("M1 log density + gradient, 500 points × 400 rows (model builder)", SeedModels.m1().bind(m1Data), rng);
 
-    FitPlan plan = SeedExamples.m1(m1Data, Preset.SEED, seed);
+    FitPlan plan = SeedExamples.m1(m1Data, Preset.SEED, seed, KernelChoice.of(true));
     TransformedDistribution flow = plan.flow();
     double[] params = flow.initialParameters(seed);
     TransformedDistribution.Scratch ws = flow.newWorkspace(SAMPLES);

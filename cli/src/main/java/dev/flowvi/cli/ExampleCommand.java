@@ -1,5 +1,6 @@
 package dev.flowvi.cli;
 
+import dev.flowvi.cli.fit.Preset;
 import dev.flowvi.cli.fit.SeedExamples;
 import dev.flowvi.engine.examples.M1Data;
 import dev.flowvi.engine.examples.M2Data;
@@ -54,6 +55,14 @@ final class ExampleCommand implements Callable<Integer> {
     example = n;
   }
 
+  /** The flow's name in flow.txt, from which {@code flowvi sample} rebuilds its topology. */
+  private String flowName(boolean m1) {
+    if (training.preset() == Preset.DEFAULT) {
+      return m1 ? SeedExamples.M1_DEFAULT_FLOW : SeedExamples.M2_DEFAULT_FLOW;
+    }
+    return "seed-" + example;
+  }
+
   @Override
   public Integer call() throws Exception {
     long seed = common.seed();
@@ -67,9 +76,10 @@ final class ExampleCommand implements Callable<Integer> {
     double[] truth = data != null ? null : m1 ? SeedExamples.m1Truth() : SeedExamples.m2Truth();
     new FitRunner(common, training, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run("FlowVI example " + example, example,
-            s -> m1 ? SeedExamples.m1(table, training.preset(), s) : SeedExamples.m2(table, training.preset(), s),
+            s -> m1 ? SeedExamples.m1(table, training.preset(), s, training.kernels())
+                : SeedExamples.m2(table, training.preset(), s, training.kernels()),
             draws.count(), settings, truth, null,
-            m1 ? SeedExamples.M1_SOURCE : SeedExamples.M2_SOURCE, "seed-" + example);
+            m1 ? SeedExamples.M1_SOURCE : SeedExamples.M2_SOURCE, flowName(m1));
     return 0;
   }
 }

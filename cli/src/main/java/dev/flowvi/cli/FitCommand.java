@@ -8,7 +8,6 @@ import dev.flowvi.engine.model.CsvData;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.model.Model;
 import dev.flowvi.engine.model.ModelFile;
-import dev.flowvi.engine.model.ModelLogDensity;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -72,7 +71,6 @@ final class FitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Model model = ModelFile.read(InputFiles.existing("--model", modelFile));
     DataTable data = loadData(model, dataFile);
-    ModelLogDensity target = model.bind(data);
     if (!common.quiet()) {
       for (String w : model.warnings()) {
         spec.commandLine().getErr().println("warning: " + w);
@@ -87,7 +85,7 @@ final class FitCommand implements Callable<Integer> {
     settings.put("data", dataFile == null ? "none" : dataFile.toString());
     String name = ReportCommand.baseName(modelFile);
     new FitRunner(common, training, spec.commandLine().getOut(), spec.commandLine().getErr())
-        .run("FlowVI fit: " + modelFile.getFileName(), name, s -> ModelPlans.of(target, flow, training.preset(), s),
+        .run("FlowVI fit: " + modelFile.getFileName(), name, s -> ModelPlans.of(model, data, flow, training.preset(), s, training.kernels()),
             draws.count(), settings, null, reference,
             FittedFlows.MODEL_SOURCE + modelFile.toAbsolutePath().normalize(), flow.toString());
     return 0;

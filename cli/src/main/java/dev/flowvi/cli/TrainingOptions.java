@@ -1,5 +1,6 @@
 package dev.flowvi.cli;
 
+import dev.flowvi.cli.fit.KernelChoice;
 import dev.flowvi.cli.fit.Preset;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,13 +18,14 @@ public final class TrainingOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  private Preset preset = Preset.SEED;
+  private Preset preset = Preset.DEFAULT;
+  private boolean interpreted;
   private Integer steps;
   private Integer samples;
   private int threads = Runtime.getRuntime().availableProcessors();
   private int restarts = 1;
 
-  @Option(names = "--preset", paramLabel = "seed|default", description = "Settings to start from (default: seed).")
+  @Option(names = "--preset", paramLabel = "seed|default", description = "Settings to start from: default (FlowVI's robust recipe) or seed (the seed post's FlowJAX settings). Default: default.")
   void setPreset(String name) {
     Preset p = Preset.parse(name);
     if (p == null) {
@@ -53,11 +55,21 @@ public final class TrainingOptions {
     restarts = inRange("--restarts", n, 1, MAX_RESTARTS);
   }
 
+  @Option(names = "--interpreted", description = "Run the flow and the model on the interpreted engine instead of generated, compiled kernels.")
+  void setInterpreted(boolean value) {
+    interpreted = value;
+  }
+
   private int inRange(String option, int value, int lo, int hi) {
     if (value < lo || value > hi) {
       throw new ParameterException(spec.commandLine(), option + " is " + value + ", expected " + lo + ".." + hi);
     }
     return value;
+  }
+
+  /** Compiled kernels unless --interpreted. */
+  public KernelChoice kernels() {
+    return KernelChoice.of(interpreted);
   }
 
   public Preset preset() {

@@ -66,8 +66,11 @@ class ExampleCommandTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> settings = (Map<String, Object>) json.get("settings");
     assertEquals("3", settings.get("seed"));
-    assertEquals("seed", settings.get("preset"));
+    assertEquals("default", settings.get("preset"));
     assertEquals("64", settings.get("samples per step"));
+    // Compiled kernels are the default; in auto mode a fallback would say "fell back" here.
+    assertEquals("compiled", settings.get("flow kernels"));
+    assertEquals("compiled", settings.get("model kernels"));
     for (String f : List.of("loss.png", "corner.png", "index.html")) {
       assertTrue(Files.size(out.resolve(f)) > 0, f);
     }
@@ -78,11 +81,12 @@ class ExampleCommandTest {
 
   @Test
   void m2RunsEndToEndWithTwentySevenNamedParameters() throws Exception {
-    // One step on 8 samples: M2's 10^4 rows make each evaluation costly, and this checks the
-    // wiring (flow, constraints, names, truth overlay), not the fit.
+    // One step on 8 samples with the seed preset (no mode search): M2's 10^4 rows make each
+    // evaluation costly, and this checks the wiring (flow, constraints, names, truth overlay), not
+    // the fit; PresetFitTest fits M2 under both presets.
     Path out = dir.resolve("m2");
-    CliRun r = CliRun.flowvi("example", "m2", "--steps", "1", "--samples", "8", "--draws", "100", "--threads", "1", "--quiet",
-        "--out", out.toString());
+    CliRun r = CliRun.flowvi("example", "m2", "--preset", "seed", "--steps", "1", "--samples", "8", "--draws", "100", "--threads", "1",
+        "--quiet", "--out", out.toString());
     assertEquals(0, r.exitCode(), r.err());
     List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
     assertEquals(28, summary.size());
@@ -93,6 +97,32 @@ class ExampleCommandTest {
       double sum = draws.column("w1")[i] + draws.column("w2")[i] + draws.column("w3")[i] + draws.column("w_b")[i];
       assertEquals(1.0, sum, 1e-12, "the weights lie on the simplex");
     }
+  }
+
+  @Test
+  void interpretedRunsFlowAndModelWithoutCodegenAndSaysSo() throws Exception {
+    Path out = dir.resolve("interpreted");
+    CliRun r = CliRun.flowvi(args(new String[] {"example", "m1"}, "--interpreted", "--quiet", "--out", out.toString()));
+    assertEquals(0, r.exitCode(), r.err());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json = (Map<String, Object>) MiniJson.parse(Files.readString(out.resolve("report.json")));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> settings = (Map<String, Object>) json.get("settings");
+    assertEquals("interpreted (--interpreted)", settings.get("flow kernels"));
+    assertEquals("interpreted (--interpreted)", settings.get("model kernels"));
+  }
+
+  @Test
+  void interpretedRunsWithoutCodegenAndSaysSo() throws Exception {
+    Path out = dir.resolve("interpreted");
+    CliRun r = CliRun.flowvi(args(new String[] {"example", "m1"}, "--quiet", "--interpreted", "--out", out.toString()));
+    assertEquals(0, r.exitCode(), r.err());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json = (Map<String, Object>) MiniJson.parse(Files.readString(out.resolve("report.json")));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> settings = (Map<String, Object>) json.get("settings");
+    assertEquals("interpreted (--interpreted)", settings.get("flow kernels"));
+    assertEquals("interpreted (--interpreted)", settings.get("model kernels"));
   }
 
   @Test

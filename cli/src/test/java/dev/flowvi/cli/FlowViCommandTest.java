@@ -153,7 +153,8 @@ class FlowViCommandTest {
     new CommandLine(p).parseArgs("--seed", "42");
     assertEquals(42L, p.common.seed());
     assertEquals(Path.of("out", "m1"), p.common.out("m1"));
-    assertEquals(dev.flowvi.cli.fit.Preset.SEED, p.training.preset());
+    assertEquals(dev.flowvi.cli.fit.Preset.DEFAULT, p.training.preset());
+    assertEquals(false, p.training.kernels().interpreted());
     assertEquals(300, p.training.steps(300));
     assertEquals(500, p.training.samples(500));
     assertTrue(p.training.threads() >= 1);

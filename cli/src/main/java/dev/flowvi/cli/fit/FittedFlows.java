@@ -32,6 +32,11 @@ public final class FittedFlows {
 
   /** The recipe of the flow a fit of {@code source} with flow {@code flowName} and {@code seed} trains. */
   public static FlowSpec spec(String source, String flowName, long seed) {
+    if (isDefaultPreset(flowName)) {
+      // The default preset's affine MAF on standardised coordinates, then the frozen map to the mode.
+      int dim = flowName.equals(SeedExamples.M1_DEFAULT_FLOW) ? SeedModels.m1().dim() : SeedModels.m2().dim();
+      return spec(FlowChoice.MAF, dim, seed).with("standardised", true);
+    }
     if (source.equals(SeedExamples.M1_SOURCE)) {
       return FlowSpec.of(FlowSpec.Kind.MASKED_AUTOREGRESSIVE, BaseSpec.normal(4, 0.5, 0.01))
           .withSpline(4, 0.0, 1.0)
@@ -64,6 +69,11 @@ public final class FittedFlows {
   /** The fitted flow of {@code source} with its parameter map; {@code metadata} holds provenance and settings. */
   public static SavedFlow of(String source, String flowName, long seed, double[] params, Map<String, String> metadata) {
     FlowSpec spec = spec(source, flowName, seed);
+    if (isDefaultPreset(flowName)) {
+      boolean m1 = flowName.equals(SeedExamples.M1_DEFAULT_FLOW);
+      return SavedFlow.of(spec, params, (m1 ? SeedModels.m1() : SeedModels.m2()).coordinateNames(),
+          ParameterMap.ModelMap.builtin(m1 ? "m1" : "m2"), metadata);
+    }
     if (source.equals(SeedExamples.M1_SOURCE)) {
       // The unit-cube map reads no data (one dummy row will do); its boxes are the images of the cube's corners 0 and 1.
       M1LogPosterior target = M1LogPosterior.of(new double[] {0}, new double[] {0}, M1LogPosterior.Parameterisation.UNIT_CUBE);
@@ -76,6 +86,10 @@ public final class FittedFlows {
     String text = modelText(source);
     Model model = ModelFile.parse(text, modelPath(source).toString());
     return SavedFlow.of(spec, params, model.coordinateNames(), ParameterMap.ModelMap.ofText(text), metadata);
+  }
+
+  private static boolean isDefaultPreset(String flowName) {
+    return SeedExamples.M1_DEFAULT_FLOW.equals(flowName) || SeedExamples.M2_DEFAULT_FLOW.equals(flowName);
   }
 
   private static Model model(String source) {

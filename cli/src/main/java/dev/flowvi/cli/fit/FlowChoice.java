@@ -1,20 +1,10 @@
 package dev.flowvi.cli.fit;
 
-import dev.flowvi.engine.bijection.Bijection;
-import dev.flowvi.engine.bijection.Chain;
-import dev.flowvi.engine.bijection.Elementwise;
-import dev.flowvi.engine.bijection.Flip;
-import dev.flowvi.engine.bijection.Invert;
-import dev.flowvi.engine.bijection.LeakyTanh;
-import dev.flowvi.engine.bijection.Permute;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
-import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.distribution.Distribution;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.flow.Flows;
 import dev.flowvi.engine.random.RandomStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
 
@@ -89,29 +79,5 @@ public enum FlowChoice {
   /** The permutations' seed, derived so that they do not share draws with the initial weights. */
   static long permutationSeed(long seed) {
     return RandomStream.of(seed).derive(PERMUTATION_STREAM).nextLong();
-  }
-
-  /**
-   * A triangular spline flow over {@code base} (REFERENCE.md; FlowJAX's {@code
-   * triangular_spline_flow}), sampling-fast: each layer is a LeakyTanh(tanhMaxVal) sandwich
-   * around an elementwise spline on [-1, 1], then a weight-normalised lower-triangular affine map
-   * starting at the identity, then a permutation (a flip in 2-D, seeded random from 3-D).
-   */
-  public static TransformedDistribution triangularSpline(Distribution base, int layers, int knots, double tanhMaxVal, long seed) {
-    int dim = base.dim();
-    RandomStream rng = RandomStream.of(permutationSeed(seed));
-    List<Bijection> parts = new ArrayList<>();
-    for (int l = 0; l < layers; l++) {
-      parts.add(LeakyTanh.of(dim, tanhMaxVal));
-      parts.add(Elementwise.of(RationalQuadraticSpline.of(knots, 1.0), dim));
-      parts.add(Invert.of(LeakyTanh.of(dim, tanhMaxVal)));
-      parts.add(TriangularAffine.lower(dim).weightNormalised());
-      if (dim == 2) {
-        parts.add(Flip.of(dim));
-      } else if (dim > 2) {
-        parts.add(Permute.random(dim, rng));
-      }
-    }
-    return TransformedDistribution.of(base, Chain.of(parts));
   }
 }

@@ -3,7 +3,8 @@ package dev.flowvi.cli.fit;
 import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.model.Model;
-import dev.flowvi.engine.model.ModelLogDensity;
+import dev.flowvi.engine.model.DataTable;
+import dev.flowvi.engine.target.LogDensity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,18 +23,23 @@ public final class ModelPlans {
 
   private ModelPlans() {}
 
-  public static FitPlan of(ModelLogDensity target, FlowChoice flowChoice, Preset preset, long seed) {
-    int dim = target.dim();
-    TransformedDistribution flow = flow(dim, flowChoice, seed);
-    Constraining constraining = constraining(target.model());
+  /**
+   * The plan for {@code model} on {@code data} (null when it reads none); {@code kernels} decides
+   * whether the model's log density and the flow run compiled.
+   */
+  public static FitPlan of(Model model, DataTable data, FlowChoice flowChoice, Preset preset, long seed, KernelChoice kernels) {
+    int dim = model.dim();
+    Constraining constraining = constraining(model);
     List<String> names = constraining.names();
     int constrainedDim = names.size();
     Map<String, String> d = new LinkedHashMap<>();
     d.put("unconstrained dimension", Integer.toString(dim));
     d.put("parameters", constrainedDim + " (" + String.join(", ", names) + ")");
-    d.put("data rows", Integer.toString(target.rows()));
+    d.put("data rows", Integer.toString(data == null ? 0 : data.rows()));
     d.put("flow", flowChoice.description() + ", sampling-fast");
     d.put("base", "standard normal");
+    LogDensity target = kernels.model(model, data, d);
+    TransformedDistribution flow = kernels.flow(flow(dim, flowChoice, seed), d);
     boolean seedPreset = preset == Preset.SEED;
     return new FitPlan(target, flow, constraining, PHASES, SAMPLES, !seedPreset, Double.POSITIVE_INFINITY, !seedPreset, d);
   }

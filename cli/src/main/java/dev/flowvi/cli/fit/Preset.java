@@ -11,8 +11,10 @@ public enum Preset {
    */
   SEED,
   /**
-   * The same flow and budget with sticking the landing (Roeder et al. 2017) and the parameters of
-   * the best step rather than the last.
+   * FlowVI's own recipe. For the seed examples: the model builder's unconstrained coordinates, a
+   * multi-start mode search, an affine MAF on coordinates standardised at the mode by the Laplace
+   * sds ({@link SeedExamples}); for model files, the chosen flow. Both with sticking the landing
+   * (Roeder et al. 2017), no clipping, and the parameters of the best step rather than the last.
    */
   DEFAULT;
 

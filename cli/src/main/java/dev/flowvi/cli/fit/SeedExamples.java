@@ -1,7 +1,11 @@
 package dev.flowvi.cli.fit;
 
+import dev.flowvi.engine.bijection.Affine;
+import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Frozen;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.distribution.Normal;
+import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.examples.M1Data;
 import dev.flowvi.engine.examples.M1LogPosterior;
@@ -9,6 +13,9 @@ import dev.flowvi.engine.examples.M2Data;
 import dev.flowvi.engine.examples.M2LogPosterior;
 import dev.flowvi.engine.examples.SeedModels;
 import dev.flowvi.engine.model.DataTable;
+import dev.flowvi.engine.model.Model;
+import dev.flowvi.engine.random.RandomStream;
+import dev.flowvi.engine.target.LogDensity;
 import dev.flowvi.engine.flow.Flows;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,19 +39,24 @@ public final class SeedExamples {
    * after each layer) with a 4-knot rational-quadratic spline on (0, 1), sampling-fast; base
    * Normal(0.5, 0.01); 500 samples per step, 100 steps at 1e-2 then 200 at 1e-3.
    */
-  public static FitPlan m1(DataTable data, Preset preset, long seed) {
+  public static FitPlan m1(DataTable data, Preset preset, long seed, KernelChoice kernels) {
+    if (preset == Preset.DEFAULT) {
+      Map<String, String> d = new LinkedHashMap<>();
+      d.put("model", "M1: mixture of two lines (model builder), parameters mapped from their prior boxes to the real line");
+      // The uniform priors' means: the boxes' midpoints, and w1 = 1/2.
+      return robust(SeedModels.m1(), data, M1_PRIOR_MEANS, M1_SPREAD, M1_STARTS, M1_DEFAULT_PHASES, seed, kernels, d);
+    }
     M1LogPosterior target = M1LogPosterior.of(data, M1LogPosterior.Parameterisation.UNIT_CUBE);
-    TransformedDistribution flow = m1Flow(seed);
     Constraining constraining = m1Constraining(target);
-    boolean seedPreset = preset == Preset.SEED;
     Map<String, String> d = new LinkedHashMap<>();
     d.put("model", "M1: mixture of two lines, parameters in the unit cube mapped to the prior boxes");
     d.put("data rows", Integer.toString(data.rows()));
     d.put("flow", "masked autoregressive, 8 layers, width 50, depth 1, ReLU, permutation after each layer, sampling-fast");
     d.put("transformer", "rational-quadratic spline, 4 knots on (0, 1)");
     d.put("base", "Normal(0.5, 0.01) per coordinate");
+    TransformedDistribution flow = kernels.flow(m1Flow(seed), d);
     return new FitPlan(target, flow, constraining, LearningRatePhases.of(1e-2, 100, 1e-3, 200), 500,
-        !seedPreset, Double.POSITIVE_INFINITY, !seedPreset, d);
+        false, Double.POSITIVE_INFINITY, false, d);
   }
 
   /** Source tag of M1 in flow files. */
@@ -115,11 +127,14 @@ public final class SeedExamples {
    * the schedule [(1e-2, 50), (4e-3, 50), (1e-3, 50)]. The weights' simplex comes from the model's
    * stick-breaking transform rather than the seed's hand-made sigmoids.
    */
-  public static FitPlan m2(DataTable data, Preset preset, long seed) {
+  public static FitPlan m2(DataTable data, Preset preset, long seed, KernelChoice kernels) {
+    if (preset == Preset.DEFAULT) {
+      Map<String, String> d = new LinkedHashMap<>();
+      d.put("model", "M2: three particle tracks plus background (model builder), 26 unconstrained coordinates, weights on the simplex");
+      return robust(SeedModels.m2(), data, m2PriorMeans(), M2_SPREAD, M2_STARTS, M2_DEFAULT_PHASES, seed, kernels, d);
+    }
     M2LogPosterior target = M2LogPosterior.of(data);
-    TransformedDistribution flow = m2Flow(seed);
     Constraining constraining = ModelPlans.constraining(SeedModels.m2());
-    boolean seedPreset = preset == Preset.SEED;
     Map<String, String> d = new LinkedHashMap<>();
     d.put("model", "M2: three particle tracks plus background, 26 unconstrained coordinates, weights on the simplex");
     d.put("data rows", Integer.toString(data.rows()));
@@ -127,12 +142,105 @@ public final class SeedExamples {
         + "permutation after each layer, sampling-fast");
     d.put("transformer", "rational-quadratic spline, 4 knots on [-1, 1]");
     d.put("base", "Normal(0, 0.1) per coordinate");
+    TransformedDistribution flow = kernels.flow(m2Flow(seed), d);
     return new FitPlan(target, flow, constraining, LearningRatePhases.of(1e-2, 50, 4e-3, 50, 1e-3, 50), 500,
-        true, Double.POSITIVE_INFINITY, !seedPreset, d);
+        true, Double.POSITIVE_INFINITY, false, d);
   }
 
-  /** The seed preset's flow for M2. */
+  /** The seed preset's flow for M2: FlowJAX's triangular spline flow with the seed's 6 layers, 4 knots, tanh_max_val 3. */
   public static TransformedDistribution m2Flow(long seed) {
-    return FlowChoice.triangularSpline(Normal.of(M2LogPosterior.DIM, 0.0, 0.1), 6, 4, 3.0, seed);
+    return Flows.triangularSpline(Normal.of(M2LogPosterior.DIM, 0.0, 0.1))
+        .layers(6).knots(4).tanhMaxVal(3.0)
+        .direction(Flows.Direction.SAMPLING_FAST)
+        .seed(FlowChoice.permutationSeed(seed))
+        .build();
   }
+
+  /** M2's prior means in summary order: the track and noise priors are centred on the true values, the Dirichlet(1,1,1,1) on 1/4 each. */
+  static double[] m2PriorMeans() {
+    double[] v = m2Truth();
+    java.util.Arrays.fill(v, 23, 27, 0.25);
+    return v;
+  }
+
+  /** The uniform priors' means: the boxes' midpoints, and w1 = 1/2. */
+  private static final double[] M1_PRIOR_MEANS = {0, 0, 0, 0.5};
+  /**
+   * The default preset's mode search (see {@link #robust}): M1's starts spread over most of the
+   * boxes (sd 1.5 on the logit scale reaches 5 % and 95 % of a box's width), M2's stay near the
+   * prior means, which its priors (sd 1 and 3 around the truth) make the bulk of the prior mass.
+   */
+  static final double M1_SPREAD = 1.5;
+  static final double M2_SPREAD = 0.5;
+  static final int M1_STARTS = 64;
+  static final int M2_STARTS = 16;
+  static final int MODE_ITERATIONS = 300;
+  /** Flow names of the default preset's flows in flow files. */
+  public static final String M1_DEFAULT_FLOW = "default-m1";
+  public static final String M2_DEFAULT_FLOW = "default-m2";
+
+  /** The default preset's flow for M1 (the base's trainable loc and scale come from the flow file). */
+  public static TransformedDistribution m1DefaultFlow(long seed) {
+    return defaultFlow(SeedModels.m1().unconstrain(M1_PRIOR_MEANS), seed);
+  }
+
+  /** The default preset's flow for M2 (the base's trainable loc and scale come from the flow file). */
+  public static TransformedDistribution m2DefaultFlow(long seed) {
+    return defaultFlow(SeedModels.m2().unconstrain(m2PriorMeans()), seed);
+  }
+
+  private static TransformedDistribution defaultFlow(double[] centre, long seed) {
+    double[] scales = new double[centre.length];
+    java.util.Arrays.fill(scales, 1.0);
+    return defaultFlow(centre, scales, seed, KernelChoice.of(true), new LinkedHashMap<>());
+  }
+
+  /**
+   * A standard normal base, the affine MAF on the standardised coordinates x, then the frozen
+   * standardisation u = centre + scales ⊙ x: the optimiser's steps (Adam's are about the learning
+   * rate in parameter units) are then relative to the posterior's own scale, which for M2's 10^4
+   * rows is about 10^-2 of a unit on some coordinates.
+   */
+  private static TransformedDistribution defaultFlow(double[] centre, double[] scales, long seed, KernelChoice kernels,
+      Map<String, String> d) {
+    TransformedDistribution maf = kernels.flow(FlowChoice.MAF.build(StandardNormal.of(centre.length), seed), d);
+    return TransformedDistribution.of(maf.base(), Chain.of(maf.bijection(), Frozen.of(Affine.of(centre, scales))));
+  }
+
+  /** The default preset's schedules (see {@link #robust}). */
+  static final LearningRatePhases M1_DEFAULT_PHASES = LearningRatePhases.of(3e-3, 100, 1e-3, 100);
+  static final LearningRatePhases M2_DEFAULT_PHASES = LearningRatePhases.of(3e-3, 40, 1e-3, 40);
+  static final int DEFAULT_SAMPLES = 500;
+
+  /**
+   * FlowVI's own recipe (the default preset):
+   * <ul>
+   *   <li>the model builder's unconstrained coordinates, so every box, positivity and simplex
+   *       constraint is a smooth bijection with its log-Jacobian and no draw leaves the support;
+   *   <li>a multi-start gradient ascent ({@link ModeSearch}) from the prior means mapped to ℝ^D,
+   *       keeping the highest mode: a flow trained from the prior's centre can settle in a local
+   *       mode (M1's lines merged, M2's tracks swapped), which the ELBO cannot climb out of;
+   *   <li>an affine masked autoregressive flow (FlowJAX defaults), sampling-fast, on standardised
+   *       coordinates, followed by the frozen map to u = mode + (Laplace sds) ⊙ x: training starts at
+   *       the diagonal Laplace approximation and the flow only has to correct it;
+   *   <li>ELBO with sticking the landing (Roeder et al. 2017), no clipping, the best step's parameters.
+   * </ul>
+   */
+  static FitPlan robust(Model model, DataTable data, double[] priorMeans, double spread, int starts, LearningRatePhases phases,
+      long seed, KernelChoice kernels, Map<String, String> d) {
+    d.put("data rows", Integer.toString(data.rows()));
+    LogDensity target = kernels.model(model, data, d);
+    ModeSearch mode = ModeSearch.of(target, model.unconstrain(priorMeans), spread, starts, MODE_ITERATIONS,
+        RandomStream.of(seed).derive(MODE_STREAM).nextLong());
+    d.put("mode search", starts + " starts around the prior means (sd " + spread + " on the unconstrained scale), "
+        + MODE_ITERATIONS + " Adam steps; highest log density " + String.format(java.util.Locale.ROOT, "%.4f", mode.logDensity()));
+    d.put("flow", FlowChoice.MAF.description() + ", sampling-fast");
+    d.put("base", "standard normal, then the frozen standardisation u = mode + (Laplace sds) * x");
+    TransformedDistribution flow = defaultFlow(mode.mode(), mode.scales(), seed, kernels, d);
+    return new FitPlan(target, flow, ModelPlans.constraining(model), phases, DEFAULT_SAMPLES, true,
+        Double.POSITIVE_INFINITY, true, d);
+  }
+
+  /** Stream key of the mode search's starts. */
+  private static final long MODE_STREAM = -17;
 }

@@ -1,6 +1,9 @@
 package dev.flowvi.engine.flow;
 
+import dev.flowvi.engine.bijection.Affine;
 import dev.flowvi.engine.bijection.AffineTransformer;
+import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Frozen;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.nn.Activation;
@@ -54,7 +57,7 @@ public final class FlowSpec {
     }
   }
 
-  private static final Set<String> COMMON = Set.of("layers", "condition_dim", "direction", "seed", "loft");
+  private static final Set<String> COMMON = Set.of("layers", "condition_dim", "direction", "seed", "loft", "standardised");
   private static final Set<String> NETWORK = Set.of("width", "depth", "activation", "transformer", "spline_knots", "spline_lo", "spline_hi");
 
   private final Kind kind;
@@ -146,7 +149,13 @@ public final class FlowSpec {
 
   /** The flow the Flows builder gives for these settings. */
   public TransformedDistribution build() {
-    return builder().build();
+    TransformedDistribution flow = builder().build();
+    if (options.containsKey("standardised") && booleanOption("standardised", options.get("standardised"))) {
+      // A frozen affine map after the flow: u = centre + scales ⊙ x, with centre and scales stored
+      // in the parameter vector (the optimiser skips them), so a fit standardised at a mode reloads.
+      return TransformedDistribution.of(flow.base(), Chain.of(flow.bijection(), Frozen.of(Affine.of(dim()))));
+    }
+    return flow;
   }
 
   /** A Flows builder with every option of this spec applied (further changes are not recorded). */
@@ -191,6 +200,7 @@ public final class FlowSpec {
       case "direction" -> b.direction(enumOption(Flows.Direction.class, key, v));
       case "seed" -> b.seed(longOption(key, v));
       case "loft" -> b.loft(booleanOption(key, v));
+      case "standardised" -> booleanOption(key, v); // applied by build()
       case "width" -> ((Flows.NetworkBuilder<?>) b).width(intOption(key, v));
       case "activation" -> ((Flows.NetworkBuilder<?>) b).activation(enumOption(Activation.class, key, v));
       case "transformer" -> {
