@@ -113,19 +113,6 @@ class ExampleCommandTest {
   }
 
   @Test
-  void interpretedRunsWithoutCodegenAndSaysSo() throws Exception {
-    Path out = dir.resolve("interpreted");
-    CliRun r = CliRun.flowvi(args(new String[] {"example", "m1"}, "--quiet", "--interpreted", "--out", out.toString()));
-    assertEquals(0, r.exitCode(), r.err());
-    @SuppressWarnings("unchecked")
-    Map<String, Object> json = (Map<String, Object>) MiniJson.parse(Files.readString(out.resolve("report.json")));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> settings = (Map<String, Object>) json.get("settings");
-    assertEquals("interpreted (--interpreted)", settings.get("flow kernels"));
-    assertEquals("interpreted (--interpreted)", settings.get("model kernels"));
-  }
-
-  @Test
   void restartsKeepTheFitWithTheHighestElbo() throws Exception {
     Path out = dir.resolve("restarts");
     CliRun r = CliRun.flowvi(args(new String[] {"example", "m1"}, "--restarts", "3", "--seed", "5", "--out", out.toString()));
