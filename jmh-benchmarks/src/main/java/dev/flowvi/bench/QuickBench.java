@@ -82,11 +82,11 @@ public final class QuickBench {
       }
     }
     out.println();
-    out.printf(Locale.ROOT, "%-44s %16s %10s %8s%n", "workload", "time/op (±sd)", "Gflop/s", "of peak");
+    out.printf(Locale.ROOT, "%-56s %18s %10s %8s%n", "workload", "time/op (±sd)", "Gflop/s", "of peak");
     for (Row r : rows) {
       String g = Double.isNaN(r.gflops) ? "-" : String.format(Locale.ROOT, "%.2f", r.gflops);
       String f = Double.isNaN(r.gflops) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * r.gflops / peak);
-      out.printf(Locale.ROOT, "%-44s %16s %10s %8s%n", r.label, formatTime(r.nanos, r.errorNanos), g, f);
+      out.printf(Locale.ROOT, "%-56s %18s %10s %8s%n", r.label, formatTime(r.nanos, r.errorNanos), g, f);
     }
     out.println();
     out.println("peak = " + (vector ? "vector" : "scalar") + " FMA chains on one core; maf26 Gflop/s counts its dense layers only"
