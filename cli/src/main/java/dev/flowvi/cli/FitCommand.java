@@ -2,7 +2,7 @@ package dev.flowvi.cli;
 
 import dev.flowvi.cli.fit.FlowChoice;
 import dev.flowvi.cli.fit.ModelPlans;
-import dev.flowvi.cli.fit.SavedFlow;
+import dev.flowvi.cli.fit.FittedFlows;
 import dev.flowvi.cli.report.Draws;
 import dev.flowvi.engine.model.CsvData;
 import dev.flowvi.engine.model.DataTable;
@@ -89,7 +89,7 @@ final class FitCommand implements Callable<Integer> {
     new FitRunner(common, training, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run("FlowVI fit: " + modelFile.getFileName(), name, s -> ModelPlans.of(target, flow, training.preset(), s),
             draws.count(), settings, null, reference,
-            SavedFlow.MODEL_SOURCE + modelFile.toAbsolutePath().normalize(), flow.toString());
+            FittedFlows.MODEL_SOURCE + modelFile.toAbsolutePath().normalize(), flow.toString());
     return 0;
   }
 

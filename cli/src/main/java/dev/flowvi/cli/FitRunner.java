@@ -4,7 +4,7 @@ import dev.flowvi.cli.console.ProgressBar;
 import dev.flowvi.cli.console.ProgressListener;
 import dev.flowvi.cli.fit.FitPlan;
 import dev.flowvi.cli.fit.FitReports;
-import dev.flowvi.cli.fit.FlowFile;
+import dev.flowvi.cli.fit.FittedFlows;
 import dev.flowvi.cli.fit.LearningRatePhases;
 import dev.flowvi.cli.fit.VariationalFit;
 import dev.flowvi.cli.report.Draws;
@@ -13,6 +13,7 @@ import dev.flowvi.cli.report.FitReport;
 import dev.flowvi.cli.report.ParameterSummary;
 import dev.flowvi.cli.report.Provenance;
 import dev.flowvi.cli.report.ReportDirectory;
+import dev.flowvi.engine.io.FlowFile;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.train.Schedule;
 import dev.flowvi.engine.train.TrainerConfig;
@@ -31,8 +32,8 @@ import java.util.function.LongFunction;
  * train, diagnose, write the report directory and print the summary table.
  */
 final class FitRunner {
-  /** The fitted flow's file in the output directory, for {@code flowvi sample}. */
-  static final String FLOW_FILE = "flow.txt";
+  /** The fitted flow's file in the output directory (engine FlowFile format), for {@code flowvi sample}. */
+  static final String FLOW_FILE = "flow.fvi";
   /** Stream key of the restarts' seeds. */
   private static final long RESTART_STREAM = -13;
 
@@ -104,7 +105,8 @@ final class FitRunner {
     FitReport report = new FitReport(title, all, FitReports.training(outcome.training()), evidence, rows, Provenance.current());
     Path dir = common.out(outName);
     Files.createDirectories(dir);
-    new FlowFile(source, flowName, chosenSeed, outcome.params()).write(dir.resolve(FLOW_FILE));
+    FlowFile.save(FittedFlows.of(source, flowName, chosenSeed, outcome.params(), flowMetadata(all, source, flowName, chosenSeed)),
+        dir.resolve(FLOW_FILE));
     ReportDirectory.write(dir, report, outcome.draws(), truth, reference, List.of(FLOW_FILE));
 
     if (!common.quiet()) {
@@ -121,6 +123,20 @@ final class FitRunner {
       out.flush();
     }
     return outcome;
+  }
+
+  /** Provenance and the fit's settings, as {@code meta.*} lines of the flow file (keys without spaces). */
+  private static Map<String, String> flowMetadata(Map<String, String> settings, String source, String flowName, long seed) {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("seed", Long.toString(seed));
+    meta.put("source", source);
+    meta.put("flow_choice", flowName);
+    meta.put("flowvi_version", Provenance.projectVersion());
+    meta.put("created", java.time.Instant.now().toString());
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      meta.putIfAbsent("fit." + e.getKey().trim().replaceAll("\\s+", "_"), e.getValue().replaceAll("[\\r\\n]+", " "));
+    }
+    return meta;
   }
 
   /** One fit of {@code plan} with {@code seed}. */

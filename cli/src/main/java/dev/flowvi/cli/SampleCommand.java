@@ -1,10 +1,11 @@
 package dev.flowvi.cli;
 
-import dev.flowvi.cli.fit.FlowFile;
-import dev.flowvi.cli.fit.SavedFlow;
 import dev.flowvi.cli.report.Draws;
+import dev.flowvi.engine.io.FlowFile;
+import dev.flowvi.engine.io.SavedFlow;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,16 +13,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code flowvi sample}: draws from a fitted flow saved by {@code example} or {@code fit} (flow.txt). */
+/**
+ * {@code flowvi sample}: draws from a fitted flow saved by {@code example} or {@code fit}
+ * (flow.fvi). The file is self-contained: it rebuilds the flow and maps draws to the named
+ * parameters without the model file or the data.
+ */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-    description = "Draw from a fitted flow (the flow.txt that example and fit write) into a CSV file of named parameters.")
+    description = "Draw from a fitted flow (the flow.fvi that example and fit write) into a CSV file of named parameters.")
 final class SampleCommand implements Callable<Integer> {
   static final int MAX_DRAWS = 10_000_000;
 
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--flow", required = true, paramLabel = "FILE", description = "A flow file (flow.txt in a fit's output directory).")
+  @Option(names = "--flow", required = true, paramLabel = "FILE", description = "A flow file (flow.fvi in a fit's output directory).")
   Path flowFile;
 
   @Option(names = "--out", paramLabel = "FILE.csv", defaultValue = "draws.csv", description = "Where to write the draws (default: ${DEFAULT-VALUE}).")
@@ -52,8 +57,8 @@ final class SampleCommand implements Callable<Integer> {
     if (Files.isDirectory(out)) {
       throw new IllegalArgumentException("--out is " + out + ", which is a directory, expected a CSV file name");
     }
-    SavedFlow flow = SavedFlow.restore(FlowFile.read(file), file);
-    Draws draws = flow.sample(count, seed);
+    SavedFlow flow = FlowFile.load(file);
+    Draws draws = new Draws(List.of(flow.parameterNames()), flow.sample(count, seed), count);
     Path parent = out.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);

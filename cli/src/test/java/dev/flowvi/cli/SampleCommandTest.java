@@ -25,7 +25,7 @@ class SampleCommandTest {
     CliRun r = CliRun.flowvi("example", "m1", "--steps", "5", "--samples", "64", "--draws", "400", "--threads", "1", "--quiet",
         "--out", dir.resolve("m1").toString());
     assertEquals(0, r.exitCode(), r.err());
-    fitted = dir.resolve("m1").resolve("flow.txt");
+    fitted = dir.resolve("m1").resolve("flow.fvi");
   }
 
   private static void assertOneLineError(CliRun r, String... fragments) {
@@ -76,15 +76,39 @@ class SampleCommandTest {
     Path csv = dir.resolve("not-a-flow.txt");
     Files.writeString(csv, "x,y\n1,2\n");
     assertOneLineError(CliRun.flowvi("sample", "--flow", csv.toString(), "-n", "5", "--out", dir.resolve("x.csv").toString()),
-        "not-a-flow.txt:1: 'x,y' is not a 'key = value' header line");
+        "not-a-flow.txt:1: not a FlowVI flow file");
     List<String> lines = Files.readAllLines(fitted);
-    Path truncated = dir.resolve("truncated.txt");
+    Path truncated = dir.resolve("truncated.fvi");
     Files.write(truncated, lines.subList(0, lines.size() - 3));
     assertOneLineError(CliRun.flowvi("sample", "--flow", truncated.toString(), "-n", "5", "--out", dir.resolve("x.csv").toString()),
-        "truncated.txt: holds", "the header announces");
-    Path other = dir.resolve("other.txt");
-    Files.write(other, lines.stream().map(l -> l.startsWith("source = ") ? "source = example m9" : l).toList());
-    assertOneLineError(CliRun.flowvi("sample", "--flow", other.toString(), "-n", "5", "--out", dir.resolve("x.csv").toString()),
-        "source is 'example m9'");
+        "truncated.fvi:", "truncated", "save the flow again");
+    Path edited = dir.resolve("edited.fvi");
+    Files.write(edited, lines.stream().map(l -> l.startsWith("param.0 = ") ? "param.0 = 0" : l).toList());
+    assertOneLineError(CliRun.flowvi("sample", "--flow", edited.toString(), "-n", "5", "--out", dir.resolve("x.csv").toString()),
+        "edited.fvi:", "checksum mismatch");
+    Path newer = dir.resolve("newer.fvi");
+    Files.write(newer, lines.stream().map(l -> l.startsWith("flowvi-flow ") ? "flowvi-flow 99" : l).toList());
+    assertOneLineError(CliRun.flowvi("sample", "--flow", newer.toString(), "-n", "5", "--out", dir.resolve("x.csv").toString()),
+        "newer.fvi:1: written by a newer FlowVI (format 99, this one reads up to 1): upgrade");
+  }
+
+  @Test
+  void aFitToAModelFileSamplesWithoutTheModelFile() throws Exception {
+    Path model = dir.resolve("scale.model");
+    Files.writeString(model, "param sigma : positive ~ normal(0, 1)\nparam mu ~ normal(3, 0.5)\n");
+    CliRun fit = CliRun.flowvi("fit", "--model", model.toString(), "--flow", "planar", "--steps", "5", "--samples", "32", "--draws", "100",
+        "--threads", "1", "--quiet", "--out", dir.resolve("fit").toString());
+    assertEquals(0, fit.exitCode(), fit.err());
+    Files.delete(model);
+    Path flow = dir.resolve("fit").resolve("flow.fvi");
+    assertTrue(Files.readString(flow).contains("model.0 = param sigma : positive ~ normal(0, 1)"), "the model text is stored");
+    Path csv = dir.resolve("scale.csv");
+    CliRun r = CliRun.flowvi("sample", "--flow", flow.toString(), "-n", "200", "--out", csv.toString(), "--quiet");
+    assertEquals(0, r.exitCode(), r.err());
+    DataTable draws = CsvData.read(csv);
+    assertEquals(List.of("sigma", "mu"), draws.names());
+    for (double s : draws.column("sigma")) {
+      assertTrue(s > 0, "sigma is mapped through the positive constraint: " + s);
+    }
   }
 }

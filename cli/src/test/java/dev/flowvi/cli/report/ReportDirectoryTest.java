@@ -55,8 +55,8 @@ class ReportDirectoryTest {
     }
     FitReport report = report(draws, losses);
     Draws reference = gaussianDraws(800, 2);
-    Files.writeString(dir.resolve("flow.txt"), "written by the caller");
-    List<String> written = ReportDirectory.write(dir, report, draws, new double[] {0, 1, Double.NaN, 3}, reference, List.of("flow.txt"));
+    Files.writeString(dir.resolve("flow.fvi"), "written by the caller");
+    List<String> written = ReportDirectory.write(dir, report, draws, new double[] {0, 1, Double.NaN, 3}, reference, List.of("flow.fvi"));
     assertEquals(List.of("summary.csv", "draws.csv", "report.json", "loss.png", "corner.png", "index.html"), written);
 
     // summary.csv: exact header, one row per parameter, values equal to the in-memory summary.
@@ -116,7 +116,7 @@ class ReportDirectoryTest {
     // index.html references the pictures and data files and escapes the settings.
     String html = Files.readString(dir.resolve("index.html"), StandardCharsets.UTF_8);
     for (String ref : List.of("src=\"loss.png\"", "src=\"corner.png\"", "href=\"summary.csv\"", "href=\"draws.csv\"",
-        "href=\"report.json\"", "href=\"flow.txt\"")) {
+        "href=\"report.json\"", "href=\"flow.fvi\"")) {
       assertTrue(html.contains(ref), "index.html lacks " + ref);
     }
     assertTrue(html.contains("m1 &lt;seed&gt; &amp; &quot;quoted&quot;"), "settings are HTML-escaped");

@@ -17,7 +17,7 @@ import dev.flowvi.engine.train.TrainingResult;
  * the four parameters in the unit cube, a sampling-fast masked autoregressive flow with rational-
  * quadratic-spline transformers (4 knots on (0, 1)) and FlowJAX's other defaults (8 layers, MADE
  * 50 wide, ReLU), a trainable Normal(0.5, 0.01) base, and the plain ELBO with 500 samples per step:
- * 100 steps at 1e-2, then 200 at 1e-3. Like the seed, no gradient clipping.
+ * 100 steps at 1e-2, then 200 at 1e-3, as two separate fits. Like the seed, no gradient clipping.
  *
  * <p>Draws come out in the unit cube; {@link M1LogPosterior#constrain} maps them to (m1, m2, c2, w1).
  */
@@ -42,11 +42,19 @@ public final class M1Example {
     return M1LogPosterior.of(data, M1LogPosterior.Parameterisation.UNIT_CUBE);
   }
 
-  /** The seed's training settings with the given seed and thread count. */
-  public static TrainerConfig config(long seed, int threads) {
+  /** Learning rates and step counts of the seed's two {@code fit_to_key_based_loss} calls. */
+  public static final double[] STAGE_RATES = {1e-2, 1e-3};
+  public static final int[] STAGE_STEPS = {100, 200};
+
+  /**
+   * One stage of the seed's training: a constant learning rate for the given steps. Each stage is a
+   * separate fit with a fresh Adam state, as each FlowJAX {@code fit_to_key_based_loss} call builds
+   * its own {@code optax.adam}.
+   */
+  public static TrainerConfig config(long seed, int threads, double learningRate, int steps) {
     return TrainerConfig.builder()
         .seed(seed)
-        .schedule(Schedule.piecewiseConstant(new double[] {1e-2, 1e-3}, new int[] {100, 200}))
+        .schedule(Schedule.piecewiseConstant(new double[] {learningRate}, new int[] {steps}))
         .sampleCount(500)
         .stickingTheLanding(false)
         .clipNorm(Double.POSITIVE_INFINITY)
@@ -54,9 +62,20 @@ public final class M1Example {
         .build();
   }
 
-  /** Generates the data, builds the flow and trains it; the result's params belong to {@link #flow()}. */
+  /**
+   * Generates the data, builds the flow and trains it in the seed's two stages, each restarting
+   * Adam (moments zeroed, bias correction from step 1) and reusing the same seed, as the seed
+   * reuses {@code train_key}. Returns the second stage; its params belong to {@link #flow()}.
+   */
   public static TrainingResult run(long seed, int threads, TrainingListener listener) {
     TransformedDistribution flow = flow();
-    return Trainer.of(config(seed, threads), listener).fit(flow, target(M1Data.generate(DATA_SEED)), flow.initialParameters(seed));
+    M1LogPosterior target = target(M1Data.generate(DATA_SEED));
+    double[] params = flow.initialParameters(seed);
+    TrainingResult result = null;
+    for (int stage = 0; stage < STAGE_RATES.length; stage++) {
+      result = Trainer.of(config(seed, threads, STAGE_RATES[stage], STAGE_STEPS[stage]), listener).fit(flow, target, params);
+      params = result.params();
+    }
+    return result;
   }
 }

@@ -19,12 +19,15 @@ import org.junit.jupiter.api.Test;
  * changed the standard deviations by under 0.5%, so the reference is good to far better than the
  * tolerances below.
  *
- * <p>What the recipe achieves (training seed 1, 300 steps, about 7 s on one core): it finds the
- * global mode with means within 0.25 posterior sd (required: 0.35), but it under-disperses — the
- * sds come out at 0.53, 0.65, 0.67 and 0.03 of the reference for m1, m2, c2, w1 — and Pareto k̂
- * is about 1.0. So the test requires means, no over-dispersion (sd &lt; 1.2× reference), and that
- * PSIS flags the fit. Training seeds 0 and 3 end in local modes (w1 ≈ 0.09 and 0.30), as a
- * single-start fit of a mixture can; seed 2 behaves like seed 1.
+ * <p>What the recipe achieves (training seed 1, 100 + 200 steps, about 30 s on one core): the
+ * global mode with means within 0.15 posterior sd (required: 0.35) and sds at 0.90, 0.93, 1.08 and
+ * 0.52 of the reference for m1, m2, c2, w1. The seed's two {@code fit_to_key_based_loss} calls each
+ * start a fresh Adam; continuing one Adam state across both stages instead (an earlier port) left the
+ * ELBO 19 nats lower and w1's sd at 0.03 of the reference, which the lower sd bound rejects. FlowJAX
+ * 19.1.2 on the same data (seed 0 of six reaches the global mode) gives sds at 0.75, 0.18, 0.27 and
+ * 0.81 with final loss 883.2 against FlowVI's 870.7, so the lower bound (0.4) is set by what
+ * reverse-KL VI with this recipe can be held to, not by FlowJAX. Training seeds 0 and 3 end in
+ * local modes, as a single-start fit of a mixture can (FlowJAX: five of its six seeds did).
  */
 class M1ExampleTest {
   private static final double[] TRUTH_IN_CUBE = {
@@ -34,6 +37,7 @@ class M1ExampleTest {
   private static final long SEED = 1;
   private static final double MEAN_TOL = 0.35;
   private static final double SD_HIGH = 1.2;
+  private static final double SD_LOW = 0.4;
 
   @Test
   void seedRecipeRecoversThePosteriorMeans() {
@@ -43,7 +47,7 @@ class M1ExampleTest {
     assertTrue(reference.edgeMass < 1e-6, "the box must hold the posterior: face density " + reference.edgeMass);
 
     TrainingResult result = M1Example.run(SEED, 1, TrainingListener.none());
-    assertEquals(300, result.steps());
+    assertEquals(200, result.steps());
     assertEquals(0, result.skippedSteps());
     TransformedDistribution flow = M1Example.flow();
     int n = 20_000;
@@ -70,9 +74,10 @@ class M1ExampleTest {
           posterior.coordinateNames()[j], mean, reference.mean[j], (mean - reference.mean[j]) / sdRef, sd, sdRef));
       assertEquals(reference.mean[j], mean, MEAN_TOL * sdRef, "posterior mean of " + posterior.coordinateNames()[j] + ";" + seen);
       assertTrue(sd < SD_HIGH * sdRef, "posterior sd of " + posterior.coordinateNames()[j] + ";" + seen);
+      assertTrue(sd > SD_LOW * sdRef, "posterior sd of " + posterior.coordinateNames()[j] + " collapsed;" + seen);
     }
-    // The recipe's 300 steps leave q under-dispersed (w1's sd about 30× too small), so the
-    // importance weights are heavy-tailed: PSIS must say the fit cannot be trusted as is.
+    // w1's sd is still half the reference, so the importance weights stay heavy-tailed (k-hat about
+    // 0.82 for this seed): PSIS must say the fit cannot be trusted as is.
     assertFalse(psis.reliable(), "k-hat " + psis.khat() + " should flag the under-dispersed fit;" + seen);
   }
 }
