@@ -6,6 +6,7 @@ import dev.flowvi.cli.fit.FitPlan;
 import dev.flowvi.cli.fit.FitReports;
 import dev.flowvi.cli.fit.FittedFlows;
 import dev.flowvi.cli.fit.LearningRatePhases;
+import dev.flowvi.cli.fit.Preset;
 import dev.flowvi.cli.fit.VariationalFit;
 import dev.flowvi.cli.report.Draws;
 import dev.flowvi.cli.report.Evidence;
@@ -144,7 +145,10 @@ final class FitRunner {
     LearningRatePhases phases = phases(plan);
     TrainerConfig config = TrainerConfig.builder()
         .seed(seed)
-        .schedule(Schedule.piecewiseConstant(phases.rates(), phases.steps()))
+        // The seed post calls fit_to_key_based_loss once per learning rate, each with a fresh Adam.
+        .schedule(training.preset() == Preset.SEED
+            ? Schedule.stages(phases.rates(), phases.steps())
+            : Schedule.piecewiseConstant(phases.rates(), phases.steps()))
         .sampleCount(training.samples(plan.samples()))
         .stickingTheLanding(plan.stickingTheLanding())
         .clipNorm(plan.clipNorm())

@@ -75,9 +75,16 @@ public final class Adam {
     return scale * Math.sqrt(sum);
   }
 
-  /** Number of updates applied so far. */
+  /** Number of updates since the optimiser was made or last reset. */
   public int updates() {
     return t;
+  }
+
+  /** Forgets the moments and the step count, as a newly made optimiser would. */
+  public void reset() {
+    java.util.Arrays.fill(m, 0.0);
+    java.util.Arrays.fill(v, 0.0);
+    t = 0;
   }
 
   /**

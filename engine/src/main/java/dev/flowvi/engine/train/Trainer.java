@@ -67,6 +67,9 @@ public final class Trainer {
     int steps = 0;
     try (ChunkedEvaluator eval = new ChunkedEvaluator(loss, RandomStream.of(config.seed()), config.sampleCount(), config.chunkSize(), config.threads())) {
       for (int step = 0; step < schedule.steps(); step++) {
+        if (schedule.restartsBefore(step)) {
+          run.adam.reset();
+        }
         eval.evaluate(run.params, null, config.sampleCount(), step, grad, totals);
         double rate = schedule.rate(step);
         double value = totals.mean();
