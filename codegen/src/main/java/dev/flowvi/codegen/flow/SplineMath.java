@@ -1,5 +1,10 @@
 package dev.flowvi.codegen.flow;
 
+import static dev.flowvi.engine.kernel.RationalQuadraticBin.logSlope;
+import static dev.flowvi.engine.kernel.RationalQuadraticBin.slopeNumerator;
+import static dev.flowvi.engine.kernel.RationalQuadraticBin.slopeNumeratorDxi;
+import static dev.flowvi.engine.kernel.RationalQuadraticBin.value;
+
 import dev.flowvi.engine.kernel.SplineKernel;
 
 /**
@@ -258,30 +263,5 @@ public final class SplineMath {
       later += acc[knotAdj + j];
       gp[at + j] += scale * Math.exp(p[at + j] - m) * (gw - mean);
     }
-  }
-
-  /** Durkan et al. 2019, eq. 4, as x + corrections that vanish at the identity (engine kernel). */
-  private static double value(double v, double xk, double yk, double h, double s, double xi, double d0, double d1) {
-    double t = xi * (1 - xi);
-    double dd = d0 + d1 - 2 * s;
-    double den = s + dd * t;
-    return v + (yk - xk) + (s - 1) * (v - xk) + h * t * (d0 - s - dd * xi) / den;
-  }
-
-  /** log dy/dx = log(s²M/D²) (Durkan et al. 2019, eq. 5). */
-  private static double logSlope(double s, double xi, double d0, double d1) {
-    double t = xi * (1 - xi);
-    double den = s + (d0 + d1 - 2 * s) * t;
-    double r = s / den;
-    return Math.log(r * r * slopeNumerator(s, xi, d0, d1));
-  }
-
-  private static double slopeNumerator(double s, double xi, double d0, double d1) {
-    double u = 1 - xi;
-    return s + (d1 - s) * xi * xi + (d0 - s) * u * u;
-  }
-
-  private static double slopeNumeratorDxi(double s, double xi, double d0, double d1) {
-    return 2 * (d1 - s) * xi - 2 * (d0 - s) * (1 - xi);
   }
 }

@@ -1,5 +1,10 @@
 package dev.flowvi.engine.kernel;
 
+import static dev.flowvi.engine.kernel.RationalQuadraticBin.logSlope;
+import static dev.flowvi.engine.kernel.RationalQuadraticBin.slopeNumerator;
+import static dev.flowvi.engine.kernel.RationalQuadraticBin.slopeNumeratorDxi;
+import static dev.flowvi.engine.kernel.RationalQuadraticBin.value;
+
 /**
  * The scalar reference implementation of {@link SplineKernel}: one point at a time, in plain
  * {@code Math}. Its per-point methods also serve as the tail loop of {@link VectorSplineKernel},
@@ -270,36 +275,6 @@ public final class ScalarSplineKernel implements SplineKernel {
   /** Knot j: lo + (j·m + scale·P_j). */
   static double knot(double lo, int j, double scale, double prefix) {
     return lo + (j * MIN_WIDTH + scale * prefix);
-  }
-
-  /**
-   * y = y_k + h[sξ² + d0 ξ(1−ξ)]/D with D = s + (d0 + d1 − 2s)ξ(1−ξ) (Durkan et al. 2019, eq. 4),
-   * rearranged as x + (y_k − x_k) + (s − 1)(x − x_k) + hξ(1−ξ)(d0 − s − (d0 + d1 − 2s)ξ)/D.
-   */
-  static double value(double v, double xk, double yk, double h, double s, double xi, double d0, double d1) {
-    double t = xi * (1 - xi);
-    double dd = d0 + d1 - 2 * s;
-    double den = s + dd * t;
-    return v + (yk - xk) + (s - 1) * (v - xk) + h * t * (d0 - s - dd * xi) / den;
-  }
-
-  /** log dy/dx = log(s² M / D²) (Durkan et al. 2019, eq. 5). */
-  static double logSlope(double s, double xi, double d0, double d1) {
-    double t = xi * (1 - xi);
-    double den = s + (d0 + d1 - 2 * s) * t;
-    double r = s / den;
-    return Math.log(r * r * slopeNumerator(s, xi, d0, d1));
-  }
-
-  /** M = d1ξ² + 2sξ(1−ξ) + d0(1−ξ)², written as s + (d1 − s)ξ² + (d0 − s)(1 − ξ)², exactly s at the identity. */
-  static double slopeNumerator(double s, double xi, double d0, double d1) {
-    double u = 1 - xi;
-    return s + (d1 - s) * xi * xi + (d0 - s) * u * u;
-  }
-
-  /** dM/dξ. */
-  static double slopeNumeratorDxi(double s, double xi, double d0, double d1) {
-    return 2 * (d1 - s) * xi - 2 * (d0 - s) * (1 - xi);
   }
 
   /** softplus(r) = max(r, 0) + log1p(exp(−|r|)), finite for every finite r. */
