@@ -124,7 +124,7 @@ public abstract class CompiledFlow implements Bijection {
       double[] gradParams, int n, Workspace ws) {
     Scratch s = scratch(ws, n);
     Checks.params(params, offset, parameterCount());
-    Checks.params(gradParams, offset, parameterCount());
+    Checks.params("gradParams", gradParams, offset, parameterCount());
     Checks.batch(inName, in, dim(), n);
     Checks.batch(outName, out, dim(), n);
     Checks.batch(gradOutName, gradOut, dim(), n);

@@ -294,7 +294,7 @@ class FlowCompilerTest {
     expectMessage("same array", () -> compiled.forward(p, 3, x, null, x, ld, 2, ws));
     expectMessage("ws is", () -> compiled.forward(p, 3, x, null, new double[6], ld, 2, TriangularAffine.lower(3).newWorkspace(2)));
     expectMessage("batch size n is 3", () -> compiled.forward(p, 3, x, null, new double[6], ld, 3, ws));
-    expectMessage("params has length 2", () -> compiled.forwardBackward(p, 3, x, null, new double[6], new double[6],
+    expectMessage("gradParams has length 2", () -> compiled.forwardBackward(p, 3, x, null, new double[6], new double[6],
         ld, new double[6], new double[2], 2, ws));
     assertThrows(IllegalArgumentException.class, () -> FlowCompiler.compile(null, CACHE));
   }

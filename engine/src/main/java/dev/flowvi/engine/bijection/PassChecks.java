@@ -27,7 +27,7 @@ final class PassChecks {
       double[] gradParams, int n, Workspace ws) {
     Checks.batchSize(n, ws);
     Checks.params(params, offset, b.parameterCount());
-    Checks.params(gradParams, offset, b.parameterCount());
+    Checks.params("gradParams", gradParams, offset, b.parameterCount());
     Checks.batch(inName, in, b.dim(), n);
     Checks.batch(outName, out, b.dim(), n);
     String gradOutName = gradientName(outName);

@@ -37,15 +37,20 @@ public final class Checks {
 
   /** A flat parameter vector must hold this component's block at the given offset. */
   public static void params(double[] params, int offset, int count) {
+    params("params", params, offset, count);
+  }
+
+  /** As {@link #params(double[], int, int)}, naming the array (e.g. "gradParams") in the message. */
+  public static void params(String name, double[] array, int offset, int count) {
     if (count == 0) {
       return;
     }
-    if (params == null) {
-      throw new IllegalArgumentException("params must not be null (expected " + count + " values at offset " + offset + ")");
+    if (array == null) {
+      throw new IllegalArgumentException(name + " must not be null (expected " + count + " values at offset " + offset + ")");
     }
-    if (offset < 0 || (long) offset + count > params.length) {
+    if (offset < 0 || (long) offset + count > array.length) {
       throw new IllegalArgumentException(
-          "params has length " + params.length + ", expected at least " + ((long) offset + count) + " (" + count + " values at offset " + offset + ")");
+          name + " has length " + array.length + ", expected at least " + ((long) offset + count) + " (" + count + " values at offset " + offset + ")");
     }
   }
 

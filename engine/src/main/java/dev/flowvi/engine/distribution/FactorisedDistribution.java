@@ -56,7 +56,7 @@ public abstract class FactorisedDistribution implements Distribution {
     if (gradX != null) {
       Checks.batch("gradX", gradX, dim, n);
     }
-    Checks.params(gradParams, offset, parameterCount());
+    Checks.params("gradParams", gradParams, offset, parameterCount());
     logProbBackwardAt(params, offset, x, 0, gradLogp, gradX, gradParams, n);
   }
 
@@ -66,7 +66,7 @@ public abstract class FactorisedDistribution implements Distribution {
     Checks.params(params, offset, parameterCount());
     Checks.batch("x", x, dim, n);
     Checks.batch("gradX", gradX, dim, n);
-    Checks.params(gradParams, offset, parameterCount());
+    Checks.params("gradParams", gradParams, offset, parameterCount());
     sampleBackwardAt(params, offset, x, 0, gradX, gradParams, n);
   }
 

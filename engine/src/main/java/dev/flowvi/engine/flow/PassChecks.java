@@ -33,11 +33,7 @@ final class PassChecks {
     Checks.batch(gradOutName, gradOut, b.dim(), n);
     Checks.perPoint("gradLogDet", gradLogDet, n);
     Checks.batch(gradInName, gradIn, b.dim(), n);
-    int count = b.parameterCount();
-    if (count > 0 && (gradParams == null || (long) offset + count > gradParams.length)) {
-      throw new IllegalArgumentException("gradParams has length " + (gradParams == null ? "null" : String.valueOf(gradParams.length))
-          + ", expected at least " + ((long) offset + count) + " (" + count + " values at offset " + offset + ")");
-    }
+    Checks.params("gradParams", gradParams, offset, b.parameterCount());
   }
 
   static void condition(Bijection b, double[] cond, int n) {

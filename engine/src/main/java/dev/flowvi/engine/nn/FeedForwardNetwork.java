@@ -203,7 +203,7 @@ public abstract class FeedForwardNetwork implements Conditioner {
       Checks.batch("gradX", gradX, inputDim, n);
     }
     if (gradParams != null) {
-      Checks.params(gradParams, offset, parameterCount);
+      Checks.params("gradParams", gradParams, offset, parameterCount);
     }
     double[] gy = gradOut;
     for (int l = layerCount() - 1; l >= 0; l--) {

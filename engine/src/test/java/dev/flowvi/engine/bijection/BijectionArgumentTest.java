@@ -59,7 +59,7 @@ class BijectionArgumentTest {
     rejects(() -> b.forward(p, 0, x, null, y, new double[2], 3, ws), "logDet has length 2");
     rejects(() -> b.forward(p, 0, x, null, x, ld, 3, ws), "same array");
     rejects(() -> b.forwardBackward(p, 0, x, null, y, new double[1], ld, new double[6], new double[4], 3, ws), "gradY has length 1");
-    rejects(() -> b.inverseBackward(p, 0, y, null, x, new double[6], ld, new double[6], new double[2], 3, ws), "params has length 2");
+    rejects(() -> b.inverseBackward(p, 0, y, null, x, new double[6], ld, new double[6], new double[2], 3, ws), "gradParams has length 2");
     rejects(() -> b.forwardBackward(p, 0, x, null, y, new double[6], ld, new double[6], new double[4], 3, Workspace.none(3)),
         "ws is", "Affine.newWorkspace");
   }

@@ -249,7 +249,7 @@ class DistributionsTest {
     assertMessage(() -> d.logProb(p, 0, new double[4], new double[1], 2), "logp has length 1");
     assertMessage(() -> d.logProb(new double[3], 0, new double[4], new double[2], 2), "params has length 3");
     assertMessage(() -> d.sample(p, 0, RandomStream.of(1), new double[4], 0), "batch size n is 0");
-    assertMessage(() -> d.sampleBackward(p, 0, new double[4], new double[4], new double[1], 2), "params has length 1");
+    assertMessage(() -> d.sampleBackward(p, 0, new double[4], new double[4], new double[1], 2), "gradParams has length 1");
   }
 
   private static void assertMessage(Runnable r, String fragment) {
