@@ -1,6 +1,7 @@
 package dev.flowvi.cli.fit;
 
 import dev.flowvi.engine.examples.M1LogPosterior;
+import dev.flowvi.engine.examples.M1StandardisedExample;
 import dev.flowvi.engine.examples.M2LogPosterior;
 import dev.flowvi.engine.examples.SeedModels;
 import dev.flowvi.engine.flow.BaseSpec;
@@ -33,9 +34,16 @@ public final class FittedFlows {
   /** The recipe of the flow a fit of {@code source} with flow {@code flowName} and {@code seed} trains. */
   public static FlowSpec spec(String source, String flowName, long seed) {
     if (isDefaultPreset(flowName)) {
-      // The default preset's affine MAF on standardised coordinates, then the frozen map to the mode.
+      // The default preset's MAF on standardised coordinates, then the frozen map to the Laplace approximation.
       int dim = flowName.equals(SeedExamples.M1_DEFAULT_FLOW) ? SeedModels.m1().dim() : SeedModels.m2().dim();
-      return spec(FlowChoice.MAF, dim, seed).with("standardised", true);
+      if (flowName.equals(SeedExamples.M1_DEFAULT_FLOW)) {
+        return FlowSpec.of(FlowSpec.Kind.MASKED_AUTOREGRESSIVE, BaseSpec.standardNormal(dim))
+            .withSpline(M1StandardisedExample.KNOTS, M1StandardisedExample.INTERVAL)
+            .with("direction", Flows.Direction.SAMPLING_FAST)
+            .with("seed", FlowChoice.permutationSeed(seed))
+            .with("standardised", "full");
+      }
+      return spec(FlowChoice.MAF, dim, seed).with("standardised", "full");
     }
     if (source.equals(SeedExamples.M1_SOURCE)) {
       return FlowSpec.of(FlowSpec.Kind.MASKED_AUTOREGRESSIVE, BaseSpec.normal(4, 0.5, 0.01))

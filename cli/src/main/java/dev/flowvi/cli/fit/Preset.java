@@ -12,9 +12,10 @@ public enum Preset {
   SEED,
   /**
    * FlowVI's own recipe. For the seed examples: the model builder's unconstrained coordinates, a
-   * multi-start mode search, an affine MAF on coordinates standardised at the mode by the Laplace
-   * sds ({@link SeedExamples}); for model files, the chosen flow. Both with sticking the landing
-   * (Roeder et al. 2017), no clipping, and the parameters of the best step rather than the last.
+   * multi-start mode search, and a MAF started at the full-covariance Laplace approximation there
+   * ({@link SeedExamples}: M1 with the seed's spline flow, schedule and plain ELBO, M2 affine with
+   * sticking the landing); for model files, the chosen flow with sticking the landing (Roeder et
+   * al. 2017). No clipping, and the parameters of the best step rather than the last.
    */
   DEFAULT;
 

@@ -1,22 +1,22 @@
 package dev.flowvi.cli.fit;
 
-import dev.flowvi.engine.bijection.Affine;
-import dev.flowvi.engine.bijection.Chain;
-import dev.flowvi.engine.bijection.Frozen;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.distribution.Normal;
 import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.examples.M1Data;
 import dev.flowvi.engine.examples.M1LogPosterior;
+import dev.flowvi.engine.examples.M1StandardisedExample;
 import dev.flowvi.engine.examples.M2Data;
 import dev.flowvi.engine.examples.M2LogPosterior;
 import dev.flowvi.engine.examples.SeedModels;
+import dev.flowvi.engine.flow.Flows;
+import dev.flowvi.engine.init.LaplaceApproximation;
+import dev.flowvi.engine.init.ModeSearch;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.model.Model;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.target.LogDensity;
-import dev.flowvi.engine.flow.Flows;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +44,7 @@ public final class SeedExamples {
       Map<String, String> d = new LinkedHashMap<>();
       d.put("model", "M1: mixture of two lines (model builder), parameters mapped from their prior boxes to the real line");
       // The uniform priors' means: the boxes' midpoints, and w1 = 1/2.
-      return robust(SeedModels.m1(), data, M1_PRIOR_MEANS, M1_SPREAD, M1_STARTS, M1_DEFAULT_PHASES, seed, kernels, d);
+      return robust(SeedModels.m1(), data, M1_PRIOR_MEANS, M1_SPREAD, M1_STARTS, M1_DEFAULT_PHASES, true, seed, kernels, d);
     }
     M1LogPosterior target = M1LogPosterior.of(data, M1LogPosterior.Parameterisation.UNIT_CUBE);
     Constraining constraining = m1Constraining(target);
@@ -131,7 +131,7 @@ public final class SeedExamples {
     if (preset == Preset.DEFAULT) {
       Map<String, String> d = new LinkedHashMap<>();
       d.put("model", "M2: three particle tracks plus background (model builder), 26 unconstrained coordinates, weights on the simplex");
-      return robust(SeedModels.m2(), data, m2PriorMeans(), M2_SPREAD, M2_STARTS, M2_DEFAULT_PHASES, seed, kernels, d);
+      return robust(SeedModels.m2(), data, m2PriorMeans(), M2_SPREAD, M2_STARTS, M2_DEFAULT_PHASES, false, seed, kernels, d);
     }
     M2LogPosterior target = M2LogPosterior.of(data);
     Constraining constraining = ModelPlans.constraining(SeedModels.m2());
@@ -170,45 +170,26 @@ public final class SeedExamples {
    * boxes (sd 1.5 on the logit scale reaches 5 % and 95 % of a box's width), M2's stay near the
    * prior means, which its priors (sd 1 and 3 around the truth) make the bulk of the prior mass.
    */
-  static final double M1_SPREAD = 1.5;
+  static final double M1_SPREAD = M1StandardisedExample.SPREAD;
   static final double M2_SPREAD = 0.5;
-  static final int M1_STARTS = 64;
+  static final int M1_STARTS = M1StandardisedExample.STARTS;
   static final int M2_STARTS = 16;
   static final int MODE_ITERATIONS = 300;
   /** Flow names of the default preset's flows in flow files. */
   public static final String M1_DEFAULT_FLOW = "default-m1";
   public static final String M2_DEFAULT_FLOW = "default-m2";
 
-  /** The default preset's flow for M1 (the base's trainable loc and scale come from the flow file). */
-  public static TransformedDistribution m1DefaultFlow(long seed) {
-    return defaultFlow(SeedModels.m1().unconstrain(M1_PRIOR_MEANS), seed);
-  }
-
-  /** The default preset's flow for M2 (the base's trainable loc and scale come from the flow file). */
-  public static TransformedDistribution m2DefaultFlow(long seed) {
-    return defaultFlow(SeedModels.m2().unconstrain(m2PriorMeans()), seed);
-  }
-
-  private static TransformedDistribution defaultFlow(double[] centre, long seed) {
-    double[] scales = new double[centre.length];
-    java.util.Arrays.fill(scales, 1.0);
-    return defaultFlow(centre, scales, seed, KernelChoice.of(true), new LinkedHashMap<>());
-  }
-
   /**
-   * A standard normal base, the affine MAF on the standardised coordinates x, then the frozen
-   * standardisation u = centre + scales ⊙ x: the optimiser's steps (Adam's are about the learning
-   * rate in parameter units) are then relative to the posterior's own scale, which for M2's 10^4
-   * rows is about 10^-2 of a unit on some coordinates.
+   * The default preset's flow before the Laplace map: for M1 the seed's own flow family (a 4-knot
+   * spline MAF, {@link M1StandardisedExample}), for M2 the affine MAF.
    */
-  private static TransformedDistribution defaultFlow(double[] centre, double[] scales, long seed, KernelChoice kernels,
-      Map<String, String> d) {
-    TransformedDistribution maf = kernels.flow(FlowChoice.MAF.build(StandardNormal.of(centre.length), seed), d);
-    return TransformedDistribution.of(maf.base(), Chain.of(maf.bijection(), Frozen.of(Affine.of(centre, scales))));
+  static TransformedDistribution unstandardisedFlow(boolean m1, long seed) {
+    return m1 ? M1StandardisedExample.maf(FlowChoice.permutationSeed(seed))
+        : FlowChoice.MAF.build(StandardNormal.of(SeedModels.m2().dim()), seed);
   }
 
   /** The default preset's schedules (see {@link #robust}). */
-  static final LearningRatePhases M1_DEFAULT_PHASES = LearningRatePhases.of(3e-3, 100, 1e-3, 100);
+  static final LearningRatePhases M1_DEFAULT_PHASES = new LearningRatePhases(M1StandardisedExample.RATES.clone(), M1StandardisedExample.STEPS.clone());
   static final LearningRatePhases M2_DEFAULT_PHASES = LearningRatePhases.of(3e-3, 40, 1e-3, 40);
   static final int DEFAULT_SAMPLES = 500;
 
@@ -220,24 +201,34 @@ public final class SeedExamples {
    *   <li>a multi-start gradient ascent ({@link ModeSearch}) from the prior means mapped to ℝ^D,
    *       keeping the highest mode: a flow trained from the prior's centre can settle in a local
    *       mode (M1's lines merged, M2's tracks swapped), which the ELBO cannot climb out of;
-   *   <li>an affine masked autoregressive flow (FlowJAX defaults), sampling-fast, on standardised
-   *       coordinates, followed by the frozen map to u = mode + (Laplace sds) ⊙ x: training starts at
-   *       the diagonal Laplace approximation and the flow only has to correct it;
-   *   <li>ELBO with sticking the landing (Roeder et al. 2017), no clipping, the best step's parameters.
+   *   <li>a masked autoregressive flow (FlowJAX defaults; for M1 with the seed's 4-knot splines and
+   *       schedule, for M2 affine), sampling-fast, on standardised coordinates, followed by the
+   *       frozen map u = mode + L x with L Lᵀ the inverse Hessian ({@link LaplaceApproximation}):
+   *       training starts at the full-covariance Laplace approximation and the flow only has to
+   *       correct it;
+   *   <li>the ELBO as the seed trains each model (M1 plain, M2 with sticking the landing, Roeder et
+   *       al. 2017), no clipping, the best step's parameters.
    * </ul>
    */
   static FitPlan robust(Model model, DataTable data, double[] priorMeans, double spread, int starts, LearningRatePhases phases,
-      long seed, KernelChoice kernels, Map<String, String> d) {
+      boolean m1, long seed, KernelChoice kernels, Map<String, String> d) {
     d.put("data rows", Integer.toString(data.rows()));
     LogDensity target = kernels.model(model, data, d);
     ModeSearch mode = ModeSearch.of(target, model.unconstrain(priorMeans), spread, starts, MODE_ITERATIONS,
         RandomStream.of(seed).derive(MODE_STREAM).nextLong());
     d.put("mode search", starts + " starts around the prior means (sd " + spread + " on the unconstrained scale), "
         + MODE_ITERATIONS + " Adam steps; highest log density " + String.format(java.util.Locale.ROOT, "%.4f", mode.logDensity()));
-    d.put("flow", FlowChoice.MAF.description() + ", sampling-fast");
-    d.put("base", "standard normal, then the frozen standardisation u = mode + (Laplace sds) * x");
-    TransformedDistribution flow = defaultFlow(mode.mode(), mode.scales(), seed, kernels, d);
-    return new FitPlan(target, flow, ModelPlans.constraining(model), phases, DEFAULT_SAMPLES, true,
+    d.put("flow", (m1 ? "masked autoregressive, rational-quadratic spline transformer ("
+        + M1StandardisedExample.KNOTS + " knots on [-" + M1StandardisedExample.INTERVAL + ", " + M1StandardisedExample.INTERVAL + "])"
+        : FlowChoice.MAF.description()) + ", sampling-fast");
+    LaplaceApproximation laplace = LaplaceApproximation.at(target, mode.mode());
+    d.put("base", "standard normal, then the frozen map u = mode + L x to the "
+        + (laplace.isFullCovariance() ? "full-covariance Laplace approximation (L L^T = inverse Hessian)"
+            : "diagonal Laplace approximation (the Hessian is not negative definite at the mode)"));
+    TransformedDistribution flow = M1StandardisedExample.standardised(kernels.flow(unstandardisedFlow(m1, seed), d), laplace);
+    // M1: the plain ELBO, as the seed trains it (sticking the landing diverges with its splines at
+    // 1e-2, see M1StandardisedExample); M2: sticking the landing, as the seed trains it.
+    return new FitPlan(target, flow, ModelPlans.constraining(model), phases, DEFAULT_SAMPLES, !m1,
         Double.POSITIVE_INFINITY, true, d);
   }
 

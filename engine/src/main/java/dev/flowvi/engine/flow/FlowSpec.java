@@ -2,9 +2,11 @@ package dev.flowvi.engine.flow;
 
 import dev.flowvi.engine.bijection.Affine;
 import dev.flowvi.engine.bijection.AffineTransformer;
+import dev.flowvi.engine.bijection.Bijection;
 import dev.flowvi.engine.bijection.Chain;
 import dev.flowvi.engine.bijection.Frozen;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
+import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.nn.Activation;
 import java.util.Collections;
@@ -24,7 +26,9 @@ import java.util.Set;
  * spec that exists always builds.
  *
  * <p>Options (values are text, as in a {@code .fvi} file): {@code layers}, {@code condition_dim},
- * {@code direction} (sampling_fast | density_fast), {@code seed}, {@code loft} (true | false);
+ * {@code direction} (sampling_fast | density_fast), {@code seed}, {@code loft} (true | false),
+ * {@code standardised} (false | true | full: a frozen affine map after the flow, diagonal for true,
+ * lower-triangular for full, whose values are stored with the parameters);
  * masked_autoregressive and coupling: {@code width}, {@code depth}, {@code activation} (relu | tanh
  * | elu), {@code transformer} (affine_scale_floor | affine_soft_clamp | spline) with {@code
  * spline_knots}, {@code spline_lo} and {@code spline_hi} (the interval the spline acts on) for spline;
@@ -150,12 +154,15 @@ public final class FlowSpec {
   /** The flow the Flows builder gives for these settings. */
   public TransformedDistribution build() {
     TransformedDistribution flow = builder().build();
-    if (options.containsKey("standardised") && booleanOption("standardised", options.get("standardised"))) {
-      // A frozen affine map after the flow: u = centre + scales ⊙ x, with centre and scales stored
-      // in the parameter vector (the optimiser skips them), so a fit standardised at a mode reloads.
-      return TransformedDistribution.of(flow.base(), Chain.of(flow.bijection(), Frozen.of(Affine.of(dim()))));
+    String standardised = options.getOrDefault("standardised", "false").trim();
+    if (standardised.equals("false")) {
+      return flow;
     }
-    return flow;
+    // A frozen affine map after the flow, u = centre + scales ⊙ x (true) or u = centre + L x with L
+    // lower-triangular (full), its values stored in the parameter vector (the optimiser skips
+    // them), so a fit standardised at a mode reloads.
+    Bijection map = standardised.equals("full") ? TriangularAffine.lower(dim()) : Affine.of(dim());
+    return TransformedDistribution.of(flow.base(), Chain.of(flow.bijection(), Frozen.of(map)));
   }
 
   /** A Flows builder with every option of this spec applied (further changes are not recorded). */
@@ -200,7 +207,11 @@ public final class FlowSpec {
       case "direction" -> b.direction(enumOption(Flows.Direction.class, key, v));
       case "seed" -> b.seed(longOption(key, v));
       case "loft" -> b.loft(booleanOption(key, v));
-      case "standardised" -> booleanOption(key, v); // applied by build()
+      case "standardised" -> { // applied by build()
+        if (!v.trim().equals("full")) {
+          booleanOption(key, v);
+        }
+      }
       case "width" -> ((Flows.NetworkBuilder<?>) b).width(intOption(key, v));
       case "activation" -> ((Flows.NetworkBuilder<?>) b).activation(enumOption(Activation.class, key, v));
       case "transformer" -> {

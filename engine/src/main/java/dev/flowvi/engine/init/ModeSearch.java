@@ -1,4 +1,4 @@
-package dev.flowvi.cli.fit;
+package dev.flowvi.engine.init;
 
 import dev.flowvi.engine.core.Checks;
 import dev.flowvi.engine.core.ParameterLayout;
@@ -16,24 +16,18 @@ import dev.flowvi.engine.train.Adam;
  * <p>Start 0 is the centre itself; the others are drawn from Normal(centre, spread). All starts
  * share one {@link Adam} over the batch (Adam is elementwise, so that is one independent Adam per
  * start), with the learning rate decaying geometrically from {@link #FIRST_RATE} to {@link
- * #LAST_RATE}. At the best point the diagonal of the Hessian, by central differences of the
- * gradient, gives the conditional posterior sds (the diagonal of a Laplace approximation).
+ * #LAST_RATE}. {@link LaplaceApproximation} then describes the posterior's shape at that point.
  */
 public final class ModeSearch {
   static final double FIRST_RATE = 0.1;
   static final double LAST_RATE = 1e-3;
-  /** Bounds on the Laplace sds: a flat or non-concave coordinate gets the upper bound. */
-  static final double MIN_SCALE = 1e-4;
-  static final double MAX_SCALE = 1.0;
 
   private final double[] mode;
   private final double logDensity;
-  private final double[] scales;
 
-  private ModeSearch(double[] mode, double logDensity, double[] scales) {
+  private ModeSearch(double[] mode, double logDensity) {
     this.mode = mode;
     this.logDensity = logDensity;
-    this.scales = scales;
   }
 
   /**
@@ -93,36 +87,7 @@ public final class ModeSearch {
       throw new IllegalArgumentException("the log density is not finite at any of the " + n
           + " starts around the centre, expected a centre inside the model's support");
     }
-    return new ModeSearch(best, bestLogp, laplaceScales(target, best));
-  }
-
-  /**
-   * 1/sqrt(−∂²log p/∂u_j²) at {@code u}, the second derivative by central differences of the
-   * gradient with step h = cbrt(ε)·max(1, |u_j|) (error O(h²) against round-off O(ε/h)).
-   */
-  private static double[] laplaceScales(LogDensity target, double[] u) {
-    int dim = u.length;
-    int n = 2 * dim;
-    double[] z = new double[dim * n];
-    double[] h = new double[dim];
-    for (int j = 0; j < dim; j++) {
-      h[j] = Math.cbrt(Math.ulp(1.0)) * Math.max(1.0, Math.abs(u[j]));
-      for (int i = 0; i < n; i++) {
-        z[j * n + i] = u[j];
-      }
-      z[j * n + 2 * j] += h[j];
-      z[j * n + 2 * j + 1] -= h[j];
-    }
-    double[] logp = new double[n];
-    double[] grad = new double[dim * n];
-    target.logDensityAndGradient(z, n, logp, grad);
-    double[] scales = new double[dim];
-    for (int j = 0; j < dim; j++) {
-      double second = (grad[j * n + 2 * j] - grad[j * n + 2 * j + 1]) / (2 * h[j]);
-      double s = second < 0 ? 1.0 / Math.sqrt(-second) : MAX_SCALE;
-      scales[j] = Double.isFinite(s) ? Math.min(MAX_SCALE, Math.max(MIN_SCALE, s)) : MAX_SCALE;
-    }
-    return scales;
+    return new ModeSearch(best, bestLogp);
   }
 
   /** The highest point found. */
@@ -133,10 +98,5 @@ public final class ModeSearch {
   /** log p̃ at {@link #mode}. */
   public double logDensity() {
     return logDensity;
-  }
-
-  /** The Laplace approximation's conditional sds at the mode, per coordinate. */
-  public double[] scales() {
-    return scales.clone();
   }
 }
