@@ -106,4 +106,20 @@ sealed interface FlowLayer {
           + (forward ? "" : ",inv") + ")";
     }
   }
+
+  /** Planar (unconditional): w (D), u (D), b at paramOffset; h = tanh or leaky ReLU. */
+  record PlanarLayer(int paramOffset, int dim, boolean tanh, boolean forward) implements FlowLayer {
+    @Override
+    public String key() {
+      return "P(" + paramOffset + ",D" + dim + (tanh ? ",tanh" : ",leaky") + (forward ? "" : ",inv") + ")";
+    }
+  }
+
+  /** BlockAutoregressiveNetwork: D blocks of B hidden units, depth hidden layers, C conditioning inputs. */
+  record BlockAutoregressive(int paramOffset, int dim, int conditionDim, int block, int depth, boolean forward) implements FlowLayer {
+    @Override
+    public String key() {
+      return "BNAF(" + paramOffset + ",D" + dim + ",C" + conditionDim + ",B" + block + ",L" + depth + (forward ? "" : ",inv") + ")";
+    }
+  }
 }

@@ -12,7 +12,9 @@ import dev.flowvi.engine.bijection.Permute;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.bijection.Transformer;
 import dev.flowvi.engine.bijection.TriangularAffine;
+import dev.flowvi.engine.flow.BlockAutoregressiveNetwork;
 import dev.flowvi.engine.flow.MaskedAutoregressive;
+import dev.flowvi.engine.flow.Planar;
 import dev.flowvi.engine.nn.Made;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +29,8 @@ final class FlowProgram {
   /** The kinds {@link #of} lowers; anything else is a {@link CodegenException}. */
   static final String SUPPORTED = "Chain, Invert, Permute, Flip, LeakyTanh, Elementwise(RationalQuadraticSpline), "
       + "TriangularAffine (lower or upper, weight-normalised or not), MaskedAutoregressive with an AffineTransformer "
-      + "(scale floor or soft clamp) or a RationalQuadraticSpline";
+      + "(scale floor or soft clamp) or a RationalQuadraticSpline, Planar (tanh or leaky ReLU, unconditional), "
+      + "BlockAutoregressiveNetwork (any block size, depth and conditioning)";
 
   final int dim;
   final int conditionDim;
@@ -138,6 +141,10 @@ final class FlowProgram {
       ops.add(new FlowLayer.Triangular(offset, t.isLower(), t.isWeightNormalised(), forward));
     } else if (b instanceof MaskedAutoregressive m) {
       ops.add(autoregressive(m, offset, forward));
+    } else if (b instanceof Planar pl && pl.conditionDim() == 0) {
+      ops.add(new FlowLayer.PlanarLayer(offset, pl.dim(), pl.nonlinearity() == Planar.Nonlinearity.TANH, forward));
+    } else if (b instanceof Planar) {
+      throw unsupported("Planar with conditioning inputs (its Mlp conditioner)");
     } else {
       throw unsupported(b.name() + " (" + b.getClass().getName() + ")");
     }

@@ -71,6 +71,11 @@ public final class Planar implements Bijection {
     return dim;
   }
 
+  /** The scalar nonlinearity h (for the flow compiler). */
+  public Nonlinearity nonlinearity() {
+    return h;
+  }
+
   @Override
   public int conditionDim() {
     return network == null ? 0 : network.conditionDim();
