@@ -143,6 +143,8 @@ final class FlowProgram {
       ops.add(autoregressive(m, offset, forward));
     } else if (b instanceof Planar pl && pl.conditionDim() == 0) {
       ops.add(new FlowLayer.PlanarLayer(offset, pl.dim(), pl.nonlinearity() == Planar.Nonlinearity.TANH, forward));
+    } else if (b instanceof BlockAutoregressiveNetwork bn) {
+      ops.add(new FlowLayer.BlockAutoregressive(offset, bn.dim(), bn.conditionDim(), bn.blockDim(), bn.depth(), forward));
     } else if (b instanceof Planar) {
       throw unsupported("Planar with conditioning inputs (its Mlp conditioner)");
     } else {

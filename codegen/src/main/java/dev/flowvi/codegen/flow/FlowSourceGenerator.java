@@ -65,6 +65,8 @@ final class FlowSourceGenerator {
         new Autoregressive(k, a).emit();
       } else if (layer instanceof FlowLayer.PlanarLayer pl) {
         new PlanarEmitter(this, k, pl).emit();
+      } else if (layer instanceof FlowLayer.BlockAutoregressive ba) {
+        new BlockAutoregressiveEmitter(this, k, ba).emit();
       }
     }
     w.close();
