@@ -136,4 +136,10 @@ class BlockAutoregressiveCompilerTest {
     FlowCompilerTest.close("trained parameters", interpreted.params(), fromCompiled.params(), 1e-9);
     assertTrue(a[a.length - 1] < a[0], "training lowers the loss: " + a[0] + " -> " + a[a.length - 1]);
   }
+
+  /** No allocation in steady state, the root solves included (the check of {@link CompiledFlowAllocationTest}). */
+  @Test
+  void compiledPassesAllocateNothing() {
+    new CompiledFlowAllocationTest().passesAllocateNothing(bnaf(3, Flows.Direction.DENSITY_FAST, 2, 4, 1, 1));
+  }
 }

@@ -134,4 +134,11 @@ class PlanarCompilerTest {
     assertTrue(e.getMessage().contains("Planar") && e.getMessage().contains("conditioning"), e.getMessage());
     assertSame(flow, FlowCompiler.compileOrInterpret(CodegenMode.AUTO, flow, cache));
   }
+
+  /** No allocation in steady state (the check of {@link CompiledFlowAllocationTest}). */
+  @Test
+  void compiledPassesAllocateNothing() {
+    new CompiledFlowAllocationTest().passesAllocateNothing(planar(4, Planar.Nonlinearity.TANH, Flows.Direction.DENSITY_FAST, 3));
+    new CompiledFlowAllocationTest().passesAllocateNothing(planar(4, Planar.Nonlinearity.LEAKY_RELU, Flows.Direction.SAMPLING_FAST, 3));
+  }
 }
