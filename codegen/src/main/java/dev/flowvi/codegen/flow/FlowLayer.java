@@ -107,11 +107,16 @@ sealed interface FlowLayer {
     }
   }
 
-  /** Planar (unconditional): w (D), u (D), b at paramOffset; h = tanh or leaky ReLU. */
-  record PlanarLayer(int paramOffset, int dim, boolean tanh, boolean forward) implements FlowLayer {
+  /**
+   * Planar: w (D), u (D), b at paramOffset; h = tanh or leaky ReLU. With conditioning, an Mlp of
+   * sizes [C, hidden…, 2D + 1] (its parameters follow b) shifts (w, u, b) per point; sizes is
+   * null for an unconditional layer.
+   */
+  record PlanarLayer(int paramOffset, int dim, boolean tanh, int[] sizes, Activation activation, boolean forward) implements FlowLayer {
     @Override
     public String key() {
-      return "P(" + paramOffset + ",D" + dim + (tanh ? ",tanh" : ",leaky") + (forward ? "" : ",inv") + ")";
+      return "P(" + paramOffset + ",D" + dim + (tanh ? ",tanh" : ",leaky")
+          + (sizes == null ? "" : ",mlp" + Arrays.toString(sizes) + "," + activation) + (forward ? "" : ",inv") + ")";
     }
   }
 

@@ -64,7 +64,11 @@ final class FlowSourceGenerator {
       } else if (layer instanceof FlowLayer.Autoregressive a) {
         new Autoregressive(k, a).emit();
       } else if (layer instanceof FlowLayer.PlanarLayer pl) {
-        new PlanarEmitter(this, k, pl).emit();
+        if (pl.sizes() == null) {
+          new PlanarEmitter(this, k, pl).emit();
+        } else {
+          new ConditionalPlanarEmitter(this, k, pl).emit();
+        }
       } else if (layer instanceof FlowLayer.BlockAutoregressive ba) {
         new BlockAutoregressiveEmitter(this, k, ba).emit();
       }

@@ -81,17 +81,30 @@ final class PlanarEmitter {
   }
 
   private String value(String a) {
-    return layer.tanh() ? "Math.tanh(" + a + ")" : "(" + a + " >= 0 ? " + a + " : " + SourceWriter.literal(LEAK) + " * " + a + ")";
+    return value(layer.tanh(), a);
+  }
+
+  private String slope(String a, String h) {
+    return slope(layer.tanh(), a, h);
+  }
+
+  private String curvature(String h, String slope) {
+    return curvature(layer.tanh(), h, slope);
+  }
+
+  /** h(a) as a Java expression. */
+  static String value(boolean tanh, String a) {
+    return tanh ? "Math.tanh(" + a + ")" : "(" + a + " >= 0 ? " + a + " : " + SourceWriter.literal(LEAK) + " * " + a + ")";
   }
 
   /** h'(a), given h = h(a). */
-  private String slope(String a, String h) {
-    return layer.tanh() ? "(1 - " + h + " * " + h + ")" : "(" + a + " >= 0 ? 1.0 : " + SourceWriter.literal(LEAK) + ")";
+  static String slope(boolean tanh, String a, String h) {
+    return tanh ? "(1 - " + h + " * " + h + ")" : "(" + a + " >= 0 ? 1.0 : " + SourceWriter.literal(LEAK) + ")";
   }
 
   /** h''(a), given h and h'. */
-  private String curvature(String h, String slope) {
-    return layer.tanh() ? "(-2 * " + h + " * " + slope + ")" : "0.0";
+  static String curvature(boolean tanh, String h, String slope) {
+    return tanh ? "(-2 * " + h + " * " + slope + ")" : "0.0";
   }
 
   private void emitPass(String pass, boolean flowForward, boolean backward) {

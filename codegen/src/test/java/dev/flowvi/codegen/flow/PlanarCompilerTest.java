@@ -2,18 +2,17 @@ package dev.flowvi.codegen.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flowvi.codegen.CodegenException;
 import dev.flowvi.codegen.CodegenMode;
-import dev.flowvi.codegen.KernelCache;
-import dev.flowvi.codegen.KernelCompiler;
 import dev.flowvi.engine.bijection.Bijection;
+import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Flip;
+import dev.flowvi.engine.bijection.Invert;
 import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.flow.Flows;
 import dev.flowvi.engine.flow.Planar;
+import dev.flowvi.engine.nn.Activation;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.train.TrainingResult;
 import java.util.ArrayList;
@@ -42,6 +41,12 @@ class PlanarCompilerTest {
     return Flows.planar(StandardNormal.of(dim)).nonlinearity(h).direction(direction).layers(layers).seed(dim).build().bijection();
   }
 
+  /** Planar layers whose (w, u, b) an Mlp (ReLU, the factory's) of 2 conditioning inputs shifts per point. */
+  static Bijection conditional(int dim, Planar.Nonlinearity h, Flows.Direction direction, int layers, int depth) {
+    return Flows.planar(StandardNormal.of(dim)).nonlinearity(h).direction(direction).layers(layers).conditionDim(2)
+        .conditionerShape(7, depth).seed(dim).build().bijection();
+  }
+
   static Stream<Arguments> factories() {
     List<Arguments> out = new ArrayList<>();
     for (int dim : new int[] {1, 2, 5, 26}) {
@@ -57,7 +62,26 @@ class PlanarCompilerTest {
   @ParameterizedTest(name = "{0}, {1}, dim {2}")
   @MethodSource("factories")
   void compiledMatchesInterpretedInAllFourPasses(Planar.Nonlinearity h, Flows.Direction direction, int dim) {
-    Bijection flow = planar(dim, h, direction, 8);
+    compare(planar(dim, h, direction, 8), h, direction, dim);
+  }
+
+  /** Conditional layers, with depth 0, 1 and 2 conditioners. */
+  @ParameterizedTest(name = "{0}, {1}, dim {2}")
+  @MethodSource("factories")
+  void compiledConditionalMatchesInterpretedInAllFourPasses(Planar.Nonlinearity h, Flows.Direction direction, int dim) {
+    compare(conditional(dim, h, direction, 3, dim % 3), h, direction, dim);
+  }
+
+  /** The other conditioner activations (the factory uses ReLU), inverted and not. */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(Activation.class)
+  void compiledConditionalMatchesInterpretedForEveryActivation(Activation activation) {
+    Bijection flow = Chain.of(Planar.conditional(3, 2, Planar.Nonlinearity.TANH, 5, 2, activation), Flip.of(3),
+        Invert.of(Planar.conditional(3, 2, Planar.Nonlinearity.LEAKY_RELU, 4, 1, activation)));
+    compare(flow, Planar.Nonlinearity.TANH, Flows.Direction.SAMPLING_FAST, 3);
+  }
+
+  private static void compare(Bijection flow, Planar.Nonlinearity h, Flows.Direction direction, int dim) {
     Bijection compiled = FlowCompiler.compileOrInterpret(CodegenMode.STRICT, flow, FlowCompilerTest.CACHE);
     assertInstanceOf(CompiledFlow.class, compiled);
     assertEquals(flow.parameterCount(), compiled.parameterCount());
@@ -83,6 +107,11 @@ class PlanarCompilerTest {
     assertInstanceOf(CompiledFlow.class, compiled);
     CompiledFlowFiniteDifferenceTest.check(h + " " + direction + " forward", compiled, true);
     CompiledFlowFiniteDifferenceTest.check(h + " " + direction + " inverse", compiled, false);
+    Bijection conditional = FlowCompiler.compileOrInterpret(CodegenMode.STRICT,
+        conditional(3, h, direction, 2, 1), FlowCompilerTest.CACHE);
+    assertInstanceOf(CompiledFlow.class, conditional);
+    CompiledFlowFiniteDifferenceTest.check(h + " " + direction + " conditional forward", conditional, true);
+    CompiledFlowFiniteDifferenceTest.check(h + " " + direction + " conditional inverse", conditional, false);
   }
 
   /** The leaky-ReLU inverse is closed form and the tanh one iterative: both invert the compiled forward map. */
@@ -126,20 +155,12 @@ class PlanarCompilerTest {
     assertTrue(a[a.length - 1] < a[0], "training lowers the loss: " + a[0] + " -> " + a[a.length - 1]);
   }
 
-  /** The conditional Planar layer (an Mlp conditioner) is not compiled: strict mode names it, auto falls back. */
-  @Test
-  void conditionalPlanarFallsBack() {
-    Bijection flow = Flows.planar(StandardNormal.of(2)).conditionDim(2).layers(2).build().bijection();
-    KernelCache cache = new KernelCache(KernelCompiler.forEngine(), 2);
-    CodegenException e = assertThrows(CodegenException.class, () -> FlowCompiler.compileOrInterpret(CodegenMode.STRICT, flow, cache));
-    assertTrue(e.getMessage().contains("Planar") && e.getMessage().contains("conditioning"), e.getMessage());
-    assertSame(flow, FlowCompiler.compileOrInterpret(CodegenMode.AUTO, flow, cache));
-  }
-
   /** No allocation in steady state (the check of {@link CompiledFlowAllocationTest}). */
   @Test
   void compiledPassesAllocateNothing() {
     new CompiledFlowAllocationTest().passesAllocateNothing(planar(4, Planar.Nonlinearity.TANH, Flows.Direction.DENSITY_FAST, 3));
     new CompiledFlowAllocationTest().passesAllocateNothing(planar(4, Planar.Nonlinearity.LEAKY_RELU, Flows.Direction.SAMPLING_FAST, 3));
+    new CompiledFlowAllocationTest().passesAllocateNothing(
+        conditional(4, Planar.Nonlinearity.TANH, Flows.Direction.DENSITY_FAST, 2, 1));
   }
 }

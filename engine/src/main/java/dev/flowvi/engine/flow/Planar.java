@@ -76,6 +76,11 @@ public final class Planar implements Bijection {
     return h;
   }
 
+  /** The conditioner of (w, u, b), or null for an unconditional layer. */
+  public Mlp network() {
+    return network;
+  }
+
   @Override
   public int conditionDim() {
     return network == null ? 0 : network.conditionDim();
