@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowvi.codegen.CodegenMode;
+import dev.flowvi.codegen.CompiledClass;
+import dev.flowvi.codegen.MethodSizes;
 import dev.flowvi.engine.bijection.Bijection;
 import dev.flowvi.engine.bijection.Chain;
 import dev.flowvi.engine.bijection.Flip;
@@ -162,5 +164,15 @@ class PlanarCompilerTest {
     new CompiledFlowAllocationTest().passesAllocateNothing(planar(4, Planar.Nonlinearity.LEAKY_RELU, Flows.Direction.SAMPLING_FAST, 3));
     new CompiledFlowAllocationTest().passesAllocateNothing(
         conditional(4, Planar.Nonlinearity.TANH, Flows.Direction.DENSITY_FAST, 2, 1));
+  }
+
+  @Test
+  void methodsStayBelowTheHugeMethodLimitAtDim26() {
+    for (Bijection flow : List.of(planar(26, Planar.Nonlinearity.TANH, Flows.Direction.DENSITY_FAST, 16),
+        conditional(26, Planar.Nonlinearity.LEAKY_RELU, Flows.Direction.SAMPLING_FAST, 16, 2))) {
+      CompiledClass c = FlowCompiler.compiledClass(flow, FlowCompilerTest.CACHE);
+      assertTrue(c.largestMethodSize() < MethodSizes.HUGE_METHOD_LIMIT,
+          () -> "largest method " + c.largestMethodSize() + " bytes: " + c.methodSizes());
+    }
   }
 }
