@@ -17,7 +17,7 @@ import dev.flowvi.codegen.SourceWriter;
  * jacobian); the four pass methods only call them, so no method grows with D.
  */
 final class BlockAutoregressiveEmitter {
-  private static final String ROWS = "dev.flowvi.codegen.flow.PlanarMath";
+  private static final String ROWS = "dev.flowvi.codegen.flow.FlowRows";
   private static final String SOFTPLUS = "dev.flowvi.engine.nn.Softplus";
   /** σ(z) = tanh z + 0.01 z (FlowJAX #102), as in the engine. */
   private static final String LEAK = "0.01";

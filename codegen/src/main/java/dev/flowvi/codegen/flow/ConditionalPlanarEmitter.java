@@ -12,7 +12,7 @@ import dev.flowvi.engine.nn.Activation;
  * use the engine's row primitives as its {@code FeedForwardNetwork} does.
  */
 final class ConditionalPlanarEmitter {
-  private static final String ROWS = "dev.flowvi.codegen.flow.PlanarMath";
+  private static final String ROWS = "dev.flowvi.codegen.flow.FlowRows";
   private static final String SOFTPLUS = "dev.flowvi.engine.nn.Softplus";
   private static final double LEAK = 0.01;
 

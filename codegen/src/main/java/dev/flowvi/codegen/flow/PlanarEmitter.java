@@ -13,7 +13,7 @@ import dev.flowvi.codegen.SourceWriter;
  * where the engine chains every point. The two differ only in summation order.
  */
 final class PlanarEmitter {
-  private static final String ROWS = "dev.flowvi.codegen.flow.PlanarMath";
+  private static final String ROWS = "dev.flowvi.codegen.flow.FlowRows";
   private static final String SOFTPLUS = "dev.flowvi.engine.nn.Softplus";
   private static final double LEAK = 0.01;
 

@@ -1,35 +1,13 @@
 package dev.flowvi.codegen.flow;
 
-import dev.flowvi.engine.nn.DenseKernels;
-
 /**
- * Runtime helpers of compiled Planar and block autoregressive layers: the engine's row primitives
- * (Vector API when enabled) for the batch loops, and the tanh planar layer's scalar root solve,
- * which follows the engine's {@code Planar.solve} step for step so that compiled and interpreted
- * inverses agree to rounding.
+ * The scalar root solve of compiled tanh Planar layers, which follows the engine's {@code
+ * Planar.solve} step for step so that compiled and interpreted inverses agree to rounding.
  */
 public final class PlanarMath {
-  /** The engine's row primitives, chosen once as the engine chooses them. */
-  private static final DenseKernels ROWS = DenseKernels.preferred();
-
   private static final int MAX_NEWTON_STEPS = 200;
 
   private PlanarMath() {}
-
-  /** y += a·x over {@code len} values. */
-  public static void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {
-    ROWS.axpy(a, x, xOff, y, yOff, len);
-  }
-
-  /** Σ a·b over {@code len} values. */
-  public static double dot(double[] a, int aOff, double[] b, int bOff, int len) {
-    return ROWS.dot(a, aOff, b, bOff, len);
-  }
-
-  /** Σ a over {@code len} values. */
-  public static double sum(double[] a, int aOff, int len) {
-    return ROWS.sum(a, aOff, len);
-  }
 
   /**
    * The root of a + m·tanh(a) = c for m &gt; −1: |tanh| &lt; 1 puts it within |m| of c and the
