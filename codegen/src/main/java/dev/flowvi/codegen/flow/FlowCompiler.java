@@ -14,8 +14,13 @@ import dev.flowvi.engine.bijection.Bijection;
  * <p>The flow is lowered to a small IR ({@link FlowLayer}); permutations become row tables,
  * consecutive LeakyTanh maps fuse into one loop, MADE masks become compressed connectivity (masked
  * weights are never visited), and the inverse of a MaskedAutoregressive layer costs one network
- * pass instead of D. Compiled kinds: {@value FlowProgram#SUPPORTED}. Anything else throws {@link
- * CodegenException}, on which {@link #compileOrInterpret} falls back to the interpreted flow.
+ * pass instead of D. An unconditional Planar layer forms û and m = wᵀû once per pass ({@link
+ * PlanarEmitter}), a conditional one runs its Mlp with constant sizes and forms them per point
+ * ({@link ConditionalPlanarEmitter}); a BlockAutoregressiveNetwork has its block structure as loop
+ * bounds and keeps the engine's bracketed Newton inverse and implicit-function-theorem gradients
+ * ({@link BlockAutoregressiveEmitter}). Compiled kinds: {@value FlowProgram#SUPPORTED}. Anything
+ * else throws {@link CodegenException}, on which {@link #compileOrInterpret} falls back to the
+ * interpreted flow.
  */
 public final class FlowCompiler {
   private FlowCompiler() {}

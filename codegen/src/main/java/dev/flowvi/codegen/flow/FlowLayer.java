@@ -106,4 +106,25 @@ sealed interface FlowLayer {
           + (forward ? "" : ",inv") + ")";
     }
   }
+
+  /**
+   * Planar: w (D), u (D), b at paramOffset; h = tanh or leaky ReLU. With conditioning, an Mlp of
+   * sizes [C, hidden…, 2D + 1] (its parameters follow b) shifts (w, u, b) per point; sizes is
+   * null for an unconditional layer.
+   */
+  record PlanarLayer(int paramOffset, int dim, boolean tanh, int[] sizes, Activation activation, boolean forward) implements FlowLayer {
+    @Override
+    public String key() {
+      return "P(" + paramOffset + ",D" + dim + (tanh ? ",tanh" : ",leaky")
+          + (sizes == null ? "" : ",mlp" + Arrays.toString(sizes) + "," + activation) + (forward ? "" : ",inv") + ")";
+    }
+  }
+
+  /** BlockAutoregressiveNetwork: D blocks of B hidden units, depth hidden layers, C conditioning inputs. */
+  record BlockAutoregressive(int paramOffset, int dim, int conditionDim, int block, int depth, boolean forward) implements FlowLayer {
+    @Override
+    public String key() {
+      return "BNAF(" + paramOffset + ",D" + dim + ",C" + conditionDim + ",B" + block + ",L" + depth + (forward ? "" : ",inv") + ")";
+    }
+  }
 }

@@ -12,8 +12,11 @@ import dev.flowvi.engine.bijection.Permute;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.bijection.Transformer;
 import dev.flowvi.engine.bijection.TriangularAffine;
+import dev.flowvi.engine.flow.BlockAutoregressiveNetwork;
 import dev.flowvi.engine.flow.MaskedAutoregressive;
+import dev.flowvi.engine.flow.Planar;
 import dev.flowvi.engine.nn.Made;
+import dev.flowvi.engine.nn.Mlp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +30,8 @@ final class FlowProgram {
   /** The kinds {@link #of} lowers; anything else is a {@link CodegenException}. */
   static final String SUPPORTED = "Chain, Invert, Permute, Flip, LeakyTanh, Elementwise(RationalQuadraticSpline), "
       + "TriangularAffine (lower or upper, weight-normalised or not), MaskedAutoregressive with an AffineTransformer "
-      + "(scale floor or soft clamp) or a RationalQuadraticSpline";
+      + "(scale floor or soft clamp) or a RationalQuadraticSpline, Planar (tanh or leaky ReLU, with or without conditioning), "
+      + "BlockAutoregressiveNetwork (any block size, depth and conditioning)";
 
   final int dim;
   final int conditionDim;
@@ -138,6 +142,13 @@ final class FlowProgram {
       ops.add(new FlowLayer.Triangular(offset, t.isLower(), t.isWeightNormalised(), forward));
     } else if (b instanceof MaskedAutoregressive m) {
       ops.add(autoregressive(m, offset, forward));
+    } else if (b instanceof Planar pl) {
+      boolean tanh = pl.nonlinearity() == Planar.Nonlinearity.TANH;
+      Mlp net = pl.network();
+      ops.add(new FlowLayer.PlanarLayer(offset, pl.dim(), tanh, net == null ? null : net.sizes(),
+          net == null ? null : net.activation(), forward));
+    } else if (b instanceof BlockAutoregressiveNetwork bn) {
+      ops.add(new FlowLayer.BlockAutoregressive(offset, bn.dim(), bn.conditionDim(), bn.blockDim(), bn.depth(), forward));
     } else {
       throw unsupported(b.name() + " (" + b.getClass().getName() + ")");
     }

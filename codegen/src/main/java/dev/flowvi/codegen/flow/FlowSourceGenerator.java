@@ -24,12 +24,12 @@ final class FlowSourceGenerator {
   private static final String BACKWARD_SIGNATURE = "(double[] p, int o, double[] src, double[] c, double[] dst, double[] gDst, double[] gld, "
       + "double[] gSrc, double[] gp, int n, double[][] b, double[][] f)";
 
-  private final FlowProgram program;
-  private final int dim;
+  final FlowProgram program;
+  final int dim;
   private final List<String> fields = new ArrayList<>();
   private final List<Integer> batchRows = new ArrayList<>();
   private final List<Integer> fixedSizes = new ArrayList<>();
-  private final SourceWriter w = new SourceWriter();
+  final SourceWriter w = new SourceWriter();
 
   private FlowSourceGenerator(FlowProgram program) {
     this.program = program;
@@ -63,6 +63,14 @@ final class FlowSourceGenerator {
         new Triangular(k, t).emit();
       } else if (layer instanceof FlowLayer.Autoregressive a) {
         new Autoregressive(k, a).emit();
+      } else if (layer instanceof FlowLayer.PlanarLayer pl) {
+        if (pl.sizes() == null) {
+          new PlanarEmitter(this, k, pl).emit();
+        } else {
+          new ConditionalPlanarEmitter(this, k, pl).emit();
+        }
+      } else if (layer instanceof FlowLayer.BlockAutoregressive ba) {
+        new BlockAutoregressiveEmitter(this, k, ba).emit();
       }
     }
     w.close();
@@ -127,17 +135,17 @@ final class FlowSourceGenerator {
     return gatherBuffers[slot];
   }
 
-  private int batch(int rows) {
+  int batch(int rows) {
     batchRows.add(rows);
     return batchRows.size() - 1;
   }
 
-  private int fixed(int size) {
+  int fixed(int size) {
     fixedSizes.add(size);
     return fixedSizes.size() - 1;
   }
 
-  private void field(String declaration) {
+  void field(String declaration) {
     fields.add(declaration);
   }
 
@@ -162,7 +170,7 @@ final class FlowSourceGenerator {
   }
 
   /** Opens the method of layer k for one flow pass; returns the names of its source and destination row tables. */
-  private String[] open(int k, String pass, boolean flowForward, boolean backward) {
+  String[] open(int k, String pass, boolean flowForward, boolean backward) {
     w.open("private static void l" + k + pass + (backward ? BACKWARD_SIGNATURE : SIGNATURE));
     return flowForward ? new String[] {"IN_" + k, "OUT_" + k} : new String[] {"OUT_" + k, "IN_" + k};
   }

@@ -45,7 +45,7 @@ class CompiledFlowFiniteDifferenceTest {
     check(label + " inverse", compiled, false);
   }
 
-  private static void check(String label, Bijection b, boolean forward) {
+  static void check(String label, Bijection b, boolean forward) {
     int d = b.dim();
     RandomStream rng = RandomStream.of(label.hashCode());
     double[] p = FlowCompilerTest.parameters(b, 5);

@@ -110,6 +110,16 @@ public final class BlockAutoregressiveNetwork implements Bijection {
     return conditionDim;
   }
 
+  /** Hidden units per dimension B in each hidden layer. */
+  public int blockDim() {
+    return block;
+  }
+
+  /** Number of hidden layers. */
+  public int depth() {
+    return layers - 1;
+  }
+
   @Override
   public int parameterCount() {
     return parameterCount;

@@ -71,6 +71,16 @@ public final class Planar implements Bijection {
     return dim;
   }
 
+  /** The scalar nonlinearity h (for the flow compiler). */
+  public Nonlinearity nonlinearity() {
+    return h;
+  }
+
+  /** The conditioner of (w, u, b), or null for an unconditional layer. */
+  public Mlp network() {
+    return network;
+  }
+
   @Override
   public int conditionDim() {
     return network == null ? 0 : network.conditionDim();
