@@ -3,7 +3,7 @@ package dev.flowvi.bench;
 import dev.flowvi.engine.kernel.VectorSupport;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -23,8 +23,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * fraction of this machine's FMA peak measured in the same run ({@link PeakFlopsBenchmark}).
  *
  * <p>{@code --quick}: 1 fork, 2 × 1 s warm-up, 3 × 1 s measurement, the peak and the M1 and 26-D
- * ELBO steps (about 40 s). The default adds M2's ELBO step and the spline kernel, with 3 warm-up and
- * 5 measurement iterations (under 2 minutes on 2 cores). JMH's own log (of the last benchmark run)
+ * ELBO steps (under a minute). The default adds M2's ELBO steps and the spline kernel, with 3
+ * warm-up and 5 measurement iterations (under 2 minutes on 2 cores). {@code --guard}: the
+ * compiled-against-interpreted regression guard ({@link #guard}), exit code 1 when it fails.
+ * {@code bin/flowvi bench} runs this class. JMH's own log (of the last benchmark run)
  * goes to a file whose path is printed; only the table goes to standard output.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp jmh-benchmarks/target/benchmarks.jar dev.flowvi.bench.QuickBench [--quick]}.
@@ -43,19 +45,36 @@ public final class QuickBench {
 
   public static void main(String[] args) throws RunnerException, IOException {
     boolean quick = false;
+    boolean guard = false;
     for (String a : args) {
       switch (a) {
         case "--quick" -> quick = true;
+        case "--guard" -> guard = true;
         case "--help", "-h" -> {
-          System.out.println("usage: QuickBench [--quick]   (run with --add-modules jdk.incubator.vector)");
+          System.out.println("usage: QuickBench [--quick | --guard]   (run with --add-modules jdk.incubator.vector)");
           return;
         }
-        default -> throw new IllegalArgumentException("argument is '" + a + "', expected --quick or nothing");
+        default -> throw new IllegalArgumentException("argument is '" + a + "', expected --quick, --guard or nothing");
       }
     }
-    PrintStream out = System.out;
+    PrintWriter out = new PrintWriter(System.out, true);
+    if (guard) {
+      boolean ok = guard(out);
+      out.flush();
+      System.exit(ok ? 0 : 1);
+    }
+    table(quick, out);
+    out.flush();
+  }
+
+  /**
+   * Runs the subset ({@code quick}: the peak and the M1 and 26-D ELBO steps; otherwise also M2's
+   * steps and the spline kernel) and prints the table to {@code out}.
+   */
+  public static void table(boolean quick, PrintWriter out) throws RunnerException, IOException {
     File log = File.createTempFile("flowvi-jmh-", ".log");
-    out.println("FlowVI quick bench (" + (quick ? "--quick" : "full") + "); JMH log of the last run: " + log);
+    out.println("FlowVI bench (" + (quick ? "--quick" : "full") + ", JMH: 1 fork, " + (quick ? "2" : "3") + " x 1 s warm-up, "
+        + (quick ? "3" : "5") + " x 1 s measurement); JMH log of the last run: " + log);
     out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
         + " cpus; kernels: " + VectorSupport.describe());
     List<Row> rows = new ArrayList<>();
@@ -70,11 +89,13 @@ public final class QuickBench {
     if (vector) {
       rows.get(1).gflops = peak;
     }
+    rows.add(run(log, quick, CompiledElboStepBenchmark.class.getSimpleName() + ".elboStep", "workload", "m1", "path", "compiled"));
     rows.add(run(log, quick, ElboStepBenchmark.class.getSimpleName() + ".elboStep", "workload", "m1"));
     Row maf = run(log, quick, ElboStepBenchmark.class.getSimpleName() + ".elboStep", "workload", "maf26");
     maf.gflops = MAF26_DENSE_FLOPS / maf.nanos;
     rows.add(maf);
     if (!quick) {
+      rows.add(run(log, false, CompiledElboStepBenchmark.class.getSimpleName() + ".elboStep", "workload", "m2", "path", "compiled"));
       rows.add(run(log, false, ElboStepBenchmark.class.getSimpleName() + ".elboStep", "workload", "m2"));
       for (String kernel : vector ? new String[] {"vector", "scalar"} : new String[] {"scalar"}) {
         Row spline = run(log, false, SplineKernelBenchmark.class.getSimpleName() + ".forward", "kernel", kernel, "batch", "1024");
@@ -82,15 +103,52 @@ public final class QuickBench {
       }
     }
     out.println();
-    out.printf(Locale.ROOT, "%-56s %18s %10s %8s%n", "workload", "time/op (±sd)", "Gflop/s", "of peak");
+    out.printf(Locale.ROOT, "%-72s %18s %10s %8s%n", "workload", "time/op (±sd)", "Gflop/s", "of peak");
     for (Row r : rows) {
       String g = Double.isNaN(r.gflops) ? "-" : String.format(Locale.ROOT, "%.2f", r.gflops);
       String f = Double.isNaN(r.gflops) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * r.gflops / peak);
-      out.printf(Locale.ROOT, "%-56s %18s %10s %8s%n", r.label, formatTime(r.nanos, r.errorNanos), g, f);
+      out.printf(Locale.ROOT, "%-72s %18s %10s %8s%n", r.label, formatTime(r.nanos, r.errorNanos), g, f);
     }
     out.println();
     out.println("peak = " + (vector ? "vector" : "scalar") + " FMA chains on one core; maf26 Gflop/s counts its dense layers only"
-        + " (2*in*out per point forward, x3 with the backward pass): a lower bound.");
+        + " (2*in*out per point forward, x3 with the backward pass): a lower bound. ELBO steps run on one thread;"
+        + " CompiledElboStep is the default preset's path (flow and model compiled), ElboStep the seed preset's"
+        + " interpreted flow with the hand-written density.");
+  }
+
+  /** The guard's workload: a compiled flow must beat the interpreted one on it (about 10x expected). */
+  static final String GUARD_BENCHMARK = FlowCompilerBenchmark.class.getSimpleName() + ".autoregressiveInverse";
+
+  /**
+   * The regression guard: the masked autoregressive inverse at D = 26 (the compiled one-pass inverse
+   * against D network passes interpreted) on the compiled and the interpreted path, a few seconds
+   * each. The compiled side compiles in strict mode, so a compile failure is an error; the timing
+   * catches a compiled path that silently got slow. Prints both times and the verdict; true when
+   * the compiled path is faster.
+   */
+  public static boolean guard(PrintWriter out) throws RunnerException, IOException {
+    File log = File.createTempFile("flowvi-jmh-guard-", ".log");
+    Row compiled = run(log, true, GUARD_BENCHMARK, "flow", "compiled");
+    Row interpreted = run(log, true, GUARD_BENCHMARK, "flow", "interpreted");
+    String verdict = guardVerdict(compiled.nanos, interpreted.nanos);
+    out.printf(Locale.ROOT, "%-72s %18s%n", compiled.label, formatTime(compiled.nanos, compiled.errorNanos));
+    out.printf(Locale.ROOT, "%-72s %18s%n", interpreted.label, formatTime(interpreted.nanos, interpreted.errorNanos));
+    out.println(verdict);
+    return verdict.startsWith("ok");
+  }
+
+  /** The guard's decision on two mean times per op: "ok: …" when compiled is faster, else "FAILED: …". */
+  static String guardVerdict(double compiledNanos, double interpretedNanos) {
+    if (!(compiledNanos > 0) || !(interpretedNanos > 0)) {
+      return String.format(Locale.ROOT, "FAILED: the guard measured no time (compiled %s ns, interpreted %s ns); see the JMH log",
+          compiledNanos, interpretedNanos);
+    }
+    double speedup = interpretedNanos / compiledNanos;
+    if (speedup > 1) {
+      return String.format(Locale.ROOT, "ok: the compiled path is %.1fx faster than the interpreted one", speedup);
+    }
+    return String.format(Locale.ROOT, "FAILED: the compiled path is not faster than the interpreted one (%.2fx): "
+        + "a generated kernel fell back or lost its speed; rerun with -Dflowvi.codegen.dump=DIR to inspect it", speedup);
   }
 
   private static String formatTime(double nanos, double errorNanos) {
