@@ -4,16 +4,19 @@ import dev.flowvi.codegen.CodegenException;
 import dev.flowvi.engine.bijection.AffineTransformer;
 import dev.flowvi.engine.bijection.Bijection;
 import dev.flowvi.engine.bijection.Chain;
-import dev.flowvi.engine.bijection.Elementwise;
 import dev.flowvi.engine.bijection.Flip;
+import dev.flowvi.engine.bijection.Frozen;
+import dev.flowvi.engine.bijection.Identity;
 import dev.flowvi.engine.bijection.Invert;
-import dev.flowvi.engine.bijection.LeakyTanh;
 import dev.flowvi.engine.bijection.Permute;
+import dev.flowvi.engine.bijection.Stack;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.bijection.Transformer;
 import dev.flowvi.engine.bijection.TriangularAffine;
+import dev.flowvi.engine.flow.Coupling;
 import dev.flowvi.engine.flow.MaskedAutoregressive;
 import dev.flowvi.engine.nn.Made;
+import dev.flowvi.engine.nn.Mlp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -127,34 +130,83 @@ final class FlowProgram {
     } else if (b instanceof Invert inv) {
       lower(inv.inner(), !forward, offset, ops);
     } else if (b instanceof Permute p) {
-      ops.add(forward ? p.permutation() : inverse(p.permutation()));
+      permutation(forward ? p.permutation() : inverse(p.permutation()), ops);
     } else if (b instanceof Flip f) {
-      ops.add(f.permutation());
-    } else if (b instanceof LeakyTanh t) {
-      ops.add(new FlowLayer.ElementwiseGroup(List.of(new FlowLayer.LeakyTanhStep(t.maxVal(), forward))));
-    } else if (b instanceof Elementwise e && e.transformer() instanceof RationalQuadraticSpline s) {
-      ops.add(new FlowLayer.ElementwiseGroup(List.of(new FlowLayer.SplineStep(offset, s.knots(), s.lo(), s.hi(), forward))));
+      permutation(f.permutation(), ops);
+    } else if (b instanceof Identity) {
+      return;
+    } else if (b instanceof Frozen f) {
+      // Frozen only marks the layout blocks: every pass, gradients included, is the inner bijection's.
+      lower(f.inner(), forward, offset, ops);
+    } else if (b instanceof Stack s) {
+      ops.add(stack(s, forward, offset));
+    } else if (b instanceof Coupling c) {
+      ops.add(coupling(c, offset, forward));
     } else if (b instanceof TriangularAffine t) {
       ops.add(new FlowLayer.Triangular(offset, t.isLower(), t.isWeightNormalised(), forward));
     } else if (b instanceof MaskedAutoregressive m) {
       ops.add(autoregressive(m, offset, forward));
     } else {
-      throw unsupported(b.name() + " (" + b.getClass().getName() + ")");
+      FlowLayer.ElementwiseStep step = ElementwiseSteps.of(b, offset, forward);
+      if (step == null) {
+        throw unsupported(b.name() + " (" + b.getClass().getName() + ")");
+      }
+      ops.add(new FlowLayer.ElementwiseGroup(List.of(step)));
     }
   }
 
-  private static FlowLayer.Autoregressive autoregressive(MaskedAutoregressive m, int offset, boolean forward) {
-    Transformer t = m.transformer();
+  /** The identity permutation is no op at all, so it does not stop the fusion of its neighbours. */
+  private static void permutation(int[] perm, List<Object> ops) {
+    if (!isIdentity(perm)) {
+      ops.add(perm);
+    }
+  }
+
+  /**
+   * A Stack of elementwise parts is one elementwise group: each part's steps act on its own block
+   * of coordinates, and steps on disjoint blocks commute.
+   */
+  private static FlowLayer.ElementwiseGroup stack(Stack stack, boolean forward, int offset) {
+    List<FlowLayer.ElementwiseStep> steps = new ArrayList<>();
+    int start = 0;
+    int next = offset;
+    for (Bijection part : stack.parts()) {
+      List<Object> partOps = new ArrayList<>();
+      lower(part, forward, next, partOps);
+      for (Object op : partOps) {
+        if (!(op instanceof FlowLayer.ElementwiseGroup g)) {
+          throw unsupported("Stack part " + part.name() + ": only elementwise parts (maps, Loc, Scale, Affine, Elementwise) "
+              + "can be stacked");
+        }
+        for (FlowLayer.ElementwiseStep step : g.steps()) {
+          steps.add(step.shifted(start));
+        }
+      }
+      start += part.dim();
+      next += part.parameterCount();
+    }
+    return new FlowLayer.ElementwiseGroup(List.copyOf(steps));
+  }
+
+  private static FlowLayer.CouplingLayer coupling(Coupling c, int offset, boolean forward) {
+    Mlp net = c.network();
+    return new FlowLayer.CouplingLayer(offset, c.dim(), c.conditionDim(), c.transformer().parameterCount(), net.sizes(),
+        net.activation(), transformerKind(c.transformer(), "Coupling"), forward);
+  }
+
+  private static FlowLayer.TransformerKind transformerKind(Transformer t, String layer) {
     double[] identity = new double[t.parameterCount()];
     t.identity(identity, 0);
-    FlowLayer.TransformerKind kind;
     if (t instanceof AffineTransformer a) {
-      kind = new FlowLayer.AffineKind(a.isSoftClamped(), a.alphaPositive(), a.alphaNegative(), identity);
+      return new FlowLayer.AffineKind(a.isSoftClamped(), a.alphaPositive(), a.alphaNegative(), identity);
     } else if (t instanceof RationalQuadraticSpline s) {
-      kind = new FlowLayer.SplineKind(s.knots(), s.lo(), s.hi(), identity);
-    } else {
-      throw unsupported("MaskedAutoregressive with transformer " + t.name());
+      return new FlowLayer.SplineKind(s.knots(), s.lo(), s.hi(), identity);
     }
+    throw unsupported(layer + " with transformer " + t.name());
+  }
+
+  private static FlowLayer.Autoregressive autoregressive(MaskedAutoregressive m, int offset, boolean forward) {
+    FlowLayer.TransformerKind kind = transformerKind(m.transformer(), "MaskedAutoregressive");
     Made net = m.network();
     int[] sizes = net.sizes();
     boolean[][] masks = new boolean[net.layerCount()][];

@@ -17,19 +17,18 @@ import java.util.List;
 final class FlowSourceGenerator {
   static final String PACKAGE = "dev.flowvi.codegen.gen";
   private static final String MATH = "dev.flowvi.codegen.flow.FlowMath";
-  private static final String SPLINE = "dev.flowvi.codegen.flow.SplineMath";
   /** The engine's batched spline kernel, for spline transformers whose raw values differ per point. */
   private static final String KERNEL = "dev.flowvi.codegen.flow.FlowMath.SPLINE_KERNEL";
   private static final String SIGNATURE = "(double[] p, int o, double[] src, double[] c, double[] dst, double[] ld, int n, double[][] b, double[][] f)";
   private static final String BACKWARD_SIGNATURE = "(double[] p, int o, double[] src, double[] c, double[] dst, double[] gDst, double[] gld, "
       + "double[] gSrc, double[] gp, int n, double[][] b, double[][] f)";
 
-  private final FlowProgram program;
-  private final int dim;
+  final FlowProgram program;
+  final int dim;
   private final List<String> fields = new ArrayList<>();
   private final List<Integer> batchRows = new ArrayList<>();
   private final List<Integer> fixedSizes = new ArrayList<>();
-  private final SourceWriter w = new SourceWriter();
+  final SourceWriter w = new SourceWriter();
 
   private FlowSourceGenerator(FlowProgram program) {
     this.program = program;
@@ -58,7 +57,9 @@ final class FlowSourceGenerator {
       field("static final int[] OUT_" + k + " = " + ints(program.rowsOut.get(k)) + ";");
       FlowLayer layer = program.layers.get(k);
       if (layer instanceof FlowLayer.ElementwiseGroup g) {
-        new Elementwise(k, g).emit();
+        new ElementwiseEmitter(this, k, g).emit();
+      } else if (layer instanceof FlowLayer.CouplingLayer c) {
+        new CouplingEmitter(this, k, c).emit();
       } else if (layer instanceof FlowLayer.Triangular t) {
         new Triangular(k, t).emit();
       } else if (layer instanceof FlowLayer.Autoregressive a) {
@@ -120,24 +121,24 @@ final class FlowSourceGenerator {
   /** Gather buffers shared by all layers (a layer uses them only within one pass), made on first use. */
   private final int[] gatherBuffers = {-1, -1, -1};
 
-  private int gather(int slot) {
+  int gather(int slot) {
     if (gatherBuffers[slot] < 0) {
       gatherBuffers[slot] = batch(dim);
     }
     return gatherBuffers[slot];
   }
 
-  private int batch(int rows) {
+  int batch(int rows) {
     batchRows.add(rows);
     return batchRows.size() - 1;
   }
 
-  private int fixed(int size) {
+  int fixed(int size) {
     fixedSizes.add(size);
     return fixedSizes.size() - 1;
   }
 
-  private void field(String declaration) {
+  void field(String declaration) {
     fields.add(declaration);
   }
 
@@ -162,224 +163,9 @@ final class FlowSourceGenerator {
   }
 
   /** Opens the method of layer k for one flow pass; returns the names of its source and destination row tables. */
-  private String[] open(int k, String pass, boolean flowForward, boolean backward) {
+  String[] open(int k, String pass, boolean flowForward, boolean backward) {
     w.open("private static void l" + k + pass + (backward ? BACKWARD_SIGNATURE : SIGNATURE));
     return flowForward ? new String[] {"IN_" + k, "OUT_" + k} : new String[] {"OUT_" + k, "IN_" + k};
-  }
-
-  // ---------------------------------------------------------------- elementwise (fused LeakyTanh chains)
-
-  private final class Elementwise {
-    private final int k;
-    private final List<FlowLayer.ElementwiseStep> steps;
-    /** Per step: fixed buffers of its knot table, adjoint accumulator and (value, log-det) pair; −1 for LeakyTanh. */
-    private final int[] table;
-    private final int[] accumulator;
-    private final int[] result;
-    /** Batch buffers holding the values between steps, saved by the value passes for the backward passes. */
-    private final int[] between;
-
-    Elementwise(int k, FlowLayer.ElementwiseGroup group) {
-      this.k = k;
-      this.steps = group.steps();
-      between = new int[Math.max(0, steps.size() - 1)];
-      for (int t = 0; t < between.length; t++) {
-        between[t] = batch(dim);
-      }
-      table = new int[steps.size()];
-      accumulator = new int[steps.size()];
-      result = new int[steps.size()];
-      for (int t = 0; t < steps.size(); t++) {
-        if (steps.get(t) instanceof FlowLayer.SplineStep s) {
-          table[t] = fixed(SplineMath.tableSize(s.knots()));
-          accumulator[t] = fixed(SplineMath.accumulatorSize(s.knots()));
-          result[t] = fixed(2);
-        } else {
-          table[t] = -1;
-        }
-      }
-    }
-
-    void emit() {
-      emitPass("Forward", true, false);
-      emitPass("Inverse", false, false);
-      emitPass("ForwardBackward", true, true);
-      emitPass("InverseBackward", false, true);
-    }
-
-    /** Indices into {@link #steps} in the order this pass applies them. */
-    private int[] order(boolean flowForward) {
-      int q = steps.size();
-      int[] o = new int[q];
-      for (int t = 0; t < q; t++) {
-        o[t] = flowForward ? t : q - 1 - t;
-      }
-      return o;
-    }
-
-    private FlowLayer.ElementwiseStep applied(int index, boolean flowForward) {
-      FlowLayer.ElementwiseStep s = steps.get(index);
-      return flowForward ? s : s.flipped();
-    }
-
-    private String splineArgs(FlowLayer.SplineStep s) {
-      return s.knots() + ", " + SourceWriter.literal(s.lo()) + ", " + SourceWriter.literal(s.hi());
-    }
-
-    private String splineParams(FlowLayer.SplineStep s) {
-      return "o + " + s.paramOffset() + " + j * " + (3 * s.knots() + 4);
-    }
-
-    /** {@code double v<t+1> = …} for step t of the pass, and {@code l +=} its log-det. */
-    private void step(int t, int index, boolean flowForward) {
-      FlowLayer.ElementwiseStep s = applied(index, flowForward);
-      String v = "v" + t;
-      if (s instanceof FlowLayer.SplineStep sp) {
-        String res = "res" + index;
-        w.line(SPLINE + "." + (sp.forward() ? "forward" : "inverse") + "(" + v + ", " + splineArgs(sp) + ", tab" + index + ", " + res + ");");
-        w.line("double v" + (t + 1) + " = " + res + "[0];");
-        w.line("l += " + res + "[1];");
-      } else {
-        FlowLayer.LeakyTanhStep lt = (FlowLayer.LeakyTanhStep) s;
-        if (lt.forward()) {
-          // tanh|x| = −e/(2 + e) and log sech²x = 2(log 2 − |x| − log1p(1 + e)) with e = expm1(−2|x|):
-          // one expm1 and one log instead of tanh, exp and log1p.
-          double m = lt.maxVal();
-          String a = "a" + t;
-          String out = "v" + (t + 1);
-          w.line("double " + out + ";");
-          w.line("double " + a + " = Math.abs(" + v + ");");
-          w.open("if (" + a + " < " + SourceWriter.literal(m) + ")");
-          w.line("double em = Math.expm1(-2.0 * " + a + ");");
-          w.line(out + " = Math.copySign(-em / (2.0 + em), " + v + ");");
-          // log1p(1 + e) = log(2 + e) with 2 + e in (1, 2]: the intrinsic log, absolute error ~ε.
-          w.line("l += 2.0 * (" + SourceWriter.literal(Math.log(2.0)) + " - " + a + " - Math.log(2.0 + em));");
-          w.close();
-          w.open("else");
-          w.line(out + " = Math.copySign(" + SourceWriter.literal(Math.tanh(m)) + ", " + v + ") + " + SourceWriter.literal(FlowMath.sech2(m))
-              + " * (" + v + " - Math.copySign(" + SourceWriter.literal(m) + ", " + v + "));");
-          w.line("l += " + SourceWriter.literal(FlowMath.logSech2(m)) + ";");
-          w.close();
-        } else {
-          w.line("double v" + (t + 1) + " = " + inverseValue(lt, v) + ";");
-          w.line("l += " + inverseLogDerivative(lt, v) + ";");
-        }
-      }
-    }
-
-    private void emitPass(String pass, boolean flowForward, boolean backward) {
-      String[] rows = open(k, pass, flowForward, backward);
-      int[] order = order(flowForward);
-      int q = order.length;
-      for (int t = 0; t < q; t++) {
-        if (table[t] >= 0) {
-          w.line("double[] tab" + t + " = f[" + table[t] + "];");
-          w.line("double[] res" + t + " = f[" + result[t] + "];");
-          if (backward) {
-            w.line("double[] acc" + t + " = f[" + accumulator[t] + "];");
-          }
-        }
-      }
-      w.open("for (int j = 0; j < " + dim + "; j++)");
-      w.line("int si = " + rows[0] + "[j] * n;");
-      w.line("int di = " + rows[1] + "[j] * n;");
-      // Spline knots depend only on the coordinate: computed once here, not per point.
-      for (int t = 0; t < q; t++) {
-        if (steps.get(t) instanceof FlowLayer.SplineStep sp) {
-          w.line(SPLINE + ".knots(p, " + splineParams(sp) + ", " + splineArgs(sp) + ", tab" + t + ");");
-          if (backward) {
-            w.line("java.util.Arrays.fill(acc" + t + ", 0.0);");
-          }
-        }
-      }
-      w.open("for (int i = 0; i < n; i++)");
-      w.line("double v0 = src[si + i];");
-      if (!backward) {
-        if (q > 0) {
-          w.line("double l = 0.0;");
-        }
-        for (int t = 0; t < q; t++) {
-          step(t, order[t], flowForward);
-          if (t < q - 1) {
-            w.line("b[" + between[t] + "][j * n + i] = v" + (t + 1) + ";");
-          }
-        }
-        w.line("dst[di + i] = v" + q + ";");
-        if (q > 0) {
-          w.line("ld[i] += l;");
-        }
-      } else {
-        for (int t = 0; t < q - 1; t++) {
-          w.line("double v" + (t + 1) + " = b[" + between[t] + "][j * n + i];");
-        }
-        if (q > 0) {
-          w.line("double v" + q + " = dst[di + i];");
-        }
-        w.line("double g = gDst[di + i];");
-        if (q > 0) {
-          w.line("double gl = gld[i];");
-        }
-        // dL/dv_t from dL/dv_{t+1} and dL/dlogDet, last step first.
-        for (int t = q - 1; t >= 0; t--) {
-          String v = "v" + t;
-          FlowLayer.ElementwiseStep s = applied(order[t], flowForward);
-          if (s instanceof FlowLayer.SplineStep sp) {
-            w.line("g = " + SPLINE + "." + (sp.forward() ? "forwardBackward" : "inverseBackward") + "(" + v + ", g, gl, "
-                + splineArgs(sp) + ", tab" + order[t] + ", acc" + order[t] + ");");
-          } else {
-            FlowLayer.LeakyTanhStep lt = (FlowLayer.LeakyTanhStep) s;
-            if (lt.forward()) {
-              // From the saved output h = tanh x: tanh' = (1 − h)(1 + h) and (log tanh')' = −2h.
-              String h = "v" + (t + 1);
-              String inside = "Math.abs(" + v + ") < " + SourceWriter.literal(lt.maxVal());
-              w.line("g = " + inside + " ? g * ((1.0 - " + h + ") * (1.0 + " + h + ")) - gl * 2.0 * " + h + " : g * "
-                  + SourceWriter.literal(FlowMath.sech2(lt.maxVal())) + ";");
-            } else {
-              w.line("g = g * (" + inverseDerivative(lt, v) + ") + gl * (" + inverseLogDerivativeSlope(lt, v) + ");");
-            }
-          }
-        }
-        w.line("gSrc[si + i] = g;");
-      }
-      w.close();
-      if (backward) {
-        for (int t = 0; t < q; t++) {
-          if (steps.get(t) instanceof FlowLayer.SplineStep sp) {
-            w.line(SPLINE + ".rawGradient(p, " + splineParams(sp) + ", " + splineArgs(sp) + ", acc" + t + ", gp);");
-          }
-        }
-      }
-      w.close();
-      w.close();
-    }
-
-    // Inverse LeakyTanh(m): artanh inside |y| < tanh m, linear outside (engine LeakyTanh). The
-    // forward direction is written out in step() and its backward pass reuses the saved output.
-    private String inverseValue(FlowLayer.LeakyTanhStep s, String v) {
-      double m = s.maxVal();
-      String edge = SourceWriter.literal(Math.tanh(m));
-      return "Math.abs(" + v + ") < " + edge + " ? " + MATH + ".artanh(" + v + ") : Math.copySign(" + SourceWriter.literal(m) + ", "
-          + v + ") + (" + v + " - Math.copySign(" + edge + ", " + v + ")) / " + SourceWriter.literal(FlowMath.sech2(m));
-    }
-
-    /** −log((1 − y)(1 + y)): the product is exact to rounding, and the intrinsic log beats two log1p. */
-    private String inverseLogDerivative(FlowLayer.LeakyTanhStep s, String v) {
-      double m = s.maxVal();
-      return "Math.abs(" + v + ") < " + SourceWriter.literal(Math.tanh(m)) + " ? -Math.log((1.0 - " + v + ") * (1.0 + " + v
-          + ")) : " + SourceWriter.literal(-FlowMath.logSech2(m));
-    }
-
-    private String inverseDerivative(FlowLayer.LeakyTanhStep s, String v) {
-      double m = s.maxVal();
-      return "Math.abs(" + v + ") < " + SourceWriter.literal(Math.tanh(m)) + " ? 1.0 / ((1.0 - " + v + ") * (1.0 + " + v + ")) : "
-          + SourceWriter.literal(1.0 / FlowMath.sech2(m));
-    }
-
-    private String inverseLogDerivativeSlope(FlowLayer.LeakyTanhStep s, String v) {
-      double m = s.maxVal();
-      return "Math.abs(" + v + ") < " + SourceWriter.literal(Math.tanh(m)) + " ? 2.0 * " + v + " / ((1.0 - " + v + ") * (1.0 + "
-          + v + ")) : 0.0";
-    }
   }
 
   // ---------------------------------------------------------------- triangular affine
