@@ -131,7 +131,16 @@ final class ElementwiseEmitter {
     for (int t : order) {
       perCoordinate(t, applied(t, flowForward), backward);
     }
-    w.open("for (int i = 0; i < n; i++)");
+    w.line("int i = 0;");
+    if (vectorisable(order, flowForward)) {
+      if (backward) {
+        vectorBackward(order, flowForward);
+      } else {
+        vectorValues(order, flowForward);
+      }
+    }
+    // The scalar loop: the tail after the vector loop, or every point.
+    w.open("for (; i < n; i++)");
     w.line("double v0 = src[si + i];");
     if (!backward) {
       if (q > 0) {
@@ -169,6 +178,130 @@ final class ElementwiseEmitter {
       }
     }
     w.close();
+  }
+
+  // ---------------------------------------------------------------- Vector API loops
+
+  private static final String DV = "jdk.incubator.vector.DoubleVector";
+
+  /**
+   * Whether the segment gets a Vector API loop over the points before its scalar tail: shifts and
+   * scales (two lane operations) and Exp/Log (VectorOperators.EXP/LOG, within 1 ulp of Math, not
+   * bit-identical). Splines (per-point bin search) and the other maps stay scalar.
+   */
+  private boolean vectorisable(List<Integer> order, boolean flowForward) {
+    if (!gen.program.vector || order.isEmpty()) {
+      return false;
+    }
+    for (int x : order) {
+      FlowLayer.ElementwiseStep s = applied(x, flowForward);
+      boolean ok = s instanceof FlowLayer.ShiftScaleStep
+          || s instanceof FlowLayer.MapStep m && m.kind() == FlowLayer.MapKind.EXP;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLoc(FlowLayer.ElementwiseStep s) {
+    return s instanceof FlowLayer.ShiftScaleStep ss && ss.kind() == FlowLayer.ShiftScaleKind.LOC;
+  }
+
+  private String load(String array, String index) {
+    return DV + ".fromArray(V_S, " + array + ", " + index + ")";
+  }
+
+  private void vectorValues(List<Integer> order, boolean flowForward) {
+    int q = order.size();
+    // Shift-scale log-dets are constant per coordinate: one scalar for the segment's steps.
+    StringBuilder constant = new StringBuilder("0.0");
+    boolean perPoint = false;
+    for (int x : order) {
+      FlowLayer.ElementwiseStep s = applied(x, flowForward);
+      if (s instanceof FlowLayer.ShiftScaleStep && !isLoc(s)) {
+        constant.append(s.forward() ? " + ls" : " - ls").append(x);
+      }
+      perPoint |= s instanceof FlowLayer.MapStep;
+    }
+    w.line("double lc = " + constant + ";");
+    w.open("for (int bound = V_S.loopBound(n); i < bound; i += V_S.length())");
+    w.line(DV + " v0 = " + load("src", "si + i") + ";");
+    if (perPoint) {
+      w.line(DV + " l = " + DV + ".zero(V_S);");
+    }
+    for (int t = 0; t < q; t++) {
+      int x = order.get(t);
+      FlowLayer.ElementwiseStep s = applied(x, flowForward);
+      String v = "v" + t;
+      String out = "v" + (t + 1);
+      if (s instanceof FlowLayer.ShiftScaleStep) {
+        String value = isLoc(s) ? (s.forward() ? v + ".add(t" + x + ")" : v + ".sub(t" + x + ")")
+            : s.forward() ? v + ".mul(s" + x + ").add(t" + x + ")" : v + ".sub(t" + x + ").mul(is" + x + ")";
+        w.line(DV + " " + out + " = " + value + ";");
+      } else if (s.forward()) {
+        // Exp: log-det x.
+        w.line(DV + " " + out + " = " + v + ".lanewise(V_EXP);");
+        w.line("l = l.add(" + v + ");");
+      } else {
+        // Log: log-det −log y = −x.
+        w.line(DV + " " + out + " = " + v + ".lanewise(V_LOG);");
+        w.line("l = l.sub(" + out + ");");
+      }
+      if (t < q - 1) {
+        w.line(out + ".intoArray(b[" + between[t] + "], j * n + i);");
+      }
+    }
+    w.line("v" + q + ".intoArray(dst, di + i);");
+    w.line(load("ld", "i") + (perPoint ? ".add(l)" : "") + ".add(lc).intoArray(ld, i);");
+    w.close();
+  }
+
+  private void vectorBackward(List<Integer> order, boolean flowForward) {
+    int q = order.size();
+    for (int x : order) {
+      if (applied(x, flowForward) instanceof FlowLayer.ShiftScaleStep s) {
+        w.line(DV + " sgV" + x + " = " + DV + ".zero(V_S);");
+        if (!isLoc(s)) {
+          w.line(DV + " sgxV" + x + " = " + DV + ".zero(V_S);");
+        }
+      }
+    }
+    w.open("for (int bound = V_S.loopBound(n); i < bound; i += V_S.length())");
+    w.line(DV + " v0 = " + load("src", "si + i") + ";");
+    for (int t = 0; t < q - 1; t++) {
+      w.line(DV + " v" + (t + 1) + " = " + load("b[" + between[t] + "]", "j * n + i") + ";");
+    }
+    w.line(DV + " v" + q + " = " + load("dst", "di + i") + ";");
+    w.line(DV + " gl = " + load("gld", "i") + ";");
+    w.line(DV + " g = " + load("gDst", "di + i") + ";");
+    for (int t = q - 1; t >= 0; t--) {
+      int x = order.get(t);
+      FlowLayer.ElementwiseStep s = applied(x, flowForward);
+      if (s instanceof FlowLayer.ShiftScaleStep) {
+        w.line("sgV" + x + " = sgV" + x + ".add(g);");
+        if (!isLoc(s)) {
+          w.line("sgxV" + x + " = sgxV" + x + ".add(g.mul(v" + (s.forward() ? t : t + 1) + "));");
+          w.line("g = g.mul(" + (s.forward() ? "s" : "is") + x + ");");
+        }
+      } else if (s.forward()) {
+        // Exp: f' = e^x is the saved output, (log f')' = 1.
+        w.line("g = g.mul(v" + (t + 1) + ").add(gl);");
+      } else {
+        // Log: g' = 1/y and (log g')' = −1/y.
+        w.line("g = g.sub(gl).div(v" + t + ");");
+      }
+    }
+    w.line("g.intoArray(gSrc, si + i);");
+    w.close();
+    for (int x : order) {
+      if (applied(x, flowForward) instanceof FlowLayer.ShiftScaleStep s) {
+        w.line("sg" + x + " += sgV" + x + ".reduceLanes(V_ADD);");
+        if (!isLoc(s)) {
+          w.line("sgx" + x + " += sgxV" + x + ".reduceLanes(V_ADD);");
+        }
+      }
+    }
   }
 
   // ---------------------------------------------------------------- per coordinate

@@ -31,6 +31,12 @@ public final class FlowCompiler {
     return instantiate(cache.get(key, () -> FlowSourceGenerator.generate(program, key)), flow);
   }
 
+  /** The class of an explicit program variant (the scalar one on a vector JVM, say), for tests. */
+  static Bijection compile(FlowProgram program, Bijection flow, KernelCache cache) {
+    String key = program.key();
+    return instantiate(cache.get(key, () -> FlowSourceGenerator.generate(program, key)), flow);
+  }
+
   /** The compiled class for {@code flow} (source, bytecode sizes, compile time), for tests and benchmarks. */
   public static CompiledClass compiledClass(Bijection flow, KernelCache cache) {
     FlowProgram program = FlowProgram.of(flow);

@@ -14,6 +14,7 @@ import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.bijection.Transformer;
 import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.flow.Coupling;
+import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.flow.MaskedAutoregressive;
 import dev.flowvi.engine.nn.Made;
 import dev.flowvi.engine.nn.Mlp;
@@ -34,20 +35,29 @@ final class FlowProgram {
 
   final int dim;
   final int conditionDim;
+  /** Whether the generated batch loops use the Vector API (its own class: the variant is part of the key). */
+  final boolean vector;
   final List<FlowLayer> layers;
   /** rowsIn[k][j]: row of the input stage that holds coordinate j of layer k's input. */
   final List<int[]> rowsIn;
   final List<int[]> rowsOut;
 
-  private FlowProgram(int dim, int conditionDim, List<FlowLayer> layers, List<int[]> rowsIn, List<int[]> rowsOut) {
+  private FlowProgram(int dim, int conditionDim, boolean vector, List<FlowLayer> layers, List<int[]> rowsIn, List<int[]> rowsOut) {
     this.dim = dim;
     this.conditionDim = conditionDim;
+    this.vector = vector;
     this.layers = layers;
     this.rowsIn = rowsIn;
     this.rowsOut = rowsOut;
   }
 
+  /** The program with Vector API loops when this JVM runs the vector kernels ({@link VectorSupport#enabled()}). */
   static FlowProgram of(Bijection flow) {
+    return of(flow, VectorSupport.enabled());
+  }
+
+  /** @param vector Vector API batch loops; only when {@link VectorSupport#enabled()}, else the class cannot load */
+  static FlowProgram of(Bijection flow, boolean vector) {
     if (flow == null) {
       throw new IllegalArgumentException("flow is null, expected a bijection to compile");
     }
@@ -95,12 +105,13 @@ final class FlowProgram {
       out[current[j]] = j;
     }
     rowsOut.set(lastLayer, out);
-    return new FlowProgram(dim, flow.conditionDim(), List.copyOf(layers), List.copyOf(rowsIn), List.copyOf(rowsOut));
+    return new FlowProgram(dim, flow.conditionDim(), vector, List.copyOf(layers), List.copyOf(rowsIn), List.copyOf(rowsOut));
   }
 
   /** Topology key: dimensions, every layer and every row table. */
   String key() {
-    StringBuilder b = new StringBuilder("flow(D").append(dim).append(",C").append(conditionDim).append(")");
+    StringBuilder b = new StringBuilder("flow(D").append(dim).append(",C").append(conditionDim).append(vector ? ",vector" : ",scalar")
+        .append(")");
     for (int k = 0; k < layers.size(); k++) {
       b.append('|').append(layers.get(k).key());
       if (!isIdentity(rowsIn.get(k))) {

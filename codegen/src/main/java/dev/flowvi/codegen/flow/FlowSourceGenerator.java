@@ -52,6 +52,14 @@ final class FlowSourceGenerator {
     w.line("super(interpreted, BATCH_ROWS, FIXED_SIZES);");
     w.close();
     emitRun(m, stage, grad);
+    if (program.vector) {
+      // Vector API constants as static finals, so C2 sees them as constants (the model compiler's convention).
+      field("static final jdk.incubator.vector.VectorSpecies V_S = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;");
+      for (String op : new String[] {"EXP", "LOG", "TANH"}) {
+        field("static final jdk.incubator.vector.VectorOperators.Unary V_" + op + " = jdk.incubator.vector.VectorOperators." + op + ";");
+      }
+      field("static final jdk.incubator.vector.VectorOperators.Associative V_ADD = jdk.incubator.vector.VectorOperators.ADD;");
+    }
     for (int k = 0; k < m; k++) {
       field("static final int[] IN_" + k + " = " + ints(program.rowsIn.get(k)) + ";");
       field("static final int[] OUT_" + k + " = " + ints(program.rowsOut.get(k)) + ";");

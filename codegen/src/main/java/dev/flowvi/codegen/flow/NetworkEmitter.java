@@ -165,12 +165,28 @@ final class NetworkEmitter {
     if (l < layers - 1) {
       w.line("double[] z = b[" + pre[l] + "];");
       w.line("double[] h = b[" + post[l] + "];");
-      w.open("for (int i = " + u + " * n, end = i + n; i < end; i++)");
+      w.line("int i = " + u + " * n;");
+      w.line("int end = i + n;");
+      if (gen.program.vector && activation != Activation.ELU) {
+        // ReLU as max(z, 0) (0 for NaN z aside, the same values); tanh within 1 ulp of Math.tanh.
+        w.open("for (int bound = i + V_S.loopBound(n); i < bound; i += V_S.length())");
+        w.line("jdk.incubator.vector.DoubleVector.fromArray(V_S, z, i)" + (activation == Activation.RELU ? ".max(0.0)" : ".lanewise(V_TANH)")
+            + ".intoArray(h, i);");
+        w.close();
+      }
+      w.open("for (; i < end; i++)");
       w.line("h[i] = " + activation("z[i]") + ";");
       w.close();
     } else {
       w.line("double id = IDENTITY_" + name + "[" + u + " % " + perDim + "];");
-      w.open("for (int i = " + u + " * n, end = i + n; i < end; i++)");
+      w.line("int i = " + u + " * n;");
+      w.line("int end = i + n;");
+      if (gen.program.vector) {
+        w.open("for (int bound = i + V_S.loopBound(n); i < bound; i += V_S.length())");
+        w.line("jdk.incubator.vector.DoubleVector.fromArray(V_S, " + out + ", i).add(id).intoArray(" + out + ", i);");
+        w.close();
+      }
+      w.open("for (; i < end; i++)");
       w.line(out + "[i] += id;");
       w.close();
     }

@@ -1,6 +1,8 @@
 package dev.flowvi.codegen.flow;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowvi.codegen.CodegenException;
 import dev.flowvi.engine.bijection.Affine;
@@ -26,11 +28,13 @@ import dev.flowvi.engine.bijection.Tanh;
 import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.flow.Coupling;
 import dev.flowvi.engine.flow.Flows;
+import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.nn.Activation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -129,5 +133,37 @@ class FlowCoverageTest {
   @MethodSource("kinds")
   void everyBijectionKindCompilesAndMatchesTheInterpretedOne(String label, int dim, Bijection flow, boolean ontoSubset) {
     FlowCompilerTest.assertCompiledMatches(label, dim, flow, ontoSubset);
+  }
+
+  /** Flows whose batch loops the vector variant vectorises: shift-scale and Exp chains, coupling networks. */
+  static Stream<Arguments> vectorised() {
+    return Stream.of(
+        Arguments.of("coupling relu", 5, Flows.coupling(StandardNormal.of(5)).layers(2).width(8).seed(3).build().bijection()),
+        Arguments.of("coupling tanh conditional", 26, Flows.coupling(StandardNormal.of(26)).layers(2).width(8)
+            .activation(Activation.TANH).conditionDim(3).seed(4).build().bijection()),
+        Arguments.of("shift-scale and exp chain", 3, Chain.of(Affine.of(3), Loc.of(3), Exp.of(3), Invert.of(Exp.of(3)),
+            Scale.of(3), Elementwise.of(AffineTransformer.softClamped(), 3), Invert.of(Affine.of(3)),
+            Stack.of(Loc.of(1), Elementwise.of(AffineTransformer.withScaleFloor(), 2)))));
+  }
+
+  /**
+   * Both variants of the generated class against the interpreted flow: the scalar one (what a JVM
+   * without jdk.incubator.vector runs) always, the vector one where the Vector API is enabled. At
+   * N = 5 the vector loop covers the first 4 points (256-bit) or none (512-bit) and the scalar tail
+   * the rest, so both loops run; a batch of 37 checks longer vector runs.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vectorised")
+  void scalarAndVectorVariantsMatchTheInterpretedFlow(String label, int dim, Bijection flow) {
+    Bijection scalar = FlowCompiler.compile(FlowProgram.of(flow, false), flow, FlowCompilerTest.CACHE);
+    assertFalse(FlowSourceGenerator.generate(FlowProgram.of(flow, false), "k").source().contains("jdk.incubator"), label);
+    FlowCompilerTest.assertMatches(label + " scalar", dim, flow, scalar, false, 5);
+    Assumptions.assumeTrue(VectorSupport.enabled(), "the Vector API is not enabled: " + VectorSupport.describe());
+    FlowProgram program = FlowProgram.of(flow, true);
+    assertTrue(FlowSourceGenerator.generate(program, "k").source().contains("V_S.loopBound(n)"), label);
+    Bijection vector = FlowCompiler.compile(program, flow, FlowCompilerTest.CACHE);
+    for (int n : new int[] {5, 37}) {
+      FlowCompilerTest.assertMatches(label + " vector, n " + n, dim, flow, vector, false, n);
+    }
   }
 }
