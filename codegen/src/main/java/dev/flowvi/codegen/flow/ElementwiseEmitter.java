@@ -186,8 +186,9 @@ final class ElementwiseEmitter {
 
   /**
    * Whether the segment gets a Vector API loop over the points before its scalar tail: shifts and
-   * scales (two lane operations) and Exp/Log (VectorOperators.EXP/LOG, within 1 ulp of Math, not
-   * bit-identical). Splines (per-point bin search) and the other maps stay scalar.
+   * scales (two lane operations) and Exp (VectorOperators.EXP, within 1 ulp of Math.exp, not
+   * bit-identical). Splines (per-point bin search), the other maps and the inverse maps (whose
+   * input is checked against the image point by point, as the engine does) stay scalar.
    */
   private boolean vectorisable(List<Integer> order, boolean flowForward) {
     if (!gen.program.vector || order.isEmpty()) {
@@ -196,7 +197,7 @@ final class ElementwiseEmitter {
     for (int x : order) {
       FlowLayer.ElementwiseStep s = applied(x, flowForward);
       boolean ok = s instanceof FlowLayer.ShiftScaleStep
-          || s instanceof FlowLayer.MapStep m && m.kind() == FlowLayer.MapKind.EXP;
+          || s instanceof FlowLayer.MapStep m && m.kind() == FlowLayer.MapKind.EXP && m.forward();
       if (!ok) {
         return false;
       }
@@ -435,6 +436,12 @@ final class ElementwiseEmitter {
         }
       }
     } else if (s instanceof FlowLayer.MapStep m) {
+      String[] image = MapFormulas.image(m, v, x);
+      if (image != null) {
+        w.open("if (!(" + image[0] + "))");
+        w.line("throw dev.flowvi.codegen.flow.MapDomain.outside(\"" + m.kind() + "\", j, i, " + v + ", " + image[1] + ");");
+        w.close();
+      }
       String[] f = MapFormulas.of(m, v, x);
       w.line("double " + out + " = " + f[0] + ";");
       w.line("l += " + f[1] + ";");

@@ -80,4 +80,31 @@ final class MapFormulas {
       }
     }
   }
+
+  /**
+   * For a step applied in the inverse direction: {condition that v lies in the closed image, a
+   * String expression of the image in words}, as engine ElementwiseMap.inImage; null in the
+   * forward direction.
+   */
+  static String[] image(FlowLayer.MapStep s, String v, int x) {
+    if (s.forward()) {
+      return null;
+    }
+    switch (s.kind()) {
+      case EXP:
+      case SOFTPLUS:
+        return new String[] {v + " >= 0.0 && " + v + " < Double.POSITIVE_INFINITY", "\"[0, inf)\""};
+      case SIGMOID:
+        return new String[] {v + " >= 0.0 && " + v + " <= 1.0", "\"[0, 1]\""};
+      case TANH:
+        return new String[] {v + " >= -1.0 && " + v + " <= 1.0", "\"[-1, 1]\""};
+      case LOFT: {
+        double edge = s.threshold() + Math.log(Double.MAX_VALUE);
+        return new String[] {"Math.abs(" + v + ") - " + SourceWriter.literal(s.threshold()) + " <= "
+            + SourceWriter.literal(Math.log(Double.MAX_VALUE)), "\"[" + -edge + ", " + edge + "]\""};
+      }
+      default:
+        return new String[] {v + " >= lo" + x + " && " + v + " <= hi" + x, "\"[\" + lo" + x + " + \", \" + hi" + x + " + \"]\""};
+    }
+  }
 }
