@@ -25,13 +25,27 @@ import java.util.List;
 /**
  * A flow lowered to the IR: compute layers in flow-forward order, and for each the rows through
  * which it reads its input stage and writes its output stage. Stage 0 is x, the last stage y, the
- * others scratch buffers; a permutation costs no copy, it only renames rows.
+ * others scratch buffers; a permutation costs no copy, it only renames rows. Consecutive
+ * elementwise bijections (with no permutation between them) fuse into one {@link
+ * FlowLayer.ElementwiseGroup}; a Stack of elementwise parts is one group whose steps act on
+ * coordinate ranges; Frozen is transparent (it only marks layout blocks, and the interpreted
+ * Frozen passes gradients through as well). {@link #vector} selects the Vector API variant.
  */
 final class FlowProgram {
   /** The kinds {@link #of} lowers; anything else is a {@link CodegenException}. */
-  static final String SUPPORTED = "Chain, Invert, Permute, Flip, LeakyTanh, Elementwise(RationalQuadraticSpline), "
-      + "TriangularAffine (lower or upper, weight-normalised or not), MaskedAutoregressive with an AffineTransformer "
-      + "(scale floor or soft clamp) or a RationalQuadraticSpline";
+  static final String SUPPORTED = "Chain, Invert, Permute, Flip, Identity, Frozen, "
+      + "the elementwise maps Exp, Sigmoid, SoftPlus, Tanh, LeakyTanh, Loft, Bounded, Loc, Scale, Affine, "
+      + "Elementwise(RationalQuadraticSpline or AffineTransformer), Stack of elementwise parts, "
+      + "TriangularAffine (lower or upper, weight-normalised or not), "
+      + "MaskedAutoregressive and Coupling with an AffineTransformer (scale floor or soft clamp) or a RationalQuadraticSpline "
+      + "(conditional or not)";
+
+  /**
+   * Steps per fused elementwise loop: the pass methods of a group grow with its steps, and a long
+   * chain is split into several groups so each method stays well below HotSpot's 8000-byte
+   * huge-method limit (beyond which it is never JIT-compiled).
+   */
+  static final int MAX_FUSED_STEPS = 12;
 
   final int dim;
   final int conditionDim;
@@ -78,7 +92,8 @@ final class FlowProgram {
       FlowLayer layer = (FlowLayer) op;
       int last = layers.size() - 1;
       if (layer instanceof FlowLayer.ElementwiseGroup g && !permutedSinceLast
-          && layers.get(last) instanceof FlowLayer.ElementwiseGroup previous) {
+          && layers.get(last) instanceof FlowLayer.ElementwiseGroup previous
+          && previous.steps().size() + g.steps().size() <= MAX_FUSED_STEPS) {
         // Fuse with the previous elementwise group: one loop, no intermediate stage.
         List<FlowLayer.ElementwiseStep> steps = new ArrayList<>(previous.steps());
         steps.addAll(g.steps());

@@ -1,11 +1,14 @@
 package dev.flowvi.codegen.flow;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowvi.codegen.CodegenException;
 import dev.flowvi.codegen.CodegenMode;
+import dev.flowvi.codegen.CompiledClass;
+import dev.flowvi.codegen.MethodSizes;
 import dev.flowvi.engine.bijection.Affine;
 import dev.flowvi.engine.bijection.AffineTransformer;
 import dev.flowvi.engine.bijection.Bijection;
@@ -184,5 +187,34 @@ class FlowCoverageTest {
         () -> compiled.inverse(p, 3, new double[] {0.5, Double.NaN, 1.5, 0.3}, null, new double[4], ld, 2, ws));
     // Inside the image the same call runs.
     compiled.inverse(p, 3, new double[] {0.5, 0.2, 1.5, 0.3}, null, new double[4], ld, 2, ws);
+  }
+
+  @Test
+  void methodsStayBelowTheHugeMethodLimit() {
+    List<Bijection> chain = new ArrayList<>();
+    for (int r = 0; r < 5; r++) {
+      chain.addAll(List.of(Affine.of(26), Sigmoid.of(26), Invert.of(Bounded.of(26, 0.0, 1.0)), Loft.of(26),
+          Elementwise.of(RationalQuadraticSpline.of(8, 3.0), 26), Tanh.of(26), Invert.of(LeakyTanh.of(26, 3.0)),
+          Stack.of(Loc.of(13), Scale.of(13))));
+    }
+    List<Bijection> flows = List.of(
+        Flows.coupling(StandardNormal.of(26)).conditionDim(3).build().bijection(),
+        Flows.coupling(StandardNormal.of(26)).transformer(RationalQuadraticSpline.of(8, 4.0)).depth(2).loft(true).build().bijection(),
+        Chain.of(chain));
+    for (Bijection flow : flows) {
+      CompiledClass c = FlowCompiler.compiledClass(flow, FlowCompilerTest.CACHE);
+      assertTrue(c.largestMethodSize() < MethodSizes.HUGE_METHOD_LIMIT,
+          () -> flow.name() + ": largest method " + c.largestMethodSize() + " bytes: " + c.methodSizes());
+    }
+  }
+
+  @Test
+  void longElementwiseChainsAreSplitIntoGroupsOfAtMostTheFusionLimit() {
+    List<Bijection> chain = new ArrayList<>();
+    for (int r = 0; r < 2 * FlowProgram.MAX_FUSED_STEPS + 1; r++) {
+      chain.add(Loc.of(2));
+    }
+    FlowProgram program = FlowProgram.of(Chain.of(chain));
+    assertEquals(3, program.layers.size(), program.key());
   }
 }
