@@ -2,8 +2,6 @@ package dev.flowvi.codegen.flow;
 
 import dev.flowvi.codegen.GeneratedSource;
 import dev.flowvi.codegen.SourceWriter;
-import dev.flowvi.engine.bijection.AffineTransformer;
-import dev.flowvi.engine.nn.Activation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -375,15 +373,12 @@ final class FlowSourceGenerator {
     private final int[] sizes;
     private final int layers;
     private final int perDim;
-    private final int[] weightOffset;
-    private final int[] biasOffset;
+    /** The MADE conditioner's units, shared with Coupling's dense conditioner. */
+    private final NetworkEmitter net;
     private final int input;
     private final int gradInput;
     private final int raw;
     private final int gradRaw;
-    private final int[] pre;
-    private final int[] post;
-    private final int[] gradPost;
 
     Autoregressive(int k, FlowLayer.Autoregressive a) {
       this.k = k;
@@ -391,49 +386,17 @@ final class FlowSourceGenerator {
       this.sizes = a.sizes();
       this.layers = sizes.length - 1;
       this.perDim = a.perDim();
-      weightOffset = new int[layers];
-      biasOffset = new int[layers];
-      int next = a.paramOffset();
-      for (int l = 0; l < layers; l++) {
-        weightOffset[l] = next;
-        next += sizes[l + 1] * sizes[l];
-        biasOffset[l] = next;
-        next += sizes[l + 1];
-      }
-      input = batch(sizes[0]);
-      gradInput = batch(dim);
+      net = new NetworkEmitter(FlowSourceGenerator.this, String.valueOf(k), a.paramOffset(), sizes, a.masks(), a.activation(),
+          perDim, dim);
+      input = net.input;
+      gradInput = net.gradInput;
       raw = batch(dim * perDim);
       gradRaw = batch(dim * perDim);
-      pre = new int[layers - 1];
-      post = new int[layers - 1];
-      gradPost = new int[layers - 1];
-      for (int l = 0; l < layers - 1; l++) {
-        pre[l] = batch(sizes[l + 1]);
-        post[l] = batch(sizes[l + 1]);
-        gradPost[l] = batch(sizes[l + 1]);
-      }
     }
 
     void emit() {
       // Connectivity in compressed rows: only the unmasked weights are ever touched.
-      for (int l = 0; l < layers; l++) {
-        int out = sizes[l + 1];
-        int in = sizes[l];
-        boolean[] mask = a.masks()[l];
-        int[] start = new int[out + 1];
-        List<Integer> cols = new ArrayList<>();
-        for (int u = 0; u < out; u++) {
-          start[u] = cols.size();
-          for (int c = 0; c < in; c++) {
-            if (mask == null || mask[u * in + c]) {
-              cols.add(c);
-            }
-          }
-        }
-        start[out] = cols.size();
-        field("static final int[] START_" + k + "_" + l + " = " + ints(start) + ";");
-        field("static final int[] COL_" + k + "_" + l + " = " + ints(cols.stream().mapToInt(Integer::intValue).toArray()) + ";");
-      }
+      net.emitTables(a.transformer().identity());
       // Hidden units grouped by rank −1 … D−1: the schedule of the one-pass inverse.
       for (int l = 0; l < layers - 1; l++) {
         int[] ranks = a.hiddenRanks()[l];
@@ -455,118 +418,13 @@ final class FlowSourceGenerator {
         field("static final int[] RANK_START_" + k + "_" + l + " = " + ints(start) + ";");
         field("static final int[] BY_RANK_" + k + "_" + l + " = " + ints(units) + ";");
       }
-      field("static final double[] IDENTITY_" + k + " = " + doubles(a.transformer().identity()) + ";");
-      if (a.transformer() instanceof FlowLayer.AffineKind) {
-        emitScale();
+      if (a.transformer() instanceof FlowLayer.AffineKind t) {
+        CouplingEmitter.emitScale(w, "l" + k, t);
       }
       emitPass("Forward", true, false);
       emitPass("Inverse", false, false);
       emitPass("ForwardBackward", true, true);
       emitPass("InverseBackward", false, true);
-    }
-
-    /** log s(r) and d log s/dr of the affine transformer (engine AffineTransformer). */
-    private void emitScale() {
-      FlowLayer.AffineKind t = (FlowLayer.AffineKind) a.transformer();
-      w.open("private static double l" + k + "LogScale(double r)");
-      if (t.softClamped()) {
-        // Andrade 2024: log s = (2α/π) arctan(r/α), α = α₊ for r ≥ 0, α₋ otherwise.
-        w.line("double al = r >= 0 ? " + SourceWriter.literal(t.alphaPositive()) + " : " + SourceWriter.literal(t.alphaNegative()) + ";");
-        w.line("return (2.0 * al / Math.PI) * Math.atan(r / al);");
-      } else {
-        w.line("return Math.log(dev.flowvi.engine.nn.Softplus.value(r) + " + SourceWriter.literal(AffineTransformer.SCALE_FLOOR) + ");");
-      }
-      w.close();
-      w.open("private static double l" + k + "LogScaleSlope(double r, double s)");
-      if (t.softClamped()) {
-        w.line("double al = r >= 0 ? " + SourceWriter.literal(t.alphaPositive()) + " : " + SourceWriter.literal(t.alphaNegative()) + ";");
-        w.line("double qq = r / al;");
-        w.line("return (2.0 / Math.PI) / (1.0 + qq * qq);");
-      } else {
-        w.line("return dev.flowvi.engine.nn.Softplus.derivative(r) / s;");
-      }
-      w.close();
-    }
-
-    private String hiddenIn(int l) {
-      return l == 0 ? "b[" + input + "]" : "b[" + post[l - 1] + "]";
-    }
-
-    private String hiddenGradIn(int l) {
-      return l == 0 ? "b[" + gradInput + "]" : "b[" + gradPost[l - 1] + "]";
-    }
-
-    private int gradLimit(int l) {
-      return l == 0 ? dim : sizes[l];
-    }
-
-    private String activation(String z) {
-      Activation act = a.activation();
-      switch (act) {
-        case RELU:
-          return z + " > 0 ? " + z + " : 0.0";
-        case TANH:
-          return "Math.tanh(" + z + ")";
-        default:
-          return z + " > 0 ? " + z + " : Math.expm1(" + z + ")";
-      }
-    }
-
-    private String activationDerivative(String z, String h) {
-      switch (a.activation()) {
-        case RELU:
-          return z + " > 0 ? 1.0 : 0.0";
-        case TANH:
-          return "1.0 - " + h + " * " + h;
-        default:
-          return z + " > 0 ? 1.0 : " + h + " + 1.0";
-      }
-    }
-
-    /** Unit u of dense layer l into row u of {@code out}, then its activation for hidden layers. */
-    private void unit(int l, String u, String out) {
-      w.line(MATH + ".denseUnit(p, " + offset(weightOffset[l]) + ", p[" + offset(biasOffset[l]) + " + " + u + "], " + sizes[l]
-          + ", START_" + k + "_" + l + ", COL_" + k + "_" + l + ", " + u + ", " + (l == layers - 1 ? lastIn() : hiddenIn(l)) + ", " + out + ", n);");
-      if (l < layers - 1) {
-        w.line("double[] z = b[" + pre[l] + "];");
-        w.line("double[] h = b[" + post[l] + "];");
-        w.open("for (int i = " + u + " * n, end = i + n; i < end; i++)");
-        w.line("h[i] = " + activation("z[i]") + ";");
-        w.close();
-      } else {
-        w.line("double id = IDENTITY_" + k + "[" + u + " % " + perDim + "];");
-        w.open("for (int i = " + u + " * n, end = i + n; i < end; i++)");
-        w.line(out + "[i] += id;");
-        w.close();
-      }
-    }
-
-    /** Backward of one unit; for hidden layers first turns its post-activation adjoint into the pre-activation one. */
-    private void unitBackward(int l, String u, String g) {
-      if (l < layers - 1) {
-        w.line("double[] z = b[" + pre[l] + "];");
-        w.line("double[] h = b[" + post[l] + "];");
-        w.line("double[] gh = " + g + ";");
-        w.open("for (int i = " + u + " * n, end = i + n; i < end; i++)");
-        w.line("gh[i] *= " + activationDerivative("z[i]", "h[i]") + ";");
-        w.close();
-      }
-      boolean last = l == layers - 1;
-      w.line(MATH + ".denseUnitBackward(p, " + offset(weightOffset[l]) + ", " + offset(biasOffset[l]) + ", " + sizes[l] + ", START_" + k + "_" + l
-          + ", COL_" + k + "_" + l + ", " + u + ", " + (last ? lastIn() : hiddenIn(l)) + ", " + g + ", "
-          + (last ? lastGradIn() : hiddenGradIn(l)) + ", " + (last ? gradLimit(layers - 1) : gradLimit(l)) + ", gp, n);");
-    }
-
-    private String lastIn() {
-      return layers == 1 ? "b[" + input + "]" : "b[" + post[layers - 2] + "]";
-    }
-
-    private String lastGradIn() {
-      return layers == 1 ? "b[" + gradInput + "]" : "b[" + gradPost[layers - 2] + "]";
-    }
-
-    private String offset(int value) {
-      return "o + " + value;
     }
 
     private String splineArgs() {
@@ -591,11 +449,7 @@ final class FlowSourceGenerator {
         if (a.conditionDim() > 0) {
           w.line("System.arraycopy(c, 0, " + in0 + ", " + dim + " * n, " + a.conditionDim() + " * n);");
         }
-        for (int l = 0; l < layers; l++) {
-          w.open("for (int u = 0; u < " + sizes[l + 1] + "; u++)");
-          unit(l, "u", l == layers - 1 ? rawRows : "b[" + pre[l] + "]");
-          w.close();
-        }
+        net.forward(rawRows);
         w.line("double[] x0 = " + in0 + ";");
         w.line("double[] th = " + rawRows + ";");
         if (affine) {
@@ -626,7 +480,7 @@ final class FlowSourceGenerator {
         w.open("for (int s = -1; s < " + dim + "; s++)");
         w.open("if (s >= 0)");
         w.open("for (int u = s * " + p + "; u < s * " + p + " + " + p + "; u++)");
-        unit(layers - 1, "u", rawRows);
+        net.unit(layers - 1, "u", rawRows);
         w.close();
         if (affine) {
           w.line("int xr = s * n;");
@@ -649,7 +503,7 @@ final class FlowSourceGenerator {
         for (int l = 0; l < layers - 1; l++) {
           w.open("for (int e = RANK_START_" + k + "_" + l + "[s + 1]; e < RANK_START_" + k + "_" + l + "[s + 2]; e++)");
           w.line("int u = BY_RANK_" + k + "_" + l + "[e];");
-          unit(l, "u", "b[" + pre[l] + "]");
+          net.unit(l, "u", net.preRows(l));
           w.close();
         }
         w.close();
@@ -680,13 +534,7 @@ final class FlowSourceGenerator {
               + "[j] * n, gld, gSrc, " + src + "[j] * n, gth, j * " + p + " * n, n);");
           w.close();
         }
-        for (int l = layers - 1; l >= 0; l--) {
-          String gIn = l == layers - 1 ? lastGradIn() : hiddenGradIn(l);
-          w.line("java.util.Arrays.fill(" + gIn + ", 0, " + gradLimit(l) + " * n, 0.0);");
-          w.open("for (int u = 0; u < " + sizes[l + 1] + "; u++)");
-          unitBackward(l, "u", l == layers - 1 ? "gth" : "b[" + gradPost[l] + "]");
-          w.close();
-        }
+        net.backward("gth");
         w.line("double[] gx0 = b[" + gradInput + "];");
         w.open("for (int j = 0; j < " + dim + "; j++)");
         w.line("int gr = " + src + "[j] * n;");
@@ -704,13 +552,13 @@ final class FlowSourceGenerator {
         w.line("System.arraycopy(gDst, " + dst + "[j] * n, gx0, j * n, n);");
         w.close();
         for (int l = 0; l < layers - 1; l++) {
-          w.line("java.util.Arrays.fill(b[" + gradPost[l] + "], 0, " + sizes[l + 1] + " * n, 0.0);");
+          w.line("java.util.Arrays.fill(" + net.gradPostRows(l) + ", 0, " + sizes[l + 1] + " * n, 0.0);");
         }
         w.open("for (int s = " + (dim - 1) + "; s >= -1; s--)");
         for (int l = layers - 2; l >= 0; l--) {
           w.open("for (int e = RANK_START_" + k + "_" + l + "[s + 1]; e < RANK_START_" + k + "_" + l + "[s + 2]; e++)");
           w.line("int u = BY_RANK_" + k + "_" + l + "[e];");
-          unitBackward(l, "u", "b[" + gradPost[l] + "]");
+          net.unitBackward(l, "u", net.gradPostRows(l));
           w.close();
         }
         w.open("if (s >= 0)");
@@ -733,7 +581,7 @@ final class FlowSourceGenerator {
               + "[s] * n, gx0, s * n, gld, gSrc, " + src + "[s] * n, gth, s * " + p + " * n, n);");
         }
         w.open("for (int u = s * " + p + "; u < s * " + p + " + " + p + "; u++)");
-        unitBackward(layers - 1, "u", "gth");
+        net.unitBackward(layers - 1, "u", "gth");
         w.close();
         w.close();
         w.close();

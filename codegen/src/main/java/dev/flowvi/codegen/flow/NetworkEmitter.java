@@ -124,6 +124,16 @@ final class NetworkEmitter {
     }
   }
 
+  /** Pre-activation rows of hidden layer l. */
+  String preRows(int l) {
+    return "b[" + pre[l] + "]";
+  }
+
+  /** Adjoint rows of the output of hidden layer l. */
+  String gradPostRows(int l) {
+    return "b[" + gradPost[l] + "]";
+  }
+
   private String in(int l) {
     return l == 0 ? inputRows() : "b[" + post[l - 1] + "]";
   }
@@ -159,7 +169,7 @@ final class NetworkEmitter {
   }
 
   /** Unit u of dense layer l into row u of {@code out}, then its activation (hidden) or identity offset (output). */
-  private void unit(int l, String u, String out) {
+  void unit(int l, String u, String out) {
     w.line(MATH + ".denseUnit(p, o + " + weightOffset[l] + ", p[o + " + biasOffset[l] + " + " + u + "], " + sizes[l]
         + ", START_" + name + "_" + l + ", COL_" + name + "_" + l + ", " + u + ", " + in(l) + ", " + out + ", n);");
     if (l < layers - 1) {
@@ -193,7 +203,7 @@ final class NetworkEmitter {
   }
 
   /** Backward of one unit; for hidden layers first turns its post-activation adjoint into the pre-activation one. */
-  private void unitBackward(int l, String u, String g) {
+  void unitBackward(int l, String u, String g) {
     if (l < layers - 1) {
       w.line("double[] z = b[" + pre[l] + "];");
       w.line("double[] h = b[" + post[l] + "];");
