@@ -1,7 +1,6 @@
 package dev.flowvi.codegen.flow;
 
 import dev.flowvi.codegen.SourceWriter;
-import dev.flowvi.engine.bijection.AffineTransformer;
 
 /**
  * Emits a {@link FlowLayer.CouplingLayer} (Dinh et al. 2017). Coordinates below d₁ = ⌊D/2⌋ pass
@@ -38,34 +37,12 @@ final class CouplingEmitter {
   void emit() {
     net.emitTables(c.transformer().identity());
     if (c.transformer() instanceof FlowLayer.AffineKind a) {
-      emitScale(w, "l" + k, a);
+      AffineLanes.emitScale(w, "l" + k, a, gen.program.vector);
     }
     emitPass("Forward", true, false);
     emitPass("Inverse", false, false);
     emitPass("ForwardBackward", true, true);
     emitPass("InverseBackward", false, true);
-  }
-
-  /** {@code <name>LogScale(r)} and {@code <name>LogScaleSlope(r, s)}: log s and d log s/dr of the AffineTransformer. */
-  static void emitScale(SourceWriter w, String name, FlowLayer.AffineKind t) {
-    w.open("private static double " + name + "LogScale(double r)");
-    if (t.softClamped()) {
-      // Andrade 2024: log s = (2α/π) arctan(r/α), α = α₊ for r ≥ 0, α₋ otherwise.
-      w.line("double al = r >= 0 ? " + SourceWriter.literal(t.alphaPositive()) + " : " + SourceWriter.literal(t.alphaNegative()) + ";");
-      w.line("return (2.0 * al / Math.PI) * Math.atan(r / al);");
-    } else {
-      w.line("return Math.log(dev.flowvi.engine.nn.Softplus.value(r) + " + SourceWriter.literal(AffineTransformer.SCALE_FLOOR) + ");");
-    }
-    w.close();
-    w.open("private static double " + name + "LogScaleSlope(double r, double s)");
-    if (t.softClamped()) {
-      w.line("double al = r >= 0 ? " + SourceWriter.literal(t.alphaPositive()) + " : " + SourceWriter.literal(t.alphaNegative()) + ";");
-      w.line("double qq = r / al;");
-      w.line("return (2.0 / Math.PI) / (1.0 + qq * qq);");
-    } else {
-      w.line("return dev.flowvi.engine.nn.Softplus.derivative(r) / s;");
-    }
-    w.close();
   }
 
   private String splineArgs() {
@@ -80,7 +57,7 @@ final class CouplingEmitter {
     boolean affine = c.transformer() instanceof FlowLayer.AffineKind;
     String src = rows[0];
     String dst = rows[1];
-    String scale = "l" + k + "LogScale";
+    String scale = "l" + k;
     w.line("double[] th = b[" + raw + "];");
     if (!backward) {
       String in0 = net.inputRows();
@@ -98,16 +75,7 @@ final class CouplingEmitter {
       w.line("int tr = (j - " + d1 + ") * " + perDim + " * n;");
       if (affine) {
         w.line("int sr = tr + n;");
-        w.open("for (int i = 0; i < n; i++)");
-        w.line("double ls = " + scale + "(th[sr + i]);");
-        if (own) {
-          w.line("dst[yr + i] = src[xr + i] * Math.exp(ls) + th[tr + i];");
-          w.line("ld[i] += ls;");
-        } else {
-          w.line("dst[yr + i] = (src[xr + i] - th[tr + i]) * Math.exp(-ls);");
-          w.line("ld[i] -= ls;");
-        }
-        w.close();
+        AffineLanes.values(w, scale, gen.program.vector, !own, "src", "xr", "dst", "yr", null, null);
       } else {
         w.line(KERNEL + "." + (own ? "forward" : "inverse") + "(" + splineArgs() + ", th, tr, n, src, xr, dst, yr, ld, n);");
       }
@@ -120,22 +88,7 @@ final class CouplingEmitter {
       w.line("int tr = (j - " + d1 + ") * " + perDim + " * n;");
       if (affine) {
         w.line("int sr = tr + n;");
-        w.open("for (int i = 0; i < n; i++)");
-        w.line("double r = th[sr + i];");
-        w.line("double sc = Math.exp(" + scale + "(r));");
-        w.line("double go = gDst[yr + i];");
-        if (own) {
-          w.line("gSrc[xr + i] = go * sc;");
-          w.line("gth[tr + i] = go;");
-          // ∂y/∂log s = x·s and ∂logDet/∂log s = 1.
-          w.line("gth[sr + i] = (go * src[xr + i] * sc + gld[i]) * " + scale + "Slope(r, sc);");
-        } else {
-          w.line("gSrc[xr + i] = go / sc;");
-          w.line("gth[tr + i] = -go / sc;");
-          // x = (y − t)·e^{−log s}: ∂x/∂log s = −x and ∂logDet/∂log s = −1.
-          w.line("gth[sr + i] = (-go * dst[yr + i] - gld[i]) * " + scale + "Slope(r, sc);");
-        }
-        w.close();
+        AffineLanes.backward(w, scale, gen.program.vector, !own, own ? "src" : "dst", own ? "xr" : "yr", "gDst", "yr", "gSrc", "xr");
       } else {
         w.line(KERNEL + "." + (own ? "forwardBackward" : "inverseBackward") + "(" + splineArgs()
             + ", th, tr, n, src, xr, gDst, yr, gld, gSrc, xr, gth, tr, n);");

@@ -53,10 +53,11 @@ final class FlowSourceGenerator {
     if (program.vector) {
       // Vector API constants as static finals, so C2 sees them as constants (the model compiler's convention).
       field("static final jdk.incubator.vector.VectorSpecies V_S = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;");
-      for (String op : new String[] {"EXP", "LOG", "TANH"}) {
+      for (String op : new String[] {"EXP", "LOG", "LOG1P", "ATAN"}) {
         field("static final jdk.incubator.vector.VectorOperators.Unary V_" + op + " = jdk.incubator.vector.VectorOperators." + op + ";");
       }
       field("static final jdk.incubator.vector.VectorOperators.Associative V_ADD = jdk.incubator.vector.VectorOperators.ADD;");
+      field("static final jdk.incubator.vector.VectorOperators.Comparison V_GE = jdk.incubator.vector.VectorOperators.GE;");
     }
     for (int k = 0; k < m; k++) {
       field("static final int[] IN_" + k + " = " + ints(program.rowsIn.get(k)) + ";");
@@ -419,7 +420,7 @@ final class FlowSourceGenerator {
         field("static final int[] BY_RANK_" + k + "_" + l + " = " + ints(units) + ";");
       }
       if (a.transformer() instanceof FlowLayer.AffineKind t) {
-        CouplingEmitter.emitScale(w, "l" + k, t);
+        AffineLanes.emitScale(w, "l" + k, t, program.vector);
       }
       emitPass("Forward", true, false);
       emitPass("Inverse", false, false);
@@ -458,11 +459,7 @@ final class FlowSourceGenerator {
           w.line("int yr = " + dst + "[j] * n;");
           w.line("int tr = j * " + p + " * n;");
           w.line("int sr = tr + n;");
-          w.open("for (int i = 0; i < n; i++)");
-          w.line("double ls = l" + k + "LogScale(th[sr + i]);");
-          w.line("dst[yr + i] = x0[xr + i] * Math.exp(ls) + th[tr + i];");
-          w.line("ld[i] += ls;");
-          w.close();
+          AffineLanes.values(w, "l" + k, program.vector, false, "x0", "xr", "dst", "yr", null, null);
           w.close();
         } else {
           w.open("for (int j = 0; j < " + dim + "; j++)");
@@ -488,13 +485,7 @@ final class FlowSourceGenerator {
           w.line("int dr = " + dst + "[s] * n;");
           w.line("int tr = s * " + p + " * n;");
           w.line("int sr = tr + n;");
-          w.open("for (int i = 0; i < n; i++)");
-          w.line("double ls = l" + k + "LogScale(th[sr + i]);");
-          w.line("double v = (src[yr + i] - th[tr + i]) * Math.exp(-ls);");
-          w.line("x0[xr + i] = v;");
-          w.line("dst[dr + i] = v;");
-          w.line("ld[i] -= ls;");
-          w.close();
+          AffineLanes.values(w, "l" + k, program.vector, true, "src", "yr", "x0", "xr", "dst", "dr");
         } else {
           w.line(KERNEL + ".inverse(" + splineArgs() + ", th, s * " + p + " * n, n, src, " + src + "[s] * n, x0, s * n, ld, n);");
           w.line("System.arraycopy(x0, s * n, dst, " + dst + "[s] * n, n);");
@@ -518,15 +509,7 @@ final class FlowSourceGenerator {
           w.line("int gr = " + src + "[j] * n;");
           w.line("int tr = j * " + p + " * n;");
           w.line("int sr = tr + n;");
-          w.open("for (int i = 0; i < n; i++)");
-          w.line("double r = th[sr + i];");
-          w.line("double sc = Math.exp(l" + k + "LogScale(r));");
-          w.line("double gyv = gDst[yr + i];");
-          w.line("gSrc[gr + i] = gyv * sc;");
-          w.line("gth[tr + i] = gyv;");
-          // ∂y/∂log s = x·s and ∂logDet/∂log s = 1.
-          w.line("gth[sr + i] = (gyv * x0[xr + i] * sc + gld[i]) * l" + k + "LogScaleSlope(r, sc);");
-          w.close();
+          AffineLanes.backward(w, "l" + k, program.vector, false, "x0", "xr", "gDst", "yr", "gSrc", "gr");
           w.close();
         } else {
           w.open("for (int j = 0; j < " + dim + "; j++)");
@@ -567,15 +550,7 @@ final class FlowSourceGenerator {
           w.line("int gr = " + src + "[s] * n;");
           w.line("int tr = s * " + p + " * n;");
           w.line("int sr = tr + n;");
-          w.open("for (int i = 0; i < n; i++)");
-          w.line("double r = th[sr + i];");
-          w.line("double sc = Math.exp(l" + k + "LogScale(r));");
-          w.line("double gxv = gx0[xr + i];");
-          w.line("gSrc[gr + i] = gxv / sc;");
-          w.line("gth[tr + i] = -gxv / sc;");
-          // x = (y − t)·e^{−log s}: ∂x/∂log s = −x and ∂logDet/∂log s = −1.
-          w.line("gth[sr + i] = (-gxv * x0[xr + i] - gld[i]) * l" + k + "LogScaleSlope(r, sc);");
-          w.close();
+          AffineLanes.backward(w, "l" + k, program.vector, true, "x0", "xr", "gx0", "xr", "gSrc", "gr");
         } else {
           w.line(KERNEL + ".inverseBackward(" + splineArgs() + ", th, s * " + p + " * n, n, src, " + src
               + "[s] * n, gx0, s * n, gld, gSrc, " + src + "[s] * n, gth, s * " + p + " * n, n);");

@@ -177,11 +177,11 @@ final class NetworkEmitter {
       w.line("double[] h = b[" + post[l] + "];");
       w.line("int i = " + u + " * n;");
       w.line("int end = i + n;");
-      if (gen.program.vector && activation != Activation.ELU) {
-        // ReLU as max(z, 0) (0 for NaN z aside, the same values); tanh within 1 ulp of Math.tanh.
+      if (gen.program.vector && activation == Activation.RELU) {
+        // ReLU as max(z, 0): the same values (NaN z aside). Tanh and ELU stay scalar: lanewise TANH
+        // is not an intrinsic on every JDK 17 CPU and then allocates per call.
         w.open("for (int bound = i + V_S.loopBound(n); i < bound; i += V_S.length())");
-        w.line("jdk.incubator.vector.DoubleVector.fromArray(V_S, z, i)" + (activation == Activation.RELU ? ".max(0.0)" : ".lanewise(V_TANH)")
-            + ".intoArray(h, i);");
+        w.line("jdk.incubator.vector.DoubleVector.fromArray(V_S, z, i).max(0.0).intoArray(h, i);");
         w.close();
       }
       w.open("for (; i < end; i++)");
