@@ -16,10 +16,9 @@ final class AffineLanes {
 
   /**
    * {@code <name>LogScale(r)} and {@code <name>LogScaleSlope(r, s)}: log s and d log s/dr, scale
-   * floor s = softplus(r) + 0.01 or Andrade's soft clamp log s = (2α/π) arctan(r/α); with {@code
-   * vector} also their lane versions {@code <name>LogScaleV}, {@code <name>LogScaleSlopeV}.
+   * floor s = softplus(r) + 0.01 or Andrade's soft clamp log s = (2α/π) arctan(r/α).
    */
-  static void emitScale(SourceWriter w, String name, FlowLayer.AffineKind t, boolean vector) {
+  static void emitScale(SourceWriter w, String name, FlowLayer.AffineKind t) {
     String ap = SourceWriter.literal(t.alphaPositive());
     String an = SourceWriter.literal(t.alphaNegative());
     String floor = SourceWriter.literal(AffineTransformer.SCALE_FLOOR);
@@ -40,28 +39,33 @@ final class AffineLanes {
       w.line("return dev.flowvi.engine.nn.Softplus.derivative(r) / s;");
     }
     w.close();
-    if (!vector) {
-      return;
-    }
-    w.open("private static " + DV + " " + name + "LogScaleV(" + DV + " r)");
+  }
+
+  /**
+   * log s in lanes, written inline in the loop: a helper method taking and returning DoubleVector
+   * boxes its vectors whenever C2 does not inline it, and then allocates on every call.
+   */
+  private static String logScaleV(FlowLayer.AffineKind t, String r) {
     if (t.softClamped()) {
-      w.line(DV + " al = " + DV + ".broadcast(V_S, " + an + ").blend(" + ap + ", r.compare(V_GE, 0.0));");
-      w.line("return al.mul(2.0).div(Math.PI).mul(r.div(al).lanewise(V_ATAN));");
-    } else {
-      // softplus(r) = max(r, 0) + log1p(e^{−|r|}), as engine Softplus.value.
-      w.line("return r.max(0.0).add(r.abs().mul(-1.0).lanewise(V_EXP).lanewise(V_LOG1P)).add(" + floor + ").lanewise(V_LOG);");
+      return alpha(t, r) + ".mul(2.0).div(Math.PI).mul(" + r + ".div(" + alpha(t, r) + ").lanewise(V_ATAN))";
     }
-    w.close();
-    w.open("private static " + DV + " " + name + "LogScaleSlopeV(" + DV + " r, " + DV + " s)");
+    // softplus(r) = max(r, 0) + log1p(e^{−|r|}), as engine Softplus.value.
+    return r + ".max(0.0).add(" + r + ".abs().mul(-1.0).lanewise(V_EXP).lanewise(V_LOG1P)).add("
+        + SourceWriter.literal(AffineTransformer.SCALE_FLOOR) + ").lanewise(V_LOG)";
+  }
+
+  /** α₊ where r ≥ 0, α₋ elsewhere. */
+  private static String alpha(FlowLayer.AffineKind t, String r) {
+    return DV + ".broadcast(V_S, " + SourceWriter.literal(t.alphaNegative()) + ").blend(" + SourceWriter.literal(t.alphaPositive())
+        + ", " + r + ".compare(V_GE, 0.0))";
+  }
+
+  /** d log s/dr in lanes: (2/π)/(1 + (r/α)²), or σ(r)/s = 1/((1 + e^{−r})s), which is 0 instead of e^r/s for r below −709. */
+  private static String slopeV(FlowLayer.AffineKind t, String r, String s) {
     if (t.softClamped()) {
-      w.line(DV + " al = " + DV + ".broadcast(V_S, " + an + ").blend(" + ap + ", r.compare(V_GE, 0.0));");
-      w.line(DV + " qq = r.div(al);");
-      w.line("return " + DV + ".broadcast(V_S, 2.0 / Math.PI).div(qq.mul(qq).add(1.0));");
-    } else {
-      // σ(r) = 1/(1 + e^{−r}); for r < −709 it is 0 here instead of e^r, an absolute error below 1e-300.
-      w.line("return " + DV + ".broadcast(V_S, 1.0).div(r.mul(-1.0).lanewise(V_EXP).add(1.0).mul(s));");
+      return DV + ".broadcast(V_S, 2.0 / Math.PI).div(" + r + ".div(" + alpha(t, r) + ").mul(" + r + ".div(" + alpha(t, r) + ")).add(1.0))";
     }
-    w.close();
+    return DV + ".broadcast(V_S, 1.0).div(" + r + ".mul(-1.0).lanewise(V_EXP).add(1.0).mul(" + s + "))";
   }
 
   private static String load(String array, String offset) {
@@ -72,12 +76,13 @@ final class AffineLanes {
    * The value pass: out = in·s + t and logDet += log s ({@code inverse}: out = (in − t)/s and
    * logDet −= log s); {@code out2} (nullable) receives a copy of out.
    */
-  static void values(SourceWriter w, String name, boolean vector, boolean inverse, String inA, String inOff, String outA,
-      String outOff, String out2A, String out2Off) {
+  static void values(SourceWriter w, String name, FlowLayer.AffineKind kind, boolean vector, boolean inverse, String inA,
+      String inOff, String outA, String outOff, String out2A, String out2Off) {
     w.line("int i = 0;");
     if (vector) {
       w.open("for (int bound = V_S.loopBound(n); i < bound; i += V_S.length())");
-      w.line(DV + " ls = " + name + "LogScaleV(" + load("th", "sr") + ");");
+      w.line(DV + " r = " + load("th", "sr") + ";");
+      w.line(DV + " ls = " + logScaleV(kind, "r") + ";");
       w.line(DV + " t = " + load("th", "tr") + ";");
       w.line(DV + " v = " + (inverse ? load(inA, inOff) + ".sub(t).mul(ls.mul(-1.0).lanewise(V_EXP))"
           : load(inA, inOff) + ".mul(ls.lanewise(V_EXP)).add(t)") + ";");
@@ -106,17 +111,17 @@ final class AffineLanes {
    * output (inverse). Forward: ∂y/∂t = 1, ∂y/∂log s = x·s, ∂logDet/∂log s = 1. Inverse x = (y − t)
    * e^{−log s}: ∂x/∂t = −1/s, ∂x/∂log s = −x, ∂logDet/∂log s = −1.
    */
-  static void backward(SourceWriter w, String name, boolean vector, boolean inverse, String xA, String xOff, String gA,
-      String gOff, String gInA, String gInOff) {
+  static void backward(SourceWriter w, String name, FlowLayer.AffineKind kind, boolean vector, boolean inverse, String xA,
+      String xOff, String gA, String gOff, String gInA, String gInOff) {
     w.line("int i = 0;");
     if (vector) {
       w.open("for (int bound = V_S.loopBound(n); i < bound; i += V_S.length())");
       w.line(DV + " r = " + load("th", "sr") + ";");
-      w.line(DV + " sc = " + name + "LogScaleV(r).lanewise(V_EXP);");
+      w.line(DV + " sc = " + logScaleV(kind, "r") + ".lanewise(V_EXP);");
       w.line(DV + " go = " + load(gA, gOff) + ";");
       w.line(DV + " gl = " + DV + ".fromArray(V_S, gld, i);");
       w.line(DV + " x = " + load(xA, xOff) + ";");
-      w.line(DV + " slope = " + name + "LogScaleSlopeV(r, sc);");
+      w.line(DV + " slope = " + slopeV(kind, "r", "sc") + ";");
       if (inverse) {
         w.line(DV + " gs = go.div(sc);");
         w.line("gs.intoArray(" + gInA + ", " + gInOff + " + i);");

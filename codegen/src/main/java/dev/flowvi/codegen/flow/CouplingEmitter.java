@@ -37,7 +37,7 @@ final class CouplingEmitter {
   void emit() {
     net.emitTables(c.transformer().identity());
     if (c.transformer() instanceof FlowLayer.AffineKind a) {
-      AffineLanes.emitScale(w, "l" + k, a, gen.program.vector);
+      AffineLanes.emitScale(w, "l" + k, a);
     }
     emitPass("Forward", true, false);
     emitPass("Inverse", false, false);
@@ -75,7 +75,8 @@ final class CouplingEmitter {
       w.line("int tr = (j - " + d1 + ") * " + perDim + " * n;");
       if (affine) {
         w.line("int sr = tr + n;");
-        AffineLanes.values(w, scale, gen.program.vector, !own, "src", "xr", "dst", "yr", null, null);
+        AffineLanes.values(w, scale, (FlowLayer.AffineKind) c.transformer(), gen.program.vector, !own, "src", "xr", "dst", "yr",
+            null, null);
       } else {
         w.line(KERNEL + "." + (own ? "forward" : "inverse") + "(" + splineArgs() + ", th, tr, n, src, xr, dst, yr, ld, n);");
       }
@@ -88,7 +89,9 @@ final class CouplingEmitter {
       w.line("int tr = (j - " + d1 + ") * " + perDim + " * n;");
       if (affine) {
         w.line("int sr = tr + n;");
-        AffineLanes.backward(w, scale, gen.program.vector, !own, own ? "src" : "dst", own ? "xr" : "yr", "gDst", "yr", "gSrc", "xr");
+        // The transformer's x is the pass input (own direction) or its output (inverse).
+        AffineLanes.backward(w, scale, (FlowLayer.AffineKind) c.transformer(), gen.program.vector, !own, own ? "src" : "dst",
+            own ? "xr" : "yr", "gDst", "yr", "gSrc", "xr");
       } else {
         w.line(KERNEL + "." + (own ? "forwardBackward" : "inverseBackward") + "(" + splineArgs()
             + ", th, tr, n, src, xr, gDst, yr, gld, gSrc, xr, gth, tr, n);");

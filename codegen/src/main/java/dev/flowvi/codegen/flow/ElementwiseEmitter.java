@@ -511,7 +511,8 @@ final class ElementwiseEmitter {
       String inside = "Math.abs(" + v + ") < " + edge;
       w.line("double " + out + " = " + inside + " ? " + MATH + ".artanh(" + v + ") : Math.copySign(" + SourceWriter.literal(m) + ", "
           + v + ") + (" + v + " - Math.copySign(" + edge + ", " + v + ")) / " + SourceWriter.literal(FlowMath.sech2(m)) + ";");
-      w.line("l += " + inside + " ? -Math.log((1.0 - " + v + ") * (1.0 + " + v + ")) : " + SourceWriter.literal(-FlowMath.logSech2(m)) + ";");
+      w.line("l += " + inside + " ? -Math.log((1.0 - " + v + ") * (1.0 + " + v + ")) : "
+          + SourceWriter.literal(-FlowMath.logSech2(m)) + ";");
     }
   }
 }

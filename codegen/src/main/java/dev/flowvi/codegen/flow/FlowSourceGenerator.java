@@ -420,12 +420,16 @@ final class FlowSourceGenerator {
         field("static final int[] BY_RANK_" + k + "_" + l + " = " + ints(units) + ";");
       }
       if (a.transformer() instanceof FlowLayer.AffineKind t) {
-        AffineLanes.emitScale(w, "l" + k, t, program.vector);
+        AffineLanes.emitScale(w, "l" + k, t);
       }
       emitPass("Forward", true, false);
       emitPass("Inverse", false, false);
       emitPass("ForwardBackward", true, true);
       emitPass("InverseBackward", false, true);
+    }
+
+    private FlowLayer.AffineKind affineKind() {
+      return (FlowLayer.AffineKind) a.transformer();
     }
 
     private String splineArgs() {
@@ -459,7 +463,7 @@ final class FlowSourceGenerator {
           w.line("int yr = " + dst + "[j] * n;");
           w.line("int tr = j * " + p + " * n;");
           w.line("int sr = tr + n;");
-          AffineLanes.values(w, "l" + k, program.vector, false, "x0", "xr", "dst", "yr", null, null);
+          AffineLanes.values(w, "l" + k, affineKind(), program.vector, false, "x0", "xr", "dst", "yr", null, null);
           w.close();
         } else {
           w.open("for (int j = 0; j < " + dim + "; j++)");
@@ -485,7 +489,7 @@ final class FlowSourceGenerator {
           w.line("int dr = " + dst + "[s] * n;");
           w.line("int tr = s * " + p + " * n;");
           w.line("int sr = tr + n;");
-          AffineLanes.values(w, "l" + k, program.vector, true, "src", "yr", "x0", "xr", "dst", "dr");
+          AffineLanes.values(w, "l" + k, affineKind(), program.vector, true, "src", "yr", "x0", "xr", "dst", "dr");
         } else {
           w.line(KERNEL + ".inverse(" + splineArgs() + ", th, s * " + p + " * n, n, src, " + src + "[s] * n, x0, s * n, ld, n);");
           w.line("System.arraycopy(x0, s * n, dst, " + dst + "[s] * n, n);");
@@ -509,7 +513,7 @@ final class FlowSourceGenerator {
           w.line("int gr = " + src + "[j] * n;");
           w.line("int tr = j * " + p + " * n;");
           w.line("int sr = tr + n;");
-          AffineLanes.backward(w, "l" + k, program.vector, false, "x0", "xr", "gDst", "yr", "gSrc", "gr");
+          AffineLanes.backward(w, "l" + k, affineKind(), program.vector, false, "x0", "xr", "gDst", "yr", "gSrc", "gr");
           w.close();
         } else {
           w.open("for (int j = 0; j < " + dim + "; j++)");
@@ -550,7 +554,7 @@ final class FlowSourceGenerator {
           w.line("int gr = " + src + "[s] * n;");
           w.line("int tr = s * " + p + " * n;");
           w.line("int sr = tr + n;");
-          AffineLanes.backward(w, "l" + k, program.vector, true, "x0", "xr", "gx0", "xr", "gSrc", "gr");
+          AffineLanes.backward(w, "l" + k, affineKind(), program.vector, true, "x0", "xr", "gx0", "xr", "gSrc", "gr");
         } else {
           w.line(KERNEL + ".inverseBackward(" + splineArgs() + ", th, s * " + p + " * n, n, src, " + src
               + "[s] * n, gx0, s * n, gld, gSrc, " + src + "[s] * n, gth, s * " + p + " * n, n);");
