@@ -11,15 +11,24 @@ import dev.flowvi.engine.bijection.Bijection;
 /**
  * Compiles a flow into one generated {@link Bijection} class per topology.
  *
- * <p>The flow is lowered to a small IR ({@link FlowLayer}); permutations become row tables,
- * consecutive LeakyTanh maps fuse into one loop, MADE masks become compressed connectivity (masked
- * weights are never visited), and the inverse of a MaskedAutoregressive layer costs one network
- * pass instead of D. An unconditional Planar layer forms û and m = wᵀû once per pass ({@link
- * PlanarEmitter}), a conditional one runs its Mlp with constant sizes and forms them per point
- * ({@link ConditionalPlanarEmitter}); a BlockAutoregressiveNetwork has its block structure as loop
- * bounds and keeps the engine's bracketed Newton inverse and implicit-function-theorem gradients
- * ({@link BlockAutoregressiveEmitter}). Compiled kinds: {@value FlowProgram#SUPPORTED}. Anything
- * else throws {@link CodegenException}, on which {@link #compileOrInterpret} falls back to the
+ * <p>The flow is lowered to a small IR ({@link FlowLayer}); dimensions, knots, widths, masks,
+ * offsets and permutations become constants of the class. Permutations become row tables,
+ * consecutive elementwise maps (LeakyTanh, Exp, Sigmoid, SoftPlus, Tanh, Loft, Bounded, Loc,
+ * Scale, Affine, elementwise splines and affine transformers, Stacks of them) fuse into one loop
+ * over the batch, MADE masks become compressed connectivity (masked weights are never visited),
+ * the inverse of a MaskedAutoregressive layer costs one network pass instead of D, and a Coupling
+ * layer one network pass in either direction. Where the engine runs its vector kernels ({@link
+ * dev.flowvi.engine.kernel.VectorSupport#enabled()}) the elementwise shift/scale/Exp loops and the
+ * conditioner's activations and identity offsets run over the batch with the Vector API and a
+ * scalar tail; otherwise a scalar class is generated, and the variant is part of the cache key.
+ * An unconditional Planar layer forms û and m = wᵀû once per pass ({@link PlanarEmitter}), a
+ * conditional one runs its Mlp with constant sizes and forms them per point ({@link
+ * ConditionalPlanarEmitter}); a BlockAutoregressiveNetwork has its block structure as loop bounds
+ * and keeps the engine's bracketed Newton inverse and implicit-function-theorem gradients ({@link
+ * BlockAutoregressiveEmitter}). Every layer gets its own methods, so no method grows with the depth
+ * of the flow. Compiled kinds:
+ * {@value FlowProgram#SUPPORTED}. Anything else (a Stack part that mixes coordinates, say)
+ * throws {@link CodegenException}, on which {@link #compileOrInterpret} falls back to the
  * interpreted flow.
  */
 public final class FlowCompiler {
@@ -32,6 +41,12 @@ public final class FlowCompiler {
 
   public static Bijection compile(Bijection flow, KernelCache cache) {
     FlowProgram program = FlowProgram.of(flow);
+    String key = program.key();
+    return instantiate(cache.get(key, () -> FlowSourceGenerator.generate(program, key)), flow);
+  }
+
+  /** The class of an explicit program variant (the scalar one on a vector JVM, say), for tests. */
+  static Bijection compile(FlowProgram program, Bijection flow, KernelCache cache) {
     String key = program.key();
     return instantiate(cache.get(key, () -> FlowSourceGenerator.generate(program, key)), flow);
   }

@@ -4,15 +4,18 @@ import dev.flowvi.codegen.CodegenException;
 import dev.flowvi.engine.bijection.AffineTransformer;
 import dev.flowvi.engine.bijection.Bijection;
 import dev.flowvi.engine.bijection.Chain;
-import dev.flowvi.engine.bijection.Elementwise;
 import dev.flowvi.engine.bijection.Flip;
+import dev.flowvi.engine.bijection.Frozen;
+import dev.flowvi.engine.bijection.Identity;
 import dev.flowvi.engine.bijection.Invert;
-import dev.flowvi.engine.bijection.LeakyTanh;
 import dev.flowvi.engine.bijection.Permute;
+import dev.flowvi.engine.bijection.Stack;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.bijection.Transformer;
 import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.flow.BlockAutoregressiveNetwork;
+import dev.flowvi.engine.flow.Coupling;
+import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.flow.MaskedAutoregressive;
 import dev.flowvi.engine.flow.Planar;
 import dev.flowvi.engine.nn.Made;
@@ -24,31 +27,54 @@ import java.util.List;
 /**
  * A flow lowered to the IR: compute layers in flow-forward order, and for each the rows through
  * which it reads its input stage and writes its output stage. Stage 0 is x, the last stage y, the
- * others scratch buffers; a permutation costs no copy, it only renames rows.
+ * others scratch buffers; a permutation costs no copy, it only renames rows. Consecutive
+ * elementwise bijections (with no permutation between them) fuse into one {@link
+ * FlowLayer.ElementwiseGroup}; a Stack of elementwise parts is one group whose steps act on
+ * coordinate ranges; Frozen is transparent (it only marks layout blocks, and the interpreted
+ * Frozen passes gradients through as well). {@link #vector} selects the Vector API variant.
  */
 final class FlowProgram {
   /** The kinds {@link #of} lowers; anything else is a {@link CodegenException}. */
-  static final String SUPPORTED = "Chain, Invert, Permute, Flip, LeakyTanh, Elementwise(RationalQuadraticSpline), "
-      + "TriangularAffine (lower or upper, weight-normalised or not), MaskedAutoregressive with an AffineTransformer "
-      + "(scale floor or soft clamp) or a RationalQuadraticSpline, Planar (tanh or leaky ReLU, with or without conditioning), "
+  static final String SUPPORTED = "Chain, Invert, Permute, Flip, Identity, Frozen, "
+      + "the elementwise maps Exp, Sigmoid, SoftPlus, Tanh, LeakyTanh, Loft, Bounded, Loc, Scale, Affine, "
+      + "Elementwise(RationalQuadraticSpline or AffineTransformer), Stack of elementwise parts, "
+      + "TriangularAffine (lower or upper, weight-normalised or not), "
+      + "MaskedAutoregressive and Coupling with an AffineTransformer (scale floor or soft clamp) or a RationalQuadraticSpline "
+      + "(conditional or not), Planar (tanh or leaky ReLU, with or without conditioning), "
       + "BlockAutoregressiveNetwork (any block size, depth and conditioning)";
+
+  /**
+   * Steps per fused elementwise loop: the pass methods of a group grow with its steps, and a long
+   * chain is split into several groups so each method stays well below HotSpot's 8000-byte
+   * huge-method limit (beyond which it is never JIT-compiled).
+   */
+  static final int MAX_FUSED_STEPS = 12;
 
   final int dim;
   final int conditionDim;
+  /** Whether the generated batch loops use the Vector API (its own class: the variant is part of the key). */
+  final boolean vector;
   final List<FlowLayer> layers;
   /** rowsIn[k][j]: row of the input stage that holds coordinate j of layer k's input. */
   final List<int[]> rowsIn;
   final List<int[]> rowsOut;
 
-  private FlowProgram(int dim, int conditionDim, List<FlowLayer> layers, List<int[]> rowsIn, List<int[]> rowsOut) {
+  private FlowProgram(int dim, int conditionDim, boolean vector, List<FlowLayer> layers, List<int[]> rowsIn, List<int[]> rowsOut) {
     this.dim = dim;
     this.conditionDim = conditionDim;
+    this.vector = vector;
     this.layers = layers;
     this.rowsIn = rowsIn;
     this.rowsOut = rowsOut;
   }
 
+  /** The program with Vector API loops when this JVM runs the vector kernels ({@link VectorSupport#enabled()}). */
   static FlowProgram of(Bijection flow) {
+    return of(flow, VectorSupport.enabled());
+  }
+
+  /** @param vector Vector API batch loops; only when {@link VectorSupport#enabled()}, else the class cannot load */
+  static FlowProgram of(Bijection flow, boolean vector) {
     if (flow == null) {
       throw new IllegalArgumentException("flow is null, expected a bijection to compile");
     }
@@ -69,7 +95,8 @@ final class FlowProgram {
       FlowLayer layer = (FlowLayer) op;
       int last = layers.size() - 1;
       if (layer instanceof FlowLayer.ElementwiseGroup g && !permutedSinceLast
-          && layers.get(last) instanceof FlowLayer.ElementwiseGroup previous) {
+          && layers.get(last) instanceof FlowLayer.ElementwiseGroup previous
+          && previous.steps().size() + g.steps().size() <= MAX_FUSED_STEPS) {
         // Fuse with the previous elementwise group: one loop, no intermediate stage.
         List<FlowLayer.ElementwiseStep> steps = new ArrayList<>(previous.steps());
         steps.addAll(g.steps());
@@ -96,12 +123,13 @@ final class FlowProgram {
       out[current[j]] = j;
     }
     rowsOut.set(lastLayer, out);
-    return new FlowProgram(dim, flow.conditionDim(), List.copyOf(layers), List.copyOf(rowsIn), List.copyOf(rowsOut));
+    return new FlowProgram(dim, flow.conditionDim(), vector, List.copyOf(layers), List.copyOf(rowsIn), List.copyOf(rowsOut));
   }
 
   /** Topology key: dimensions, every layer and every row table. */
   String key() {
-    StringBuilder b = new StringBuilder("flow(D").append(dim).append(",C").append(conditionDim).append(")");
+    StringBuilder b = new StringBuilder("flow(D").append(dim).append(",C").append(conditionDim).append(vector ? ",vector" : ",scalar")
+        .append(")");
     for (int k = 0; k < layers.size(); k++) {
       b.append('|').append(layers.get(k).key());
       if (!isIdentity(rowsIn.get(k))) {
@@ -131,13 +159,18 @@ final class FlowProgram {
     } else if (b instanceof Invert inv) {
       lower(inv.inner(), !forward, offset, ops);
     } else if (b instanceof Permute p) {
-      ops.add(forward ? p.permutation() : inverse(p.permutation()));
+      permutation(forward ? p.permutation() : inverse(p.permutation()), ops);
     } else if (b instanceof Flip f) {
-      ops.add(f.permutation());
-    } else if (b instanceof LeakyTanh t) {
-      ops.add(new FlowLayer.ElementwiseGroup(List.of(new FlowLayer.LeakyTanhStep(t.maxVal(), forward))));
-    } else if (b instanceof Elementwise e && e.transformer() instanceof RationalQuadraticSpline s) {
-      ops.add(new FlowLayer.ElementwiseGroup(List.of(new FlowLayer.SplineStep(offset, s.knots(), s.lo(), s.hi(), forward))));
+      permutation(f.permutation(), ops);
+    } else if (b instanceof Identity) {
+      return;
+    } else if (b instanceof Frozen f) {
+      // Frozen only marks the layout blocks: every pass, gradients included, is the inner bijection's.
+      lower(f.inner(), forward, offset, ops);
+    } else if (b instanceof Stack s) {
+      ops.add(stack(s, forward, offset));
+    } else if (b instanceof Coupling c) {
+      ops.add(coupling(c, offset, forward));
     } else if (b instanceof TriangularAffine t) {
       ops.add(new FlowLayer.Triangular(offset, t.isLower(), t.isWeightNormalised(), forward));
     } else if (b instanceof MaskedAutoregressive m) {
@@ -150,22 +183,66 @@ final class FlowProgram {
     } else if (b instanceof BlockAutoregressiveNetwork bn) {
       ops.add(new FlowLayer.BlockAutoregressive(offset, bn.dim(), bn.conditionDim(), bn.blockDim(), bn.depth(), forward));
     } else {
-      throw unsupported(b.name() + " (" + b.getClass().getName() + ")");
+      FlowLayer.ElementwiseStep step = ElementwiseSteps.of(b, offset, forward);
+      if (step == null) {
+        throw unsupported(b.name() + " (" + b.getClass().getName() + ")");
+      }
+      ops.add(new FlowLayer.ElementwiseGroup(List.of(step)));
     }
   }
 
-  private static FlowLayer.Autoregressive autoregressive(MaskedAutoregressive m, int offset, boolean forward) {
-    Transformer t = m.transformer();
+  /** The identity permutation is no op at all, so it does not stop the fusion of its neighbours. */
+  private static void permutation(int[] perm, List<Object> ops) {
+    if (!isIdentity(perm)) {
+      ops.add(perm);
+    }
+  }
+
+  /**
+   * A Stack of elementwise parts is one elementwise group: each part's steps act on its own block
+   * of coordinates, and steps on disjoint blocks commute.
+   */
+  private static FlowLayer.ElementwiseGroup stack(Stack stack, boolean forward, int offset) {
+    List<FlowLayer.ElementwiseStep> steps = new ArrayList<>();
+    int start = 0;
+    int next = offset;
+    for (Bijection part : stack.parts()) {
+      List<Object> partOps = new ArrayList<>();
+      lower(part, forward, next, partOps);
+      for (Object op : partOps) {
+        if (!(op instanceof FlowLayer.ElementwiseGroup g)) {
+          throw unsupported("Stack part " + part.name() + ": only elementwise parts (maps, Loc, Scale, Affine, Elementwise) "
+              + "can be stacked");
+        }
+        for (FlowLayer.ElementwiseStep step : g.steps()) {
+          steps.add(step.shifted(start));
+        }
+      }
+      start += part.dim();
+      next += part.parameterCount();
+    }
+    return new FlowLayer.ElementwiseGroup(List.copyOf(steps));
+  }
+
+  private static FlowLayer.CouplingLayer coupling(Coupling c, int offset, boolean forward) {
+    Mlp net = c.network();
+    return new FlowLayer.CouplingLayer(offset, c.dim(), c.conditionDim(), c.transformer().parameterCount(), net.sizes(),
+        net.activation(), transformerKind(c.transformer(), "Coupling"), forward);
+  }
+
+  private static FlowLayer.TransformerKind transformerKind(Transformer t, String layer) {
     double[] identity = new double[t.parameterCount()];
     t.identity(identity, 0);
-    FlowLayer.TransformerKind kind;
     if (t instanceof AffineTransformer a) {
-      kind = new FlowLayer.AffineKind(a.isSoftClamped(), a.alphaPositive(), a.alphaNegative(), identity);
+      return new FlowLayer.AffineKind(a.isSoftClamped(), a.alphaPositive(), a.alphaNegative(), identity);
     } else if (t instanceof RationalQuadraticSpline s) {
-      kind = new FlowLayer.SplineKind(s.knots(), s.lo(), s.hi(), identity);
-    } else {
-      throw unsupported("MaskedAutoregressive with transformer " + t.name());
+      return new FlowLayer.SplineKind(s.knots(), s.lo(), s.hi(), identity);
     }
+    throw unsupported(layer + " with transformer " + t.name());
+  }
+
+  private static FlowLayer.Autoregressive autoregressive(MaskedAutoregressive m, int offset, boolean forward) {
+    FlowLayer.TransformerKind kind = transformerKind(m.transformer(), "MaskedAutoregressive");
     Made net = m.network();
     int[] sizes = net.sizes();
     boolean[][] masks = new boolean[net.layerCount()][];

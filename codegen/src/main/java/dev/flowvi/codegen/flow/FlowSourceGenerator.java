@@ -2,8 +2,6 @@ package dev.flowvi.codegen.flow;
 
 import dev.flowvi.codegen.GeneratedSource;
 import dev.flowvi.codegen.SourceWriter;
-import dev.flowvi.engine.bijection.AffineTransformer;
-import dev.flowvi.engine.nn.Activation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +15,6 @@ import java.util.List;
 final class FlowSourceGenerator {
   static final String PACKAGE = "dev.flowvi.codegen.gen";
   private static final String MATH = "dev.flowvi.codegen.flow.FlowMath";
-  private static final String SPLINE = "dev.flowvi.codegen.flow.SplineMath";
   /** The engine's batched spline kernel, for spline transformers whose raw values differ per point. */
   private static final String KERNEL = "dev.flowvi.codegen.flow.FlowMath.SPLINE_KERNEL";
   private static final String SIGNATURE = "(double[] p, int o, double[] src, double[] c, double[] dst, double[] ld, int n, double[][] b, double[][] f)";
@@ -53,12 +50,23 @@ final class FlowSourceGenerator {
     w.line("super(interpreted, BATCH_ROWS, FIXED_SIZES);");
     w.close();
     emitRun(m, stage, grad);
+    if (program.vector) {
+      // Vector API constants as static finals, so C2 sees them as constants (the model compiler's convention).
+      field("static final jdk.incubator.vector.VectorSpecies V_S = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;");
+      for (String op : new String[] {"EXP", "LOG", "LOG1P", "ATAN"}) {
+        field("static final jdk.incubator.vector.VectorOperators.Unary V_" + op + " = jdk.incubator.vector.VectorOperators." + op + ";");
+      }
+      field("static final jdk.incubator.vector.VectorOperators.Associative V_ADD = jdk.incubator.vector.VectorOperators.ADD;");
+      field("static final jdk.incubator.vector.VectorOperators.Comparison V_GE = jdk.incubator.vector.VectorOperators.GE;");
+    }
     for (int k = 0; k < m; k++) {
       field("static final int[] IN_" + k + " = " + ints(program.rowsIn.get(k)) + ";");
       field("static final int[] OUT_" + k + " = " + ints(program.rowsOut.get(k)) + ";");
       FlowLayer layer = program.layers.get(k);
       if (layer instanceof FlowLayer.ElementwiseGroup g) {
-        new Elementwise(k, g).emit();
+        new ElementwiseEmitter(this, k, g).emit();
+      } else if (layer instanceof FlowLayer.CouplingLayer c) {
+        new CouplingEmitter(this, k, c).emit();
       } else if (layer instanceof FlowLayer.Triangular t) {
         new Triangular(k, t).emit();
       } else if (layer instanceof FlowLayer.Autoregressive a) {
@@ -128,7 +136,7 @@ final class FlowSourceGenerator {
   /** Gather buffers shared by all layers (a layer uses them only within one pass), made on first use. */
   private final int[] gatherBuffers = {-1, -1, -1};
 
-  private int gather(int slot) {
+  int gather(int slot) {
     if (gatherBuffers[slot] < 0) {
       gatherBuffers[slot] = batch(dim);
     }
@@ -173,221 +181,6 @@ final class FlowSourceGenerator {
   String[] open(int k, String pass, boolean flowForward, boolean backward) {
     w.open("private static void l" + k + pass + (backward ? BACKWARD_SIGNATURE : SIGNATURE));
     return flowForward ? new String[] {"IN_" + k, "OUT_" + k} : new String[] {"OUT_" + k, "IN_" + k};
-  }
-
-  // ---------------------------------------------------------------- elementwise (fused LeakyTanh chains)
-
-  private final class Elementwise {
-    private final int k;
-    private final List<FlowLayer.ElementwiseStep> steps;
-    /** Per step: fixed buffers of its knot table, adjoint accumulator and (value, log-det) pair; −1 for LeakyTanh. */
-    private final int[] table;
-    private final int[] accumulator;
-    private final int[] result;
-    /** Batch buffers holding the values between steps, saved by the value passes for the backward passes. */
-    private final int[] between;
-
-    Elementwise(int k, FlowLayer.ElementwiseGroup group) {
-      this.k = k;
-      this.steps = group.steps();
-      between = new int[Math.max(0, steps.size() - 1)];
-      for (int t = 0; t < between.length; t++) {
-        between[t] = batch(dim);
-      }
-      table = new int[steps.size()];
-      accumulator = new int[steps.size()];
-      result = new int[steps.size()];
-      for (int t = 0; t < steps.size(); t++) {
-        if (steps.get(t) instanceof FlowLayer.SplineStep s) {
-          table[t] = fixed(SplineMath.tableSize(s.knots()));
-          accumulator[t] = fixed(SplineMath.accumulatorSize(s.knots()));
-          result[t] = fixed(2);
-        } else {
-          table[t] = -1;
-        }
-      }
-    }
-
-    void emit() {
-      emitPass("Forward", true, false);
-      emitPass("Inverse", false, false);
-      emitPass("ForwardBackward", true, true);
-      emitPass("InverseBackward", false, true);
-    }
-
-    /** Indices into {@link #steps} in the order this pass applies them. */
-    private int[] order(boolean flowForward) {
-      int q = steps.size();
-      int[] o = new int[q];
-      for (int t = 0; t < q; t++) {
-        o[t] = flowForward ? t : q - 1 - t;
-      }
-      return o;
-    }
-
-    private FlowLayer.ElementwiseStep applied(int index, boolean flowForward) {
-      FlowLayer.ElementwiseStep s = steps.get(index);
-      return flowForward ? s : s.flipped();
-    }
-
-    private String splineArgs(FlowLayer.SplineStep s) {
-      return s.knots() + ", " + SourceWriter.literal(s.lo()) + ", " + SourceWriter.literal(s.hi());
-    }
-
-    private String splineParams(FlowLayer.SplineStep s) {
-      return "o + " + s.paramOffset() + " + j * " + (3 * s.knots() + 4);
-    }
-
-    /** {@code double v<t+1> = …} for step t of the pass, and {@code l +=} its log-det. */
-    private void step(int t, int index, boolean flowForward) {
-      FlowLayer.ElementwiseStep s = applied(index, flowForward);
-      String v = "v" + t;
-      if (s instanceof FlowLayer.SplineStep sp) {
-        String res = "res" + index;
-        w.line(SPLINE + "." + (sp.forward() ? "forward" : "inverse") + "(" + v + ", " + splineArgs(sp) + ", tab" + index + ", " + res + ");");
-        w.line("double v" + (t + 1) + " = " + res + "[0];");
-        w.line("l += " + res + "[1];");
-      } else {
-        FlowLayer.LeakyTanhStep lt = (FlowLayer.LeakyTanhStep) s;
-        if (lt.forward()) {
-          // tanh|x| = −e/(2 + e) and log sech²x = 2(log 2 − |x| − log1p(1 + e)) with e = expm1(−2|x|):
-          // one expm1 and one log instead of tanh, exp and log1p.
-          double m = lt.maxVal();
-          String a = "a" + t;
-          String out = "v" + (t + 1);
-          w.line("double " + out + ";");
-          w.line("double " + a + " = Math.abs(" + v + ");");
-          w.open("if (" + a + " < " + SourceWriter.literal(m) + ")");
-          w.line("double em = Math.expm1(-2.0 * " + a + ");");
-          w.line(out + " = Math.copySign(-em / (2.0 + em), " + v + ");");
-          // log1p(1 + e) = log(2 + e) with 2 + e in (1, 2]: the intrinsic log, absolute error ~ε.
-          w.line("l += 2.0 * (" + SourceWriter.literal(Math.log(2.0)) + " - " + a + " - Math.log(2.0 + em));");
-          w.close();
-          w.open("else");
-          w.line(out + " = Math.copySign(" + SourceWriter.literal(Math.tanh(m)) + ", " + v + ") + " + SourceWriter.literal(FlowMath.sech2(m))
-              + " * (" + v + " - Math.copySign(" + SourceWriter.literal(m) + ", " + v + "));");
-          w.line("l += " + SourceWriter.literal(FlowMath.logSech2(m)) + ";");
-          w.close();
-        } else {
-          w.line("double v" + (t + 1) + " = " + inverseValue(lt, v) + ";");
-          w.line("l += " + inverseLogDerivative(lt, v) + ";");
-        }
-      }
-    }
-
-    private void emitPass(String pass, boolean flowForward, boolean backward) {
-      String[] rows = open(k, pass, flowForward, backward);
-      int[] order = order(flowForward);
-      int q = order.length;
-      for (int t = 0; t < q; t++) {
-        if (table[t] >= 0) {
-          w.line("double[] tab" + t + " = f[" + table[t] + "];");
-          w.line("double[] res" + t + " = f[" + result[t] + "];");
-          if (backward) {
-            w.line("double[] acc" + t + " = f[" + accumulator[t] + "];");
-          }
-        }
-      }
-      w.open("for (int j = 0; j < " + dim + "; j++)");
-      w.line("int si = " + rows[0] + "[j] * n;");
-      w.line("int di = " + rows[1] + "[j] * n;");
-      // Spline knots depend only on the coordinate: computed once here, not per point.
-      for (int t = 0; t < q; t++) {
-        if (steps.get(t) instanceof FlowLayer.SplineStep sp) {
-          w.line(SPLINE + ".knots(p, " + splineParams(sp) + ", " + splineArgs(sp) + ", tab" + t + ");");
-          if (backward) {
-            w.line("java.util.Arrays.fill(acc" + t + ", 0.0);");
-          }
-        }
-      }
-      w.open("for (int i = 0; i < n; i++)");
-      w.line("double v0 = src[si + i];");
-      if (!backward) {
-        if (q > 0) {
-          w.line("double l = 0.0;");
-        }
-        for (int t = 0; t < q; t++) {
-          step(t, order[t], flowForward);
-          if (t < q - 1) {
-            w.line("b[" + between[t] + "][j * n + i] = v" + (t + 1) + ";");
-          }
-        }
-        w.line("dst[di + i] = v" + q + ";");
-        if (q > 0) {
-          w.line("ld[i] += l;");
-        }
-      } else {
-        for (int t = 0; t < q - 1; t++) {
-          w.line("double v" + (t + 1) + " = b[" + between[t] + "][j * n + i];");
-        }
-        if (q > 0) {
-          w.line("double v" + q + " = dst[di + i];");
-        }
-        w.line("double g = gDst[di + i];");
-        if (q > 0) {
-          w.line("double gl = gld[i];");
-        }
-        // dL/dv_t from dL/dv_{t+1} and dL/dlogDet, last step first.
-        for (int t = q - 1; t >= 0; t--) {
-          String v = "v" + t;
-          FlowLayer.ElementwiseStep s = applied(order[t], flowForward);
-          if (s instanceof FlowLayer.SplineStep sp) {
-            w.line("g = " + SPLINE + "." + (sp.forward() ? "forwardBackward" : "inverseBackward") + "(" + v + ", g, gl, "
-                + splineArgs(sp) + ", tab" + order[t] + ", acc" + order[t] + ");");
-          } else {
-            FlowLayer.LeakyTanhStep lt = (FlowLayer.LeakyTanhStep) s;
-            if (lt.forward()) {
-              // From the saved output h = tanh x: tanh' = (1 − h)(1 + h) and (log tanh')' = −2h.
-              String h = "v" + (t + 1);
-              String inside = "Math.abs(" + v + ") < " + SourceWriter.literal(lt.maxVal());
-              w.line("g = " + inside + " ? g * ((1.0 - " + h + ") * (1.0 + " + h + ")) - gl * 2.0 * " + h + " : g * "
-                  + SourceWriter.literal(FlowMath.sech2(lt.maxVal())) + ";");
-            } else {
-              w.line("g = g * (" + inverseDerivative(lt, v) + ") + gl * (" + inverseLogDerivativeSlope(lt, v) + ");");
-            }
-          }
-        }
-        w.line("gSrc[si + i] = g;");
-      }
-      w.close();
-      if (backward) {
-        for (int t = 0; t < q; t++) {
-          if (steps.get(t) instanceof FlowLayer.SplineStep sp) {
-            w.line(SPLINE + ".rawGradient(p, " + splineParams(sp) + ", " + splineArgs(sp) + ", acc" + t + ", gp);");
-          }
-        }
-      }
-      w.close();
-      w.close();
-    }
-
-    // Inverse LeakyTanh(m): artanh inside |y| < tanh m, linear outside (engine LeakyTanh). The
-    // forward direction is written out in step() and its backward pass reuses the saved output.
-    private String inverseValue(FlowLayer.LeakyTanhStep s, String v) {
-      double m = s.maxVal();
-      String edge = SourceWriter.literal(Math.tanh(m));
-      return "Math.abs(" + v + ") < " + edge + " ? " + MATH + ".artanh(" + v + ") : Math.copySign(" + SourceWriter.literal(m) + ", "
-          + v + ") + (" + v + " - Math.copySign(" + edge + ", " + v + ")) / " + SourceWriter.literal(FlowMath.sech2(m));
-    }
-
-    /** −log((1 − y)(1 + y)): the product is exact to rounding, and the intrinsic log beats two log1p. */
-    private String inverseLogDerivative(FlowLayer.LeakyTanhStep s, String v) {
-      double m = s.maxVal();
-      return "Math.abs(" + v + ") < " + SourceWriter.literal(Math.tanh(m)) + " ? -Math.log((1.0 - " + v + ") * (1.0 + " + v
-          + ")) : " + SourceWriter.literal(-FlowMath.logSech2(m));
-    }
-
-    private String inverseDerivative(FlowLayer.LeakyTanhStep s, String v) {
-      double m = s.maxVal();
-      return "Math.abs(" + v + ") < " + SourceWriter.literal(Math.tanh(m)) + " ? 1.0 / ((1.0 - " + v + ") * (1.0 + " + v + ")) : "
-          + SourceWriter.literal(1.0 / FlowMath.sech2(m));
-    }
-
-    private String inverseLogDerivativeSlope(FlowLayer.LeakyTanhStep s, String v) {
-      double m = s.maxVal();
-      return "Math.abs(" + v + ") < " + SourceWriter.literal(Math.tanh(m)) + " ? 2.0 * " + v + " / ((1.0 - " + v + ") * (1.0 + "
-          + v + ")) : 0.0";
-    }
   }
 
   // ---------------------------------------------------------------- triangular affine
@@ -589,15 +382,12 @@ final class FlowSourceGenerator {
     private final int[] sizes;
     private final int layers;
     private final int perDim;
-    private final int[] weightOffset;
-    private final int[] biasOffset;
+    /** The MADE conditioner's units, shared with Coupling's dense conditioner. */
+    private final NetworkEmitter net;
     private final int input;
     private final int gradInput;
     private final int raw;
     private final int gradRaw;
-    private final int[] pre;
-    private final int[] post;
-    private final int[] gradPost;
 
     Autoregressive(int k, FlowLayer.Autoregressive a) {
       this.k = k;
@@ -605,49 +395,17 @@ final class FlowSourceGenerator {
       this.sizes = a.sizes();
       this.layers = sizes.length - 1;
       this.perDim = a.perDim();
-      weightOffset = new int[layers];
-      biasOffset = new int[layers];
-      int next = a.paramOffset();
-      for (int l = 0; l < layers; l++) {
-        weightOffset[l] = next;
-        next += sizes[l + 1] * sizes[l];
-        biasOffset[l] = next;
-        next += sizes[l + 1];
-      }
-      input = batch(sizes[0]);
-      gradInput = batch(dim);
+      net = new NetworkEmitter(FlowSourceGenerator.this, String.valueOf(k), a.paramOffset(), sizes, a.masks(), a.activation(),
+          perDim, dim);
+      input = net.input;
+      gradInput = net.gradInput;
       raw = batch(dim * perDim);
       gradRaw = batch(dim * perDim);
-      pre = new int[layers - 1];
-      post = new int[layers - 1];
-      gradPost = new int[layers - 1];
-      for (int l = 0; l < layers - 1; l++) {
-        pre[l] = batch(sizes[l + 1]);
-        post[l] = batch(sizes[l + 1]);
-        gradPost[l] = batch(sizes[l + 1]);
-      }
     }
 
     void emit() {
       // Connectivity in compressed rows: only the unmasked weights are ever touched.
-      for (int l = 0; l < layers; l++) {
-        int out = sizes[l + 1];
-        int in = sizes[l];
-        boolean[] mask = a.masks()[l];
-        int[] start = new int[out + 1];
-        List<Integer> cols = new ArrayList<>();
-        for (int u = 0; u < out; u++) {
-          start[u] = cols.size();
-          for (int c = 0; c < in; c++) {
-            if (mask == null || mask[u * in + c]) {
-              cols.add(c);
-            }
-          }
-        }
-        start[out] = cols.size();
-        field("static final int[] START_" + k + "_" + l + " = " + ints(start) + ";");
-        field("static final int[] COL_" + k + "_" + l + " = " + ints(cols.stream().mapToInt(Integer::intValue).toArray()) + ";");
-      }
+      net.emitTables(a.transformer().identity());
       // Hidden units grouped by rank −1 … D−1: the schedule of the one-pass inverse.
       for (int l = 0; l < layers - 1; l++) {
         int[] ranks = a.hiddenRanks()[l];
@@ -669,9 +427,8 @@ final class FlowSourceGenerator {
         field("static final int[] RANK_START_" + k + "_" + l + " = " + ints(start) + ";");
         field("static final int[] BY_RANK_" + k + "_" + l + " = " + ints(units) + ";");
       }
-      field("static final double[] IDENTITY_" + k + " = " + doubles(a.transformer().identity()) + ";");
-      if (a.transformer() instanceof FlowLayer.AffineKind) {
-        emitScale();
+      if (a.transformer() instanceof FlowLayer.AffineKind t) {
+        AffineLanes.emitScale(w, "l" + k, t);
       }
       emitPass("Forward", true, false);
       emitPass("Inverse", false, false);
@@ -679,108 +436,8 @@ final class FlowSourceGenerator {
       emitPass("InverseBackward", false, true);
     }
 
-    /** log s(r) and d log s/dr of the affine transformer (engine AffineTransformer). */
-    private void emitScale() {
-      FlowLayer.AffineKind t = (FlowLayer.AffineKind) a.transformer();
-      w.open("private static double l" + k + "LogScale(double r)");
-      if (t.softClamped()) {
-        // Andrade 2024: log s = (2α/π) arctan(r/α), α = α₊ for r ≥ 0, α₋ otherwise.
-        w.line("double al = r >= 0 ? " + SourceWriter.literal(t.alphaPositive()) + " : " + SourceWriter.literal(t.alphaNegative()) + ";");
-        w.line("return (2.0 * al / Math.PI) * Math.atan(r / al);");
-      } else {
-        w.line("return Math.log(dev.flowvi.engine.nn.Softplus.value(r) + " + SourceWriter.literal(AffineTransformer.SCALE_FLOOR) + ");");
-      }
-      w.close();
-      w.open("private static double l" + k + "LogScaleSlope(double r, double s)");
-      if (t.softClamped()) {
-        w.line("double al = r >= 0 ? " + SourceWriter.literal(t.alphaPositive()) + " : " + SourceWriter.literal(t.alphaNegative()) + ";");
-        w.line("double qq = r / al;");
-        w.line("return (2.0 / Math.PI) / (1.0 + qq * qq);");
-      } else {
-        w.line("return dev.flowvi.engine.nn.Softplus.derivative(r) / s;");
-      }
-      w.close();
-    }
-
-    private String hiddenIn(int l) {
-      return l == 0 ? "b[" + input + "]" : "b[" + post[l - 1] + "]";
-    }
-
-    private String hiddenGradIn(int l) {
-      return l == 0 ? "b[" + gradInput + "]" : "b[" + gradPost[l - 1] + "]";
-    }
-
-    private int gradLimit(int l) {
-      return l == 0 ? dim : sizes[l];
-    }
-
-    private String activation(String z) {
-      Activation act = a.activation();
-      switch (act) {
-        case RELU:
-          return z + " > 0 ? " + z + " : 0.0";
-        case TANH:
-          return "Math.tanh(" + z + ")";
-        default:
-          return z + " > 0 ? " + z + " : Math.expm1(" + z + ")";
-      }
-    }
-
-    private String activationDerivative(String z, String h) {
-      switch (a.activation()) {
-        case RELU:
-          return z + " > 0 ? 1.0 : 0.0";
-        case TANH:
-          return "1.0 - " + h + " * " + h;
-        default:
-          return z + " > 0 ? 1.0 : " + h + " + 1.0";
-      }
-    }
-
-    /** Unit u of dense layer l into row u of {@code out}, then its activation for hidden layers. */
-    private void unit(int l, String u, String out) {
-      w.line(MATH + ".denseUnit(p, " + offset(weightOffset[l]) + ", p[" + offset(biasOffset[l]) + " + " + u + "], " + sizes[l]
-          + ", START_" + k + "_" + l + ", COL_" + k + "_" + l + ", " + u + ", " + (l == layers - 1 ? lastIn() : hiddenIn(l)) + ", " + out + ", n);");
-      if (l < layers - 1) {
-        w.line("double[] z = b[" + pre[l] + "];");
-        w.line("double[] h = b[" + post[l] + "];");
-        w.open("for (int i = " + u + " * n, end = i + n; i < end; i++)");
-        w.line("h[i] = " + activation("z[i]") + ";");
-        w.close();
-      } else {
-        w.line("double id = IDENTITY_" + k + "[" + u + " % " + perDim + "];");
-        w.open("for (int i = " + u + " * n, end = i + n; i < end; i++)");
-        w.line(out + "[i] += id;");
-        w.close();
-      }
-    }
-
-    /** Backward of one unit; for hidden layers first turns its post-activation adjoint into the pre-activation one. */
-    private void unitBackward(int l, String u, String g) {
-      if (l < layers - 1) {
-        w.line("double[] z = b[" + pre[l] + "];");
-        w.line("double[] h = b[" + post[l] + "];");
-        w.line("double[] gh = " + g + ";");
-        w.open("for (int i = " + u + " * n, end = i + n; i < end; i++)");
-        w.line("gh[i] *= " + activationDerivative("z[i]", "h[i]") + ";");
-        w.close();
-      }
-      boolean last = l == layers - 1;
-      w.line(MATH + ".denseUnitBackward(p, " + offset(weightOffset[l]) + ", " + offset(biasOffset[l]) + ", " + sizes[l] + ", START_" + k + "_" + l
-          + ", COL_" + k + "_" + l + ", " + u + ", " + (last ? lastIn() : hiddenIn(l)) + ", " + g + ", "
-          + (last ? lastGradIn() : hiddenGradIn(l)) + ", " + (last ? gradLimit(layers - 1) : gradLimit(l)) + ", gp, n);");
-    }
-
-    private String lastIn() {
-      return layers == 1 ? "b[" + input + "]" : "b[" + post[layers - 2] + "]";
-    }
-
-    private String lastGradIn() {
-      return layers == 1 ? "b[" + gradInput + "]" : "b[" + gradPost[layers - 2] + "]";
-    }
-
-    private String offset(int value) {
-      return "o + " + value;
+    private FlowLayer.AffineKind affineKind() {
+      return (FlowLayer.AffineKind) a.transformer();
     }
 
     private String splineArgs() {
@@ -805,11 +462,7 @@ final class FlowSourceGenerator {
         if (a.conditionDim() > 0) {
           w.line("System.arraycopy(c, 0, " + in0 + ", " + dim + " * n, " + a.conditionDim() + " * n);");
         }
-        for (int l = 0; l < layers; l++) {
-          w.open("for (int u = 0; u < " + sizes[l + 1] + "; u++)");
-          unit(l, "u", l == layers - 1 ? rawRows : "b[" + pre[l] + "]");
-          w.close();
-        }
+        net.forward(rawRows);
         w.line("double[] x0 = " + in0 + ";");
         w.line("double[] th = " + rawRows + ";");
         if (affine) {
@@ -818,11 +471,7 @@ final class FlowSourceGenerator {
           w.line("int yr = " + dst + "[j] * n;");
           w.line("int tr = j * " + p + " * n;");
           w.line("int sr = tr + n;");
-          w.open("for (int i = 0; i < n; i++)");
-          w.line("double ls = l" + k + "LogScale(th[sr + i]);");
-          w.line("dst[yr + i] = x0[xr + i] * Math.exp(ls) + th[tr + i];");
-          w.line("ld[i] += ls;");
-          w.close();
+          AffineLanes.values(w, "l" + k, affineKind(), program.vector, false, "x0", "xr", "dst", "yr", null, null);
           w.close();
         } else {
           w.open("for (int j = 0; j < " + dim + "; j++)");
@@ -840,7 +489,7 @@ final class FlowSourceGenerator {
         w.open("for (int s = -1; s < " + dim + "; s++)");
         w.open("if (s >= 0)");
         w.open("for (int u = s * " + p + "; u < s * " + p + " + " + p + "; u++)");
-        unit(layers - 1, "u", rawRows);
+        net.unit(layers - 1, "u", rawRows);
         w.close();
         if (affine) {
           w.line("int xr = s * n;");
@@ -848,13 +497,7 @@ final class FlowSourceGenerator {
           w.line("int dr = " + dst + "[s] * n;");
           w.line("int tr = s * " + p + " * n;");
           w.line("int sr = tr + n;");
-          w.open("for (int i = 0; i < n; i++)");
-          w.line("double ls = l" + k + "LogScale(th[sr + i]);");
-          w.line("double v = (src[yr + i] - th[tr + i]) * Math.exp(-ls);");
-          w.line("x0[xr + i] = v;");
-          w.line("dst[dr + i] = v;");
-          w.line("ld[i] -= ls;");
-          w.close();
+          AffineLanes.values(w, "l" + k, affineKind(), program.vector, true, "src", "yr", "x0", "xr", "dst", "dr");
         } else {
           w.line(KERNEL + ".inverse(" + splineArgs() + ", th, s * " + p + " * n, n, src, " + src + "[s] * n, x0, s * n, ld, n);");
           w.line("System.arraycopy(x0, s * n, dst, " + dst + "[s] * n, n);");
@@ -863,7 +506,7 @@ final class FlowSourceGenerator {
         for (int l = 0; l < layers - 1; l++) {
           w.open("for (int e = RANK_START_" + k + "_" + l + "[s + 1]; e < RANK_START_" + k + "_" + l + "[s + 2]; e++)");
           w.line("int u = BY_RANK_" + k + "_" + l + "[e];");
-          unit(l, "u", "b[" + pre[l] + "]");
+          net.unit(l, "u", net.preRows(l));
           w.close();
         }
         w.close();
@@ -878,15 +521,7 @@ final class FlowSourceGenerator {
           w.line("int gr = " + src + "[j] * n;");
           w.line("int tr = j * " + p + " * n;");
           w.line("int sr = tr + n;");
-          w.open("for (int i = 0; i < n; i++)");
-          w.line("double r = th[sr + i];");
-          w.line("double sc = Math.exp(l" + k + "LogScale(r));");
-          w.line("double gyv = gDst[yr + i];");
-          w.line("gSrc[gr + i] = gyv * sc;");
-          w.line("gth[tr + i] = gyv;");
-          // ∂y/∂log s = x·s and ∂logDet/∂log s = 1.
-          w.line("gth[sr + i] = (gyv * x0[xr + i] * sc + gld[i]) * l" + k + "LogScaleSlope(r, sc);");
-          w.close();
+          AffineLanes.backward(w, "l" + k, affineKind(), program.vector, false, "x0", "xr", "gDst", "yr", "gSrc", "gr");
           w.close();
         } else {
           w.open("for (int j = 0; j < " + dim + "; j++)");
@@ -894,13 +529,7 @@ final class FlowSourceGenerator {
               + "[j] * n, gld, gSrc, " + src + "[j] * n, gth, j * " + p + " * n, n);");
           w.close();
         }
-        for (int l = layers - 1; l >= 0; l--) {
-          String gIn = l == layers - 1 ? lastGradIn() : hiddenGradIn(l);
-          w.line("java.util.Arrays.fill(" + gIn + ", 0, " + gradLimit(l) + " * n, 0.0);");
-          w.open("for (int u = 0; u < " + sizes[l + 1] + "; u++)");
-          unitBackward(l, "u", l == layers - 1 ? "gth" : "b[" + gradPost[l] + "]");
-          w.close();
-        }
+        net.backward("gth");
         w.line("double[] gx0 = b[" + gradInput + "];");
         w.open("for (int j = 0; j < " + dim + "; j++)");
         w.line("int gr = " + src + "[j] * n;");
@@ -918,13 +547,13 @@ final class FlowSourceGenerator {
         w.line("System.arraycopy(gDst, " + dst + "[j] * n, gx0, j * n, n);");
         w.close();
         for (int l = 0; l < layers - 1; l++) {
-          w.line("java.util.Arrays.fill(b[" + gradPost[l] + "], 0, " + sizes[l + 1] + " * n, 0.0);");
+          w.line("java.util.Arrays.fill(" + net.gradPostRows(l) + ", 0, " + sizes[l + 1] + " * n, 0.0);");
         }
         w.open("for (int s = " + (dim - 1) + "; s >= -1; s--)");
         for (int l = layers - 2; l >= 0; l--) {
           w.open("for (int e = RANK_START_" + k + "_" + l + "[s + 1]; e < RANK_START_" + k + "_" + l + "[s + 2]; e++)");
           w.line("int u = BY_RANK_" + k + "_" + l + "[e];");
-          unitBackward(l, "u", "b[" + gradPost[l] + "]");
+          net.unitBackward(l, "u", net.gradPostRows(l));
           w.close();
         }
         w.open("if (s >= 0)");
@@ -933,21 +562,13 @@ final class FlowSourceGenerator {
           w.line("int gr = " + src + "[s] * n;");
           w.line("int tr = s * " + p + " * n;");
           w.line("int sr = tr + n;");
-          w.open("for (int i = 0; i < n; i++)");
-          w.line("double r = th[sr + i];");
-          w.line("double sc = Math.exp(l" + k + "LogScale(r));");
-          w.line("double gxv = gx0[xr + i];");
-          w.line("gSrc[gr + i] = gxv / sc;");
-          w.line("gth[tr + i] = -gxv / sc;");
-          // x = (y − t)·e^{−log s}: ∂x/∂log s = −x and ∂logDet/∂log s = −1.
-          w.line("gth[sr + i] = (-gxv * x0[xr + i] - gld[i]) * l" + k + "LogScaleSlope(r, sc);");
-          w.close();
+          AffineLanes.backward(w, "l" + k, affineKind(), program.vector, true, "x0", "xr", "gx0", "xr", "gSrc", "gr");
         } else {
           w.line(KERNEL + ".inverseBackward(" + splineArgs() + ", th, s * " + p + " * n, n, src, " + src
               + "[s] * n, gx0, s * n, gld, gSrc, " + src + "[s] * n, gth, s * " + p + " * n, n);");
         }
         w.open("for (int u = s * " + p + "; u < s * " + p + " + " + p + "; u++)");
-        unitBackward(layers - 1, "u", "gth");
+        net.unitBackward(layers - 1, "u", "gth");
         w.close();
         w.close();
         w.close();

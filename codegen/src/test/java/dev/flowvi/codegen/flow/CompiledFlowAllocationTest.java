@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flowvi.codegen.CodegenMode;
+import dev.flowvi.engine.bijection.Affine;
 import dev.flowvi.engine.bijection.Bijection;
+import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Exp;
+import dev.flowvi.engine.distribution.StandardNormal;
+import dev.flowvi.engine.flow.Flows;
 import dev.flowvi.engine.core.Workspace;
 import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.random.RandomStream;
@@ -24,7 +29,9 @@ class CompiledFlowAllocationTest {
   static Stream<Bijection> flows() {
     RandomStream rng = RandomStream.of(4);
     return Stream.of(FlowCompilerTest.triangular(5, 2, rng), FlowCompilerTest.splineAutoregressive(5, rng),
-        FlowCompilerTest.conditional(4));
+        FlowCompilerTest.conditional(4),
+        // Coupling layers, vectorised affine transformer and shift-scale/Exp loops, Loft.
+        Chain.of(Flows.coupling(StandardNormal.of(5)).layers(2).width(8).loft(true).build().bijection(), Affine.of(5), Exp.of(5)));
   }
 
   @ParameterizedTest

@@ -4,7 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowvi.codegen.CodegenMode;
 import dev.flowvi.engine.bijection.Bijection;
+import dev.flowvi.engine.bijection.Affine;
+import dev.flowvi.engine.bijection.AffineTransformer;
+import dev.flowvi.engine.bijection.Bounded;
+import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Elementwise;
+import dev.flowvi.engine.bijection.Exp;
+import dev.flowvi.engine.bijection.Flip;
+import dev.flowvi.engine.bijection.Frozen;
 import dev.flowvi.engine.bijection.Invert;
+import dev.flowvi.engine.bijection.Loc;
+import dev.flowvi.engine.bijection.Loft;
+import dev.flowvi.engine.bijection.Permute;
+import dev.flowvi.engine.bijection.RationalQuadraticSpline;
+import dev.flowvi.engine.bijection.Scale;
+import dev.flowvi.engine.bijection.Sigmoid;
+import dev.flowvi.engine.bijection.SoftPlus;
+import dev.flowvi.engine.bijection.Stack;
+import dev.flowvi.engine.bijection.Tanh;
+import dev.flowvi.engine.flow.Coupling;
+import dev.flowvi.engine.nn.Activation;
 import dev.flowvi.engine.core.Workspace;
 import dev.flowvi.engine.random.RandomStream;
 import java.util.stream.Stream;
@@ -33,7 +52,17 @@ class CompiledFlowFiniteDifferenceTest {
         Arguments.of("autoregressive", FlowCompilerTest.autoregressive(4, rng)),
         Arguments.of("inverse autoregressive", Invert.of(FlowCompilerTest.autoregressive(3, rng))),
         Arguments.of("conditional autoregressive", FlowCompilerTest.conditional(3)),
-        Arguments.of("spline autoregressive", FlowCompilerTest.splineAutoregressive(3, rng)));
+        Arguments.of("spline autoregressive", FlowCompilerTest.splineAutoregressive(3, rng)),
+        Arguments.of("coupling", Chain.of(Coupling.of(AffineTransformer.withScaleFloor(), 4, 0, 5, 1, Activation.RELU),
+            Permute.random(4, rng), Invert.of(Coupling.of(AffineTransformer.softClamped(), 4, 0, 3, 2, Activation.TANH)))),
+        Arguments.of("conditional spline coupling", Chain.of(Flip.of(3),
+            Coupling.of(RationalQuadraticSpline.of(3, 2.5), 3, 2, 4, 1, Activation.ELU))),
+        Arguments.of("inverse conditional spline coupling", Invert.of(
+            Coupling.of(RationalQuadraticSpline.of(3, 2.5), 3, 2, 4, 1, Activation.ELU))),
+        Arguments.of("fused elementwise kinds", Chain.of(Affine.of(3), Sigmoid.of(3), Invert.of(Sigmoid.of(3)), Loft.of(3, 0.4),
+            Stack.of(Scale.of(1), Loc.of(2)), Exp.of(3), Invert.of(Exp.of(3)), Elementwise.of(AffineTransformer.softClamped(), 3),
+            Invert.of(Elementwise.of(AffineTransformer.withScaleFloor(), 3)), Tanh.of(3), Invert.of(Bounded.of(3, -1.0, 1.0)),
+            SoftPlus.of(3), Invert.of(SoftPlus.of(3)), Frozen.of(Invert.of(Affine.of(3))))));
   }
 
   @ParameterizedTest(name = "{0}")

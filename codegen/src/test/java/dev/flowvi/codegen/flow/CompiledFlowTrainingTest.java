@@ -10,7 +10,9 @@ import dev.flowvi.codegen.KernelCompiler;
 import dev.flowvi.engine.bijection.Bijection;
 import dev.flowvi.engine.bijection.Chain;
 import dev.flowvi.engine.bijection.Exp;
+import dev.flowvi.engine.bijection.Identity;
 import dev.flowvi.engine.bijection.Invert;
+import dev.flowvi.engine.bijection.Stack;
 import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.distribution.TransformedDistribution;
@@ -92,7 +94,8 @@ class CompiledFlowTrainingTest {
 
   @Test
   void anUnsupportedFlowFallsBackAndStillTrains() {
-    Bijection flow = Chain.of(TriangularAffine.lower(3), Exp.of(3), Invert.of(Exp.of(3)));
+    // A Stack whose part mixes coordinates is the one composite the compiler leaves to the interpreter.
+    Bijection flow = Chain.of(TriangularAffine.lower(3), Stack.of(TriangularAffine.lower(2), Exp.of(1)), Invert.of(Stack.of(Identity.of(2), Exp.of(1))));
     Bijection chosen = FlowCompiler.compileOrInterpret(CodegenMode.AUTO, flow, new KernelCache(KernelCompiler.forEngine(), 2));
     assertSame(flow, chosen);
     TrainingResult r = train(chosen, 30);

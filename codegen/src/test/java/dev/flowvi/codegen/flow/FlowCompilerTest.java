@@ -23,6 +23,7 @@ import dev.flowvi.engine.bijection.Invert;
 import dev.flowvi.engine.bijection.LeakyTanh;
 import dev.flowvi.engine.bijection.Permute;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
+import dev.flowvi.engine.bijection.Stack;
 import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.core.Workspace;
 import dev.flowvi.engine.flow.MaskedAutoregressive;
@@ -138,57 +139,74 @@ class FlowCompilerTest {
   @ParameterizedTest(name = "{0}, dim {1}")
   @MethodSource("topologies")
   void compiledMatchesInterpretedInAllFourPasses(String label, int dim, Bijection flow) {
-    Bijection compiled = FlowCompiler.compileOrInterpret(CodegenMode.STRICT, flow, CACHE);
+    assertCompiledMatches(label, dim, flow, false);
+  }
+
+  /**
+   * Strict compilation, then the four passes against the interpreted flow. With {@code
+   * imageInputs} the inverse starts from y = flow(x') for a fresh x', inside the image of flows
+   * onto a subset (Exp, Sigmoid, Bounded …); otherwise from a standard normal y.
+   */
+  static void assertCompiledMatches(String label, int dim, Bijection flow, boolean imageInputs) {
+    assertMatches(label, dim, flow, FlowCompiler.compileOrInterpret(CodegenMode.STRICT, flow, CACHE), imageInputs, N);
+  }
+
+  /** The four passes of {@code compiled} against those of the interpreted {@code flow}. */
+  static void assertMatches(String label, int dim, Bijection flow, Bijection compiled, boolean imageInputs, int n) {
     assertInstanceOf(CompiledFlow.class, compiled);
     assertEquals(flow.parameterCount(), compiled.parameterCount());
     RandomStream rng = RandomStream.of(42 + dim);
     double[] p = parameters(flow, 7 + dim);
     int c = flow.conditionDim();
-    double[] cond = c > 0 ? gaussian(c * N, rng) : null;
-    double[] x = gaussian(dim * N, rng);
-    double[] ld0 = gaussian(N, rng);
-    Workspace wi = flow.newWorkspace(N);
-    Workspace wc = compiled.newWorkspace(N);
+    double[] cond = c > 0 ? gaussian(c * n, rng) : null;
+    double[] x = gaussian(dim * n, rng);
+    double[] ld0 = gaussian(n, rng);
+    Workspace wi = flow.newWorkspace(n);
+    Workspace wc = compiled.newWorkspace(n);
 
-    double[] yI = new double[dim * N];
-    double[] yC = new double[dim * N];
+    double[] yI = new double[dim * n];
+    double[] yC = new double[dim * n];
     double[] ldI = ld0.clone();
     double[] ldC = ld0.clone();
-    flow.forward(p, 3, x, cond, yI, ldI, N, wi);
-    compiled.forward(p, 3, x, cond, yC, ldC, N, wc);
+    flow.forward(p, 3, x, cond, yI, ldI, n, wi);
+    compiled.forward(p, 3, x, cond, yC, ldC, n, wc);
     close(label + " forward y", yI, yC);
     close(label + " forward logDet", ldI, ldC);
 
-    double[] gy = gaussian(dim * N, rng);
-    double[] gld = gaussian(N, rng);
+    double[] gy = gaussian(dim * n, rng);
+    double[] gld = gaussian(n, rng);
     double[] gp0 = gaussian(p.length, rng);
-    double[] gxI = new double[dim * N];
-    double[] gxC = new double[dim * N];
+    double[] gxI = new double[dim * n];
+    double[] gxC = new double[dim * n];
     double[] gpI = gp0.clone();
     double[] gpC = gp0.clone();
-    flow.forwardBackward(p, 3, x, cond, yI, gy, gld, gxI, gpI, N, wi);
-    compiled.forwardBackward(p, 3, x, cond, yC, gy, gld, gxC, gpC, N, wc);
+    flow.forwardBackward(p, 3, x, cond, yI, gy, gld, gxI, gpI, n, wi);
+    compiled.forwardBackward(p, 3, x, cond, yC, gy, gld, gxC, gpC, n, wc);
     close(label + " forwardBackward gradX", gxI, gxC);
     close(label + " forwardBackward gradParams", gpI, gpC);
 
     // Inverse from a fresh point y, then its backward pass.
-    double[] y = gaussian(dim * N, rng);
-    double[] xI = new double[dim * N];
-    double[] xC = new double[dim * N];
+    double[] y = gaussian(dim * n, rng);
+    if (imageInputs) {
+      double[] start = y.clone();
+      flow.forward(p, 3, start, cond, y, new double[n], n, wi);
+    }
+    double[] xI = new double[dim * n];
+    double[] xC = new double[dim * n];
     ldI = ld0.clone();
     ldC = ld0.clone();
-    flow.inverse(p, 3, y, cond, xI, ldI, N, wi);
-    compiled.inverse(p, 3, y, cond, xC, ldC, N, wc);
+    flow.inverse(p, 3, y, cond, xI, ldI, n, wi);
+    compiled.inverse(p, 3, y, cond, xC, ldC, n, wc);
     close(label + " inverse x", xI, xC);
     close(label + " inverse logDet", ldI, ldC);
 
-    double[] gx = gaussian(dim * N, rng);
-    double[] gyI = new double[dim * N];
-    double[] gyC = new double[dim * N];
+    double[] gx = gaussian(dim * n, rng);
+    double[] gyI = new double[dim * n];
+    double[] gyC = new double[dim * n];
     gpI = gp0.clone();
     gpC = gp0.clone();
-    flow.inverseBackward(p, 3, y, cond, xI, gx, gld, gyI, gpI, N, wi);
-    compiled.inverseBackward(p, 3, y, cond, xC, gx, gld, gyC, gpC, N, wc);
+    flow.inverseBackward(p, 3, y, cond, xI, gx, gld, gyI, gpI, n, wi);
+    compiled.inverseBackward(p, 3, y, cond, xC, gx, gld, gyC, gpC, n, wc);
     close(label + " inverseBackward gradY", gyI, gyC, INVERSE_BACKWARD_TOLERANCE);
     close(label + " inverseBackward gradParams", gpI, gpC, INVERSE_BACKWARD_TOLERANCE);
   }
@@ -263,10 +281,10 @@ class FlowCompilerTest {
 
   @Test
   void unsupportedLayersFallBackInAutoModeAndFailInStrictMode() {
-    Bijection flow = Chain.of(TriangularAffine.lower(3), Exp.of(3));
+    Bijection flow = Chain.of(TriangularAffine.lower(3), Stack.of(Exp.of(1), TriangularAffine.lower(2)));
     KernelCache cache = new KernelCache(KernelCompiler.forEngine(), 4);
     CodegenException e = assertThrows(CodegenException.class, () -> FlowCompiler.compileOrInterpret(CodegenMode.STRICT, flow, cache));
-    assertTrue(e.getMessage().contains("Exp") && e.getMessage().contains("supported:"), e.getMessage());
+    assertTrue(e.getMessage().contains("Stack part") && e.getMessage().contains("supported:"), e.getMessage());
     Bijection auto = FlowCompiler.compileOrInterpret(CodegenMode.AUTO, flow, cache);
     assertSame(flow, auto);
     assertTrue(CompiledOrInterpreted.fellBack("flow:unsupported:" + flow.name()));

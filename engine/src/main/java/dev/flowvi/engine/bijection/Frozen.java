@@ -23,6 +23,11 @@ public final class Frozen implements Bijection {
     return new Frozen(inner);
   }
 
+  /** The wrapped bijection, for code generators. */
+  public Bijection inner() {
+    return inner;
+  }
+
   @Override
   public int dim() {
     return inner.dim();
