@@ -639,6 +639,7 @@ final class FlowSourceGenerator {
         start[out] = cols.size();
         field("static final int[] START_" + k + "_" + l + " = " + ints(start) + ";");
         field("static final int[] COL_" + k + "_" + l + " = " + ints(cols.stream().mapToInt(Integer::intValue).toArray()) + ";");
+        field("static final boolean[] MASK_" + k + "_" + l + " = " + MATH + ".mask(START_" + k + "_" + l + ", COL_" + k + "_" + l + ", " + in + ");");
       }
       // Hidden units grouped by rank −1 … D−1: the schedule of the one-pass inverse.
       for (int l = 0; l < layers - 1; l++) {
@@ -747,6 +748,47 @@ final class FlowSourceGenerator {
       }
     }
 
+    /**
+     * Dense layer l over the whole batch in one tiled-kernel call, then its activation (hidden
+     * layers) or the transformer's identity offsets (output layer): the forward pass's form of
+     * {@link #unit}, which the one-pass inverse keeps for its rank groups.
+     */
+    private void layer(int l, String out) {
+      boolean last = l == layers - 1;
+      w.line(MATH + ".dense(p, " + offset(weightOffset[l]) + ", " + offset(biasOffset[l]) + ", MASK_" + k + "_" + l + ", "
+          + sizes[l + 1] + ", " + sizes[l] + ", " + (last ? lastIn() : hiddenIn(l)) + ", " + out + ", n);");
+      if (!last) {
+        w.line("double[] z" + l + " = b[" + pre[l] + "];");
+        w.line("double[] h" + l + " = b[" + post[l] + "];");
+        w.open("for (int i = 0, end = " + sizes[l + 1] + " * n; i < end; i++)");
+        w.line("h" + l + "[i] = " + activation("z" + l + "[i]") + ";");
+        w.close();
+      } else {
+        w.open("for (int u = 0; u < " + sizes[l + 1] + "; u++)");
+        w.line("double id = IDENTITY_" + k + "[u % " + perDim + "];");
+        w.open("for (int i = u * n, end = i + n; i < end; i++)");
+        w.line(out + "[i] += id;");
+        w.close();
+        w.close();
+      }
+    }
+
+    /** Backward of {@link #layer}: the activation's adjoint over the whole layer, then one kernel call. */
+    private void layerBackward(int l, String g) {
+      boolean last = l == layers - 1;
+      if (!last) {
+        w.line("double[] z" + l + " = b[" + pre[l] + "];");
+        w.line("double[] h" + l + " = b[" + post[l] + "];");
+        w.line("double[] gh" + l + " = " + g + ";");
+        w.open("for (int i = 0, end = " + sizes[l + 1] + " * n; i < end; i++)");
+        w.line("gh" + l + "[i] *= " + activationDerivative("z" + l + "[i]", "h" + l + "[i]") + ";");
+        w.close();
+      }
+      w.line(MATH + ".denseBackward(p, " + offset(weightOffset[l]) + ", " + offset(biasOffset[l]) + ", MASK_" + k + "_" + l + ", "
+          + sizes[l + 1] + ", " + sizes[l] + ", " + (last ? lastIn() : hiddenIn(l)) + ", " + g + ", "
+          + (last ? lastGradIn() : hiddenGradIn(l)) + ", " + gradLimit(l) + ", gp, n);");
+    }
+
     /** Backward of one unit; for hidden layers first turns its post-activation adjoint into the pre-activation one. */
     private void unitBackward(int l, String u, String g) {
       if (l < layers - 1) {
@@ -798,9 +840,7 @@ final class FlowSourceGenerator {
           w.line("System.arraycopy(c, 0, " + in0 + ", " + dim + " * n, " + a.conditionDim() + " * n);");
         }
         for (int l = 0; l < layers; l++) {
-          w.open("for (int u = 0; u < " + sizes[l + 1] + "; u++)");
-          unit(l, "u", l == layers - 1 ? rawRows : "b[" + pre[l] + "]");
-          w.close();
+          layer(l, l == layers - 1 ? rawRows : "b[" + pre[l] + "]");
         }
         w.line("double[] x0 = " + in0 + ";");
         w.line("double[] th = " + rawRows + ";");
@@ -889,9 +929,7 @@ final class FlowSourceGenerator {
         for (int l = layers - 1; l >= 0; l--) {
           String gIn = l == layers - 1 ? lastGradIn() : hiddenGradIn(l);
           w.line("java.util.Arrays.fill(" + gIn + ", 0, " + gradLimit(l) + " * n, 0.0);");
-          w.open("for (int u = 0; u < " + sizes[l + 1] + "; u++)");
-          unitBackward(l, "u", l == layers - 1 ? "gth" : "b[" + gradPost[l] + "]");
-          w.close();
+          layerBackward(l, l == layers - 1 ? "gth" : "b[" + gradPost[l] + "]");
         }
         w.line("double[] gx0 = b[" + gradInput + "];");
         w.open("for (int j = 0; j < " + dim + "; j++)");
