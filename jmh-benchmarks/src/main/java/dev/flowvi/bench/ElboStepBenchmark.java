@@ -1,5 +1,9 @@
 package dev.flowvi.bench;
 
+import dev.flowvi.codegen.CodegenMode;
+import dev.flowvi.codegen.KernelCache;
+import dev.flowvi.codegen.KernelCompiler;
+import dev.flowvi.codegen.flow.FlowCompiler;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.core.Workspace;
 import dev.flowvi.engine.distribution.Normal;
@@ -40,6 +44,8 @@ import org.openjdk.jmh.annotations.State;
  *       26-D Gaussian: the flow's own cost.
  *   <li>{@code m2}: the seed's M2 preset: triangular spline flow (6 layers, 4 knots, LeakyTanh 3),
  *       base Normal(0, 0.1), sticking the landing, hand-written M2 posterior with 10^4 rows.
+ *   <li>{@code m1-compiled}, {@code maf26-compiled}: the same losses with the flow compiled by
+ *       {@link FlowCompiler} (strict: a compile failure fails the benchmark), the CLI's default.
  * </ul>
  */
 @State(Scope.Thread)
@@ -49,7 +55,7 @@ import org.openjdk.jmh.annotations.State;
 public class ElboStepBenchmark {
   static final int SAMPLES = 500;
 
-  @Param({"m1", "maf26", "m2"})
+  @Param({"m1", "maf26", "m2", "m1-compiled", "maf26-compiled"})
   public String workload;
 
   ElboLoss loss;
@@ -81,6 +87,13 @@ public class ElboStepBenchmark {
 
   /** The loss of workload {@code name}; see the class comment. */
   static ElboLoss workload(String name) {
+    if (name.endsWith("-compiled")) {
+      ElboLoss interpreted = workload(name.substring(0, name.length() - "-compiled".length()));
+      TransformedDistribution flow = interpreted.flow();
+      TransformedDistribution compiled = TransformedDistribution.of(flow.base(),
+          FlowCompiler.compileOrInterpret(CodegenMode.STRICT, flow.bijection(), new KernelCache(KernelCompiler.forEngine(), 4)));
+      return ElboLoss.of(compiled, interpreted.target(), interpreted.stickingTheLanding());
+    }
     return switch (name) {
       case "m1" -> {
         TransformedDistribution flow = Flows.maskedAutoregressive(Normal.of(4, 0.5, 0.01))
@@ -100,7 +113,7 @@ public class ElboStepBenchmark {
             .direction(Flows.Direction.SAMPLING_FAST).seed(1).build();
         yield ElboLoss.of(flow, M2LogPosterior.of(M2Data.generate(1)), true);
       }
-      default -> throw new IllegalArgumentException("workload is '" + name + "', expected m1, maf26 or m2");
+      default -> throw new IllegalArgumentException("workload is '" + name + "', expected m1, maf26 or m2, optionally with -compiled");
     };
   }
 

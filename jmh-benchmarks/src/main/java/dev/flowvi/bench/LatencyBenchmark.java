@@ -1,5 +1,9 @@
 package dev.flowvi.bench;
 
+import dev.flowvi.codegen.CodegenMode;
+import dev.flowvi.codegen.KernelCache;
+import dev.flowvi.codegen.KernelCompiler;
+import dev.flowvi.codegen.flow.FlowCompiler;
 import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.flow.Flows;
@@ -20,7 +24,9 @@ import org.openjdk.jmh.annotations.State;
  * Serving latency of a trained-shape flow: an 8-layer, 26-D masked autoregressive flow (width
  * 50), density-fast, with random parameters around its identity start, scoring or drawing 1 or 8
  * points per call. Each thread owns a workspace made once, so a call allocates nothing (check
- * with {@code -prof gc}: about 0 B/op).
+ * with {@code -prof gc}: about 0 B/op). {@code path} is the interpreted engine flow (what a library
+ * user gets from {@link Flows}) or the same flow compiled by {@link FlowCompiler} (the CLI's
+ * default).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -31,6 +37,9 @@ public class LatencyBenchmark {
 
   @Param({"1", "8"})
   public int points;
+
+  @Param({"interpreted", "compiled"})
+  public String path = "interpreted";
 
   TransformedDistribution flow;
   double[] params;
@@ -46,6 +55,12 @@ public class LatencyBenchmark {
       throw new IllegalArgumentException("points is " + points + ", expected at least 1");
     }
     flow = Flows.maskedAutoregressive(StandardNormal.of(DIM)).direction(Flows.Direction.DENSITY_FAST).seed(3).build();
+    switch (path) {
+      case "interpreted" -> { }
+      case "compiled" -> flow = TransformedDistribution.of(flow.base(),
+          FlowCompiler.compileOrInterpret(CodegenMode.STRICT, flow.bijection(), new KernelCache(KernelCompiler.forEngine(), 4)));
+      default -> throw new IllegalArgumentException("path is '" + path + "', expected interpreted or compiled");
+    }
     params = flow.initialParameters(5);
     RandomStream jitter = RandomStream.of(6);
     for (int k = 0; k < params.length; k++) {

@@ -39,6 +39,28 @@ class ElboStepBenchmarkTest {
     }
   }
 
+  /**
+   * A compiled workload takes the interpreted one's step: same seeds, so the same draws, and the
+   * loss and gradient agree to round-off (codegen's 1e-12 relative bound, loosened to 1e-9 for the
+   * gradient, a sum of 500 samples' terms of either sign).
+   */
+  @Test
+  void compiledWorkloadsTakeTheInterpretedStep() {
+    for (String w : new String[] {"m1", "maf26"}) {
+      ElboStepBenchmark interpreted = state(w);
+      ElboStepBenchmark compiled = state(w + "-compiled");
+      double loss = interpreted.elboStep();
+      assertEquals(loss, compiled.elboStep(), 1e-12 * Math.abs(loss), w + " loss");
+      double scale = 0;
+      for (double g : interpreted.grad) {
+        scale = Math.max(scale, Math.abs(g));
+      }
+      for (int k = 0; k < interpreted.grad.length; k++) {
+        assertEquals(interpreted.grad[k], compiled.grad[k], 1e-9 * scale, w + " grad " + k);
+      }
+    }
+  }
+
   @Test
   void gaussianTargetHasTheAnalyticGradient() {
     GaussianTarget t = GaussianTarget.spread(3);

@@ -46,6 +46,23 @@ class LatencyBenchmarkTest {
     assertEquals(batch.logq[0], alone, 1e-12 * Math.abs(alone));
   }
 
+  /** The compiled flow scores the same points as the interpreted one, to the codegen bound (1e-12 relative). */
+  @Test
+  void compiledPathScoresAsTheInterpretedOne() {
+    for (int points : new int[] {1, 8}) {
+      LatencyBenchmark interpreted = state(points);
+      LatencyBenchmark compiled = new LatencyBenchmark();
+      compiled.points = points;
+      compiled.path = "compiled";
+      compiled.setUp();
+      interpreted.logProb();
+      compiled.logProb();
+      for (int i = 0; i < points; i++) {
+        assertEquals(interpreted.logq[i], compiled.logq[i], 1e-12 * Math.max(1, Math.abs(interpreted.logq[i])), "point " + i);
+      }
+    }
+  }
+
   @Test
   void noPointsIsRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> state(0));

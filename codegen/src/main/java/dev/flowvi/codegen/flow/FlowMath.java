@@ -109,6 +109,57 @@ public final class FlowMath {
     }
   }
 
+  /**
+   * The connection mask (outputs × inputs, row-major) of compressed rows {@code start}/{@code col},
+   * or null when every connection exists, so that a generated class can hand its masked layers to
+   * the engine's tiled layer kernel.
+   */
+  public static boolean[] mask(int[] start, int[] col, int inputs) {
+    int outputs = start.length - 1;
+    if (start[outputs] == outputs * inputs) {
+      return null;
+    }
+    boolean[] mask = new boolean[outputs * inputs];
+    for (int u = 0; u < outputs; u++) {
+      for (int e = start[u]; e < start[u + 1]; e++) {
+        mask[u * inputs + col[e]] = true;
+      }
+    }
+    return mask;
+  }
+
+  /**
+   * A whole masked dense layer, out = W·in + b over the batch, with the engine's register-tiled
+   * kernel (the interpreted network's own call): the forward pass's per-layer form of {@link
+   * #denseUnit}.
+   */
+  public static void dense(double[] p, int weights, int bias, boolean[] mask, int outputs, int inputs,
+      double[] in, double[] out, int n) {
+    ROWS.dense(p, weights, p, bias, mask, outputs, inputs, in, 0, out, 0, n);
+  }
+
+  /**
+   * Backward pass of {@link #dense} with output adjoint rows {@code g}: adds dL/dW and dL/db to
+   * {@code gp} and writes dL/din into the first {@code inputLimit} rows of {@code gIn}
+   * (conditioning inputs get no gradient). When {@code inputLimit} covers every input this is
+   * one tiled kernel call; otherwise the input adjoint is accumulated row by row into {@code gIn},
+   * which the caller has zeroed.
+   */
+  public static void denseBackward(double[] p, int weights, int bias, boolean[] mask, int outputs, int inputs,
+      double[] in, double[] g, double[] gIn, int inputLimit, double[] gp, int n) {
+    boolean allInputs = inputLimit == inputs;
+    ROWS.denseBackward(p, weights, mask, outputs, inputs, in, 0, g, 0, allInputs ? gIn : null, 0, gp, weights, gp, bias, n);
+    if (!allInputs) {
+      for (int u = 0; u < outputs; u++) {
+        for (int k = 0; k < inputLimit; k++) {
+          if (mask == null || mask[u * inputs + k]) {
+            ROWS.axpy(p[weights + u * inputs + k], g, u * n, gIn, k * n, n);
+          }
+        }
+      }
+    }
+  }
+
   /** Σ a over {@code len} values, with the engine's row kernel. */
   public static double sum(double[] a, int aOff, int len) {
     return ROWS.sum(a, aOff, len);

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Emits the units of a feed-forward conditioner (engine FeedForwardNetwork: per layer W then b,
  * an activation after every hidden layer) over batch rows, one unit at a time through {@link
- * FlowMath#denseUnit}: a mask becomes compressed connectivity, so masked weights are never
+ * FlowMath#denseUnit} (and, for whole layers, {@link FlowMath#dense}): a mask becomes compressed connectivity, so masked weights are never
  * visited, and a dense layer is the mask that keeps every weight. The last layer's output gets the
  * transformer's identity raw values added (FlowJAX), so a zero output layer is the identity.
  */
@@ -92,6 +92,9 @@ final class NetworkEmitter {
       gen.field("static final int[] START_" + name + "_" + l + " = " + FlowSourceGenerator.ints(start) + ";");
       gen.field("static final int[] COL_" + name + "_" + l + " = "
           + FlowSourceGenerator.ints(cols.stream().mapToInt(Integer::intValue).toArray()) + ";");
+      // The same connectivity as a mask (null when dense) for the tiled whole-layer kernel.
+      gen.field("static final boolean[] MASK_" + name + "_" + l + " = " + MATH + ".mask(START_" + name + "_" + l
+          + ", COL_" + name + "_" + l + ", " + in + ");");
     }
     gen.field("static final double[] IDENTITY_" + name + " = " + FlowSourceGenerator.doubles(identity) + ";");
   }
@@ -104,11 +107,18 @@ final class NetworkEmitter {
     return "b[" + gradInput + "]";
   }
 
-  /** Every unit of every layer, the output layer's into {@code out}. */
+  /**
+   * Every layer over the whole batch, the output layer's into {@code out}: one call per layer to
+   * the engine's register-tiled dense kernel ({@link FlowMath#dense}), then the activation or the
+   * identity offsets. The one-pass autoregressive inverse uses {@link #unit} per rank group instead.
+   */
   void forward(String out) {
     for (int l = 0; l < layers; l++) {
+      String rows = l == layers - 1 ? out : "b[" + pre[l] + "]";
+      w.line(MATH + ".dense(p, o + " + weightOffset[l] + ", o + " + biasOffset[l] + ", MASK_" + name + "_" + l + ", "
+          + sizes[l + 1] + ", " + sizes[l] + ", " + in(l) + ", " + rows + ", n);");
       w.open("for (int u = 0; u < " + sizes[l + 1] + "; u++)");
-      unit(l, "u", l == layers - 1 ? out : "b[" + pre[l] + "]");
+      finishUnit(l, "u", rows);
       w.close();
     }
   }
@@ -116,11 +126,15 @@ final class NetworkEmitter {
   /** Reverse mode from the output adjoint rows {@code g}: parameter gradients into gp, input adjoint into {@link #gradInputRows}. */
   void backward(String g) {
     for (int l = layers - 1; l >= 0; l--) {
-      String gIn = l == 0 ? gradInputRows() : "b[" + gradPost[l - 1] + "]";
-      w.line("java.util.Arrays.fill(" + gIn + ", 0, " + gradLimit(l) + " * n, 0.0);");
-      w.open("for (int u = 0; u < " + sizes[l + 1] + "; u++)");
-      unitBackward(l, "u", l == layers - 1 ? g : "b[" + gradPost[l] + "]");
-      w.close();
+      String gl = l == layers - 1 ? g : "b[" + gradPost[l] + "]";
+      w.line("java.util.Arrays.fill(" + gradIn(l) + ", 0, " + gradLimit(l) + " * n, 0.0);");
+      if (l < layers - 1) {
+        w.open("for (int u = 0; u < " + sizes[l + 1] + "; u++)");
+        activationBackward(l, "u", gl);
+        w.close();
+      }
+      w.line(MATH + ".denseBackward(p, o + " + weightOffset[l] + ", o + " + biasOffset[l] + ", MASK_" + name + "_" + l + ", "
+          + sizes[l + 1] + ", " + sizes[l] + ", " + in(l) + ", " + gl + ", " + gradIn(l) + ", " + gradLimit(l) + ", gp, n);");
     }
   }
 
@@ -172,6 +186,11 @@ final class NetworkEmitter {
   void unit(int l, String u, String out) {
     w.line(MATH + ".denseUnit(p, o + " + weightOffset[l] + ", p[o + " + biasOffset[l] + " + " + u + "], " + sizes[l]
         + ", START_" + name + "_" + l + ", COL_" + name + "_" + l + ", " + u + ", " + in(l) + ", " + out + ", n);");
+    finishUnit(l, u, out);
+  }
+
+  /** After unit u of layer l is in row u of {@code out}: its activation (hidden) or identity offset (output). */
+  private void finishUnit(int l, String u, String out) {
     if (l < layers - 1) {
       w.line("double[] z = b[" + pre[l] + "];");
       w.line("double[] h = b[" + post[l] + "];");
@@ -205,14 +224,19 @@ final class NetworkEmitter {
   /** Backward of one unit; for hidden layers first turns its post-activation adjoint into the pre-activation one. */
   void unitBackward(int l, String u, String g) {
     if (l < layers - 1) {
-      w.line("double[] z = b[" + pre[l] + "];");
-      w.line("double[] h = b[" + post[l] + "];");
-      w.line("double[] gh = " + g + ";");
-      w.open("for (int i = " + u + " * n, end = i + n; i < end; i++)");
-      w.line("gh[i] *= " + activationDerivative("z[i]", "h[i]") + ";");
-      w.close();
+      activationBackward(l, u, g);
     }
     w.line(MATH + ".denseUnitBackward(p, o + " + weightOffset[l] + ", o + " + biasOffset[l] + ", " + sizes[l] + ", START_" + name
         + "_" + l + ", COL_" + name + "_" + l + ", " + u + ", " + in(l) + ", " + g + ", " + gradIn(l) + ", " + gradLimit(l) + ", gp, n);");
+  }
+
+  /** Turns row u of hidden layer l's post-activation adjoint {@code g} into the pre-activation one. */
+  private void activationBackward(int l, String u, String g) {
+    w.line("double[] z = b[" + pre[l] + "];");
+    w.line("double[] h = b[" + post[l] + "];");
+    w.line("double[] gh = " + g + ";");
+    w.open("for (int i = " + u + " * n, end = i + n; i < end; i++)");
+    w.line("gh[i] *= " + activationDerivative("z[i]", "h[i]") + ";");
+    w.close();
   }
 }

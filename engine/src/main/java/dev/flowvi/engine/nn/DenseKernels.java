@@ -6,8 +6,9 @@ package dev.flowvi.engine.nn;
  * row, and every inner loop is unit-stride over the batch.
  *
  * <p>Weights are row-major, W[o][k] at {@code w[wOff + o*in + k]}. A {@code mask} (same layout,
- * may be null) marks the connections that exist; masked-out weights are skipped, never read, and
- * get no gradient.
+ * may be null) marks the connections that exist; masked-out weights are never read and get no
+ * gradient. (The vector kernels' register tiles add a masked connection as an exact zero term,
+ * which is the same as skipping it unless that input is ±∞ or NaN.)
  */
 public interface DenseKernels {
 

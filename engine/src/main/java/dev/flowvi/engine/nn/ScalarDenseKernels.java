@@ -1,14 +1,14 @@
 package dev.flowvi.engine.nn;
 
 /**
- * Scalar reference of {@link DenseKernels}. The layer loops are written once here over three row
- * primitives ({@link #axpy}, {@link #dot}, {@link #sum}) and the activations, which the vector
- * implementation overrides.
+ * Scalar reference of {@link DenseKernels}: the layer loops over three row primitives ({@link
+ * #axpy}, {@link #dot}, {@link #sum}) and the activations. The vector implementation overrides
+ * the primitives and replaces the layer loops by register-blocked ones.
  */
 class ScalarDenseKernels implements DenseKernels {
 
   @Override
-  public final void dense(double[] w, int wOff, double[] b, int bOff, boolean[] mask, int out, int in,
+  public void dense(double[] w, int wOff, double[] b, int bOff, boolean[] mask, int out, int in,
       double[] x, int xOff, double[] y, int yOff, int n) {
     for (int o = 0; o < out; o++) {
       int yRow = yOff + o * n;
@@ -23,7 +23,7 @@ class ScalarDenseKernels implements DenseKernels {
   }
 
   @Override
-  public final void denseBackward(double[] w, int wOff, boolean[] mask, int out, int in, double[] x, int xOff,
+  public void denseBackward(double[] w, int wOff, boolean[] mask, int out, int in, double[] x, int xOff,
       double[] gy, int gyOff, double[] gx, int gxOff, double[] gw, int gwOff, double[] gb, int gbOff, int n) {
     if (gx != null) {
       java.util.Arrays.fill(gx, gxOff, gxOff + in * n, 0.0);
