@@ -70,6 +70,23 @@ class ModelCompilerTest {
     compare(ModelCompiler.logDensity(m2, data, CodegenMode.STRICT, Lanes.AUTO), GraphView.of(m2, data).interpreted(), z, TOL);
   }
 
+  /**
+   * The vector gradient runs by tiles of ModelSourceGenerator.TILE rows with a scalar tail: row
+   * counts below one vector, at a tile's edges and across tiles give the interpreter's values.
+   */
+  @Test
+  void m2CompiledMatchesInterpretedAtTileEdges() {
+    Model m2 = SeedModels.m2();
+    int tile = ModelSourceGenerator.TILE;
+    for (int rows : new int[] {1, 5, tile - 1, tile, tile + 1, 2 * tile + 3}) {
+      DataTable data = M2Data.generate(23 + rows, rows);
+      double[] z = nearTruth(m2, m2Truth(), 3, 24);
+      for (Lanes lanes : lanesAvailable(m2, data)) {
+        compare(ModelCompiler.logDensity(m2, data, CodegenMode.STRICT, lanes), GraphView.of(m2, data).interpretedScalar(), z, TOL);
+      }
+    }
+  }
+
   /** M2's true constrained values, in declaration order (EXAMPLES.md). */
   static double[] m2Truth() {
     double[] x = new double[27];
