@@ -31,21 +31,36 @@ import org.openjdk.jmh.annotations.State;
  * (vector or scalar row loop), the interpreter, and the hand-written M2LogPosterior; and the time
  * to generate and compile M2's class. The vector loop needs C2 (the interpreter runs Vector API
  * code very slowly): allow several warm-up iterations. Run with
- * {@code java --add-modules jdk.incubator.vector -jar jmh-benchmarks/target/benchmarks.jar ModelCompiler}.
+ * {@code java --add-modules jdk.incubator.vector -jar jmh-benchmarks/target/benchmarks.jar ModelCompiler}
+ * (one size: {@code -p rows=10000}).
+ *
+ * <p>Work per data row of one sample, counted in the generated vector source of M2 (add, sub, mul,
+ * max; exp, log and division apart): the value pass is {@link #VALUE_FLOPS_PER_ROW} flops, 4 exp
+ * and 1 log; the gradient adds {@link #GRADIENT_FLOPS_PER_ROW} flops and 1 division, and its
+ * call-free second pass recomputes {@link #RECOMPUTED_FLOPS_PER_ROW} flops of residuals. Gflop/s
+ * of a logDensityAndGradient figure: (VALUE + GRADIENT) · rows · 500 / (ms · 10^6).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class ModelCompilerBenchmark {
   static final int SAMPLES = 500;
+  /** Per row: 3 tracks × (4 normals of 5–6 flops + 6 to sum them), 5 for the background, 12 in the log-sum-exp and its sum. */
+  static final int VALUE_FLOPS_PER_ROW = 101;
+  /** Per row: the log-sum-exp's shares (4), and per track 29 (3–4 per normal's adjoint, 2–3 per parameter accumulator, 1 weight). */
+  static final int GRADIENT_FLOPS_PER_ROW = 90;
+  /** Per row: the residuals d and z = d·τ of the 12 normals, recomputed by the gradient's second pass. */
+  static final int RECOMPUTED_FLOPS_PER_ROW = 45;
 
   @State(Scope.Benchmark)
   public static class Density {
     @Param({"compiledVector", "compiledScalar", "interpreted", "handWritten"})
     public String impl;
 
-    /** Sizes, fixed for the benchmark; the agreement test shrinks them. */
-    int rows = M2Data.DEFAULT_ROWS;
+    /** Data rows; the agreement test shrinks them. */
+    @Param({"1000", "10000", "100000", "1000000"})
+    public int rows = M2Data.DEFAULT_ROWS;
+
     int samples = SAMPLES;
     LogDensity density;
     double[] z;
