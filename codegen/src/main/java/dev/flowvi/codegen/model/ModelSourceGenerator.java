@@ -6,11 +6,9 @@ import dev.flowvi.engine.model.GraphView;
 import dev.flowvi.engine.model.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes the Java source of one model's log density and gradient, a subclass of {@link
@@ -22,10 +20,7 @@ import java.util.Set;
  * rows are accumulators, and (for the gradient) the adjoints of the row-wise nodes follow in
  * reverse order inside the same iteration, adding into accumulators of the per-sample scalars that
  * the rows use. Scalars the rows read are hoisted out of the loop. With {@link RowLanes#VECTOR}
- * the loop runs over DoubleVector lanes with a scalar tail; its gradient runs by tiles of rows in two
- * passes, because HotSpot spills every live vector around each lanewise EXP/LOG call: the first
- * pass computes values and sums and stores the call results, the second recomputes the cheap row
- * values and runs the adjoints without any call ({@link #tiledGradient}).
+ * the loop runs over DoubleVector lanes with a scalar tail.
  *
  * <p>Scratch layout: node values at w[id], their adjoints at w[N + id], the constrained values at
  * w[X + j] and their gradient at w[GX + j], then log|J| and the total. Straight-line parts are
@@ -38,8 +33,6 @@ final class ModelSourceGenerator {
   /** Source characters per split method: straight-line code compiles to fewer bytes than characters. */
   private static final int METHOD_CHARS = 4000;
   private static final String NAME_PLACEHOLDER = "GENERATED_MODEL_CLASS";
-  /** Rows per tile of the vector gradient loop: the saved values of a tile stay in L1. */
-  static final int TILE = 128;
 
   private final GraphView g;
   private final boolean vector;
@@ -49,12 +42,6 @@ final class ModelSourceGenerator {
   private final int logJSlot;
   private final int totalSlot;
   private final int scratchSize;
-  /** Where the vector gradient loop's tile of saved transcendental results starts in w. */
-  private final int tileBase;
-  /** Saved row values of a tile, by node: the slot of its first value (LOG_SUM_EXP saves out, e_k, Σe). */
-  private final Map<Integer, Integer> savedSlot = new LinkedHashMap<>();
-  /** Where the tiled gradient's vector accumulators (S.length() slots each) start in w. */
-  private final int accBase;
   /** FIXED_ROW nodes read by the row loop, in field order. */
   private final List<Integer> columns = new ArrayList<>();
   /** FIXED_SCALAR nodes folded from data, by index in the {@code folded} field. */
@@ -62,8 +49,6 @@ final class ModelSourceGenerator {
   /** Scalar nodes (any FIXED_SCALAR, PARAM or SCALAR) read by the row loop. */
   private final List<Integer> rowScalars = new ArrayList<>();
   private final int[] sumOfRow;
-  /** Adjoint locals of row nodes already declared in the row body being written. */
-  private final Set<String> declared = new HashSet<>();
 
   ModelSourceGenerator(GraphView g, boolean vector) {
     this.g = g;
@@ -74,18 +59,7 @@ final class ModelSourceGenerator {
     this.gxBase = xBase + cdim;
     this.logJSlot = gxBase + cdim;
     this.totalSlot = logJSlot + 1;
-    this.tileBase = totalSlot + 1;
-    int slots = 0;
-    if (vector) {
-      for (int r : g.rowOrder()) {
-        if (callsOut(g.op(r))) {
-          savedSlot.put(r, slots);
-          slots += g.op(r).equals("LOG_SUM_EXP") ? g.inputs(r).length + 2 : 1;
-        }
-      }
-    }
-    this.accBase = tileBase + slots * TILE;
-    this.scratchSize = accBase;
+    this.scratchSize = totalSlot + 1;
     this.sumOfRow = new int[n];
     Arrays.fill(sumOfRow, -1);
     for (int s : g.sumNodes()) {
@@ -110,21 +84,6 @@ final class ModelSourceGenerator {
       if (g.kind(id) == GraphView.FIXED_SCALAR && !g.isConstant(id)) {
         folded.put(id, folded.size());
       }
-    }
-  }
-
-  /**
-   * Whether the vector form of a row-wise operation calls a math stub (lanewise EXP, LOG, …). HotSpot
-   * keeps no vector register across such a call, so every vector live across it is spilled and
-   * reloaded: the gradient loop therefore saves these results in a tile and runs the adjoints in a
-   * second pass without calls.
-   */
-  static boolean callsOut(String op) {
-    switch (op) {
-      case "EXP": case "LOG": case "LOG1P": case "EXPM1": case "LOGISTIC": case "LOG1P_EXP": case "LOG_SUM_EXP":
-        return true;
-      default:
-        return false;
     }
   }
 
@@ -185,7 +144,7 @@ final class ModelSourceGenerator {
     }
     w.blank();
     w.open("public " + NAME_PLACEHOLDER + "(dev.flowvi.engine.model.Model model, int rows, double[][] columns, double[] folded)");
-    w.line("super(model, rows, " + scratchSize + (vector ? " + " + (g.sumNodes().length + rowParams().size()) + " * S.length()" : "") + ");");
+    w.line("super(model, rows, " + scratchSize + ");");
     w.line("this.rows = rows;");
     w.line("this.folded = folded;");
     for (int k = 0; k < columns.size(); k++) {
@@ -590,103 +549,10 @@ final class ModelSourceGenerator {
     }
     w.line(name + "Scalar(w, " + (vector ? name + "Vector(w)" : "0") + ");");
     w.close();
-    if (vector && gradient) {
-      tiledGradient(w);
-    } else if (vector) {
-      loopMethod(w, name + "Vector", RowLanes.VECTOR, false);
+    if (vector) {
+      loopMethod(w, name + "Vector", RowLanes.VECTOR, gradient);
     }
     loopMethod(w, name + "Scalar", RowLanes.SCALAR, gradient);
-  }
-
-  /** Parameters whose adjoints the row loop accumulates. */
-  private List<Integer> rowParams() {
-    List<Integer> out = new ArrayList<>();
-    for (int p : rowScalars) {
-      if (g.kind(p) >= GraphView.PARAM) {
-        out.add(p);
-      }
-    }
-    return out;
-  }
-
-  /** w offset of the k-th vector accumulator of the tiled gradient (sums first, then parameter adjoints). */
-  private String accSlot(int k) {
-    return accBase + " + " + k + " * S.length()";
-  }
-
-  /**
-   * The vector gradient loop, by tiles of {@link #TILE} rows: tileValues computes the row values and
-   * sums and stores the results of math-stub calls (EXP, LOG, …) in the tile; tileAdjoints
-   * recomputes the cheap row values, reloads the stored ones and runs the adjoints, with no call in
-   * its loop, so that its vectors stay in registers. Each is a plain loop in its own method; the
-   * vector accumulators persist in w between tiles and are reduced once at the end.
-   */
-  private void tiledGradient(SourceWriter w) {
-    int[] sums = g.sumNodes();
-    List<Integer> params = rowParams();
-    int accs = sums.length + params.size();
-    w.blank();
-    w.open("private int rowsGradientVector(double[] w)");
-    w.line("final int bound = S.loopBound(rows);");
-    w.line("final DoubleVector Z = DoubleVector.zero(S);");
-    for (int k = 0; k < accs; k++) {
-      w.line("Z.intoArray(w, " + accSlot(k) + ");");
-    }
-    w.open("for (int start = 0; start < bound; start += " + TILE + ")");
-    w.line("final int end = Math.min(bound, start + " + TILE + ");");
-    w.line("tileValues(w, start, end);");
-    w.line("tileAdjoints(w, start, end);");
-    w.close();
-    for (int k = 0; k < sums.length; k++) {
-      w.line("w[" + sums[k] + "] += DoubleVector.fromArray(S, w, " + accSlot(k) + ").reduceLanes(ADD);");
-    }
-    for (int k = 0; k < params.size(); k++) {
-      w.line(adjoint(params.get(k)) + " += DoubleVector.fromArray(S, w, " + accSlot(sums.length + k) + ").reduceLanes(ADD);");
-    }
-    w.line("return bound;");
-    w.close();
-    for (boolean adjoints : new boolean[] {false, true}) {
-      w.blank();
-      w.open("private void " + (adjoints ? "tileAdjoints" : "tileValues") + "(double[] w, int start, int end)");
-      for (int c : columns) {
-        w.line("final double[] c" + c + " = this.c" + c + ";");
-      }
-      for (int p : rowScalars) {
-        w.line("final DoubleVector P" + p + " = DoubleVector.broadcast(S, " + value(p) + ");");
-      }
-      if (adjoints) {
-        w.line("final DoubleVector Z = DoubleVector.zero(S);");
-        for (int s : sums) {
-          w.line("final DoubleVector Q" + g.inputs(s)[0] + " = DoubleVector.broadcast(S, " + adjoint(s) + ");");
-        }
-        for (int k = 0; k < params.size(); k++) {
-          w.line("DoubleVector B" + params.get(k) + " = DoubleVector.fromArray(S, w, " + accSlot(sums.length + k) + ");");
-        }
-      } else {
-        for (int k = 0; k < sums.length; k++) {
-          w.line("DoubleVector S" + sums[k] + " = DoubleVector.fromArray(S, w, " + accSlot(k) + ");");
-        }
-      }
-      w.open("for (int i = start; i < end; i += S.length())");
-      w.line("final int o = i - start;");
-      if (adjoints) {
-        rowValues(w, RowLanes.VECTOR, Pass.RELOAD);
-        rowAdjoints(w, RowLanes.VECTOR);
-      } else {
-        rowValues(w, RowLanes.VECTOR, Pass.SAVE);
-      }
-      w.close();
-      if (adjoints) {
-        for (int k = 0; k < params.size(); k++) {
-          w.line("B" + params.get(k) + ".intoArray(w, " + accSlot(sums.length + k) + ");");
-        }
-      } else {
-        for (int k = 0; k < sums.length; k++) {
-          w.line("S" + sums[k] + ".intoArray(w, " + accSlot(k) + ");");
-        }
-      }
-      w.close();
-    }
   }
 
   /** One loop over rows with the given lanes; the vector loop returns where the scalar tail starts. */
@@ -735,10 +601,7 @@ final class ModelSourceGenerator {
     } else {
       w.open("for (int i = from; i < rows; i++)");
     }
-    rowValues(w, lanes, Pass.PLAIN);
-    if (gradient) {
-      rowAdjoints(w, lanes);
-    }
+    rowBody(w, lanes, gradient);
     w.close();
     String reduce = vec ? ".reduceLanes(ADD)" : "";
     for (int s : sums) {
@@ -755,20 +618,6 @@ final class ModelSourceGenerator {
       w.line("return i;");
     }
     w.close();
-  }
-
-  /** How a loop pass treats the row values whose vector form calls a math stub. */
-  private enum Pass {
-    /** Computes them. */
-    PLAIN,
-    /** Computes them, adds the sums, and stores them in the tile. */
-    SAVE,
-    /** Loads them from the tile (the sums were added by the SAVE pass). */
-    RELOAD
-  }
-
-  private String tileSlot(int r, int k) {
-    return (tileBase + (savedSlot.get(r) + k) * TILE) + " + o";
   }
 
   private String operand(int id, RowLanes lanes) {
@@ -789,66 +638,24 @@ final class ModelSourceGenerator {
     }
   }
 
-  /** Data loads and forward values of one iteration; outside RELOAD, also the sums. */
-  private void rowValues(SourceWriter w, RowLanes L, Pass pass) {
+  private void rowBody(SourceWriter w, RowLanes L, boolean gradient) {
     String type = L.type();
     for (int c : columns) {
       w.line(type + " C" + c + " = " + L.load("c" + c) + ";");
     }
     int[] rowOrder = g.rowOrder();
     for (int r : rowOrder) {
-      if (pass == Pass.RELOAD && savedSlot.containsKey(r)) {
-        reload(w, r);
-      } else {
-        forward(w, L, r);
-        if (pass == Pass.SAVE && savedSlot.containsKey(r)) {
-          save(w, r);
-        }
-      }
+      forward(w, L, r);
     }
-    if (pass != Pass.RELOAD) {
-      for (int s : g.sumNodes()) {
-        w.line(L.accumulate((L == RowLanes.VECTOR ? "S" : "s") + s, "r" + g.inputs(s)[0]));
-      }
+    for (int s : g.sumNodes()) {
+      w.line(L.accumulate((L == RowLanes.VECTOR ? "S" : "s") + s, "r" + g.inputs(s)[0]));
     }
-  }
-
-  private void save(SourceWriter w, int r) {
-    String out = "r" + r;
-    w.line(out + ".intoArray(w, " + tileSlot(r, 0) + ");");
-    if (g.op(r).equals("LOG_SUM_EXP")) {
-      int k = g.inputs(r).length;
-      for (int j = 0; j < k; j++) {
-        w.line(RowLanes.lseTerm(out, j) + ".intoArray(w, " + tileSlot(r, 1 + j) + ");");
-      }
-      w.line(RowLanes.lseSum(out) + ".intoArray(w, " + tileSlot(r, 1 + k) + ");");
+    if (!gradient) {
+      return;
     }
-  }
-
-  private void reload(SourceWriter w, int r) {
-    String out = "r" + r;
-    w.line("DoubleVector " + out + " = DoubleVector.fromArray(S, w, " + tileSlot(r, 0) + ");");
-    if (g.op(r).equals("LOG_SUM_EXP")) {
-      int k = g.inputs(r).length;
-      for (int j = 0; j < k; j++) {
-        w.line("DoubleVector " + RowLanes.lseTerm(out, j) + " = DoubleVector.fromArray(S, w, " + tileSlot(r, 1 + j) + ");");
-      }
-      w.line("DoubleVector " + RowLanes.lseSum(out) + " = DoubleVector.fromArray(S, w, " + tileSlot(r, 1 + k) + ");");
-    }
-  }
-
-  /** The adjoints of one iteration's row nodes, in reverse order, into their operands' accumulators. */
-  private void rowAdjoints(SourceWriter w, RowLanes L) {
-    String type = L.type();
-    int[] rowOrder = g.rowOrder();
-    // A row node's adjoint local is declared at its first contribution (g = value, not 0 + value):
-    // only the summed nodes start from their seed, so no iteration adds into a zero vector.
-    declared.clear();
     for (int r : rowOrder) {
-      if (sumOfRow[r] >= 0) {
-        w.line(type + " g" + r + " = " + (L == RowLanes.VECTOR ? "Q" : "q") + r + ";");
-        declared.add("g" + r);
-      }
+      String seed = sumOfRow[r] >= 0 ? (L == RowLanes.VECTOR ? "Q" : "q") + r : (L == RowLanes.VECTOR ? "Z" : "0.0");
+      w.line(type + " g" + r + " = " + seed + ";");
     }
     for (int t = rowOrder.length - 1; t >= 0; t--) {
       backward(w, L, rowOrder[t]);
@@ -877,10 +684,8 @@ final class ModelSourceGenerator {
       case "IN_INTERVAL": e = L.inInterval(a[0], a[1], a[2]); break;
       case "HALF_SQUARED_Z": {
         // −½((x − μ)·τ)² with the precision τ = 1/σ.
-        String d = "d_" + out;
         String z = "z_" + out;
-        w.line(L.type() + " " + d + " = " + L.sub(a[0], a[1]) + ";");
-        w.line(L.type() + " " + z + " = " + L.mul(d, a[2]) + ";");
+        w.line(L.type() + " " + z + " = " + L.mul(L.sub(a[0], a[1]), a[2]) + ";");
         e = L.mul(L.scale(z, -0.5), z);
         break;
       }
@@ -888,7 +693,7 @@ final class ModelSourceGenerator {
         double[] coef = g.coefficients(r);
         e = signed(L, a[0], coef[0]);
         for (int k = 1; k < a.length; k++) {
-          e = coef[k] == -1 ? L.sub(e, a[k]) : L.add(e, signed(L, a[k], coef[k]));
+          e = L.add(e, signed(L, a[k], coef[k]));
         }
         break;
       }
@@ -918,10 +723,6 @@ final class ModelSourceGenerator {
       return;
     }
     String gr = "g" + r;
-    if (declared.add(gr)) {
-      // No consumer passed an adjoint to r: it is zero in every lane.
-      w.line(L.type() + " " + gr + " = " + (L == RowLanes.VECTOR ? "Z" : "0.0") + ";");
-    }
     String out = "r" + r;
     switch (op) {
       case "ADD":
@@ -986,16 +787,14 @@ final class ModelSourceGenerator {
       case "IN_INTERVAL":
         break;
       case "HALF_SQUARED_Z": {
-        // With d = x − μ and z = dτ from the forward pass, and gz = g·z: ∂/∂x = −gz·τ, ∂/∂μ = gz·τ, ∂/∂τ = −gz·d.
-        String gz = "gz_" + r;
-        w.line(L.type() + " " + gz + " = " + L.mul(gr, "z_" + out) + ";");
-        if (t[0] != null || t[1] != null) {
-          String gzt = "gzt_" + r;
-          w.line(L.type() + " " + gzt + " = " + L.mul(gz, a[2]) + ";");
-          deduct(w, L, t[0], gzt);
-          add(w, L, t[1], gzt);
-        }
-        deduct(w, L, t[2], L.mul(gz, "d_" + out));
+        // With d = x − μ: ∂/∂x = −dτ², ∂/∂μ = dτ², ∂/∂τ = −d²τ.
+        String d = "d_" + r;
+        String gd = "gd_" + r;
+        w.line(L.type() + " " + d + " = " + L.sub(a[0], a[1]) + ";");
+        w.line(L.type() + " " + gd + " = " + L.mul(gr, d) + ";");
+        deduct(w, L, t[0], L.mul(L.mul(gd, a[2]), a[2]));
+        add(w, L, t[1], L.mul(L.mul(gd, a[2]), a[2]));
+        deduct(w, L, t[2], L.mul(L.mul(gd, d), a[2]));
         break;
       }
       case "LINEAR": {
@@ -1019,31 +818,16 @@ final class ModelSourceGenerator {
     return c == 1 ? a : c == -1 ? L.neg(a) : L.scale(a, c);
   }
 
-  private void deduct(SourceWriter w, RowLanes L, String target, String value) {
-    if (target == null) {
-      return;
-    }
-    if (isRowAdjoint(target) && declared.add(target)) {
-      w.line(L.type() + " " + target + " = " + L.neg(value) + ";");
-    } else {
+  private static void deduct(SourceWriter w, RowLanes L, String target, String value) {
+    if (target != null) {
       w.line(L.deduct(target, value));
     }
   }
 
-  private void add(SourceWriter w, RowLanes L, String target, String value) {
-    if (target == null) {
-      return;
-    }
-    if (isRowAdjoint(target) && declared.add(target)) {
-      w.line(L.type() + " " + target + " = " + value + ";");
-    } else {
+  private static void add(SourceWriter w, RowLanes L, String target, String value) {
+    if (target != null) {
       w.line(L.accumulate(target, value));
     }
-  }
-
-  /** Row nodes' adjoints are locals g<id> of one iteration; B/b accumulators live across the loop. */
-  private static boolean isRowAdjoint(String target) {
-    return target.charAt(0) == 'g';
   }
 
   private static void vectorHelpers(SourceWriter w) {
