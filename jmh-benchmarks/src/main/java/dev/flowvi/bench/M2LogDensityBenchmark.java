@@ -1,5 +1,7 @@
 package dev.flowvi.bench;
 
+import dev.flowvi.codegen.CodegenMode;
+import dev.flowvi.codegen.model.ModelCompiler;
 import dev.flowvi.engine.examples.M2Data;
 import dev.flowvi.engine.examples.M2LogPosterior;
 import dev.flowvi.engine.examples.SeedModels;
@@ -20,21 +22,23 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The hot path of the seed's 26-parameter fit: M2's log density and gradient for 500 samples ×
- * 10^4 data rows, through the model builder's interpreter and through the hand-written
- * reference. Both run in parallel over samples on the common fork-join pool.
+ * 10^4 data rows (or the {@code rows} given), through the model builder's interpreter, its
+ * compiled class (ModelCompiler, vector lanes when enabled) and the hand-written reference. All
+ * three run in parallel over samples on the common fork-join pool.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class M2LogDensityBenchmark {
-  @Param({"interpreted", "handwritten"})
+  @Param({"interpreted", "handwritten", "compiled"})
   public String implementation;
 
   @Param({"500"})
   public int samples;
 
-  @Param({"10000"})
+  /** Data rows (model level: log density and gradient); ModelCompilerBenchmark documents M2's flops per row. */
+  @Param({"1000", "10000", "100000", "1000000"})
   public int rows;
 
   private LogDensity density;
@@ -45,7 +49,16 @@ public class M2LogDensityBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     DataTable data = M2Data.generate(1, rows);
-    density = implementation.equals("interpreted") ? SeedModels.m2().bind(data) : M2LogPosterior.of(data);
+    switch (implementation) {
+      case "interpreted":
+        density = SeedModels.m2().bind(data);
+        break;
+      case "compiled":
+        density = ModelCompiler.logDensity(SeedModels.m2(), data, CodegenMode.STRICT, ModelCompiler.Lanes.AUTO);
+        break;
+      default:
+        density = M2LogPosterior.of(data);
+    }
     RandomStream rng = RandomStream.of(2);
     z = new double[density.dim() * samples];
     for (int k = 0; k < z.length; k++) {

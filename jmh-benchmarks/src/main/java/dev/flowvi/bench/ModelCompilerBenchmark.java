@@ -31,21 +31,35 @@ import org.openjdk.jmh.annotations.State;
  * (vector or scalar row loop), the interpreter, and the hand-written M2LogPosterior; and the time
  * to generate and compile M2's class. The vector loop needs C2 (the interpreter runs Vector API
  * code very slowly): allow several warm-up iterations. Run with
- * {@code java --add-modules jdk.incubator.vector -jar jmh-benchmarks/target/benchmarks.jar ModelCompiler}.
+ * {@code java --add-modules jdk.incubator.vector -jar jmh-benchmarks/target/benchmarks.jar ModelCompiler}
+ * (one size: {@code -p rows=10000}).
+ *
+ * <p>Work per data row of one sample, counted in the generated vector source of M2 (add, sub, mul,
+ * max; exp, log and division apart): the value loop is {@link #VALUE_FLOPS_PER_ROW} flops, 4 exp
+ * and 1 log; the fused value-and-gradient loop is {@link #GRADIENT_LOOP_FLOPS_PER_ROW} flops and 1
+ * division (of which about 90 are the adjoints proper; the rest adds into zero-initialised adjoints
+ * and recomputes residual products). Gflop/s of a logDensityAndGradient figure:
+ * GRADIENT_LOOP_FLOPS_PER_ROW · rows · 500 / (ms · 10^6); of a logDensity figure, VALUE_FLOPS_PER_ROW.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class ModelCompilerBenchmark {
   static final int SAMPLES = 500;
+  /** Per row: 3 tracks × (4 normals of 5–6 flops + 7 to sum them), 6 for the background, 12 in the log-sum-exp and its sum. */
+  static final int VALUE_FLOPS_PER_ROW = 105;
+  /** Per row, the generated fused loop of value and adjoints (add 90, sub 46, mul 128, max 3). */
+  static final int GRADIENT_LOOP_FLOPS_PER_ROW = 267;
 
   @State(Scope.Benchmark)
   public static class Density {
     @Param({"compiledVector", "compiledScalar", "interpreted", "handWritten"})
     public String impl;
 
-    /** Sizes, fixed for the benchmark; the agreement test shrinks them. */
-    int rows = M2Data.DEFAULT_ROWS;
+    /** Data rows; the agreement test shrinks them. */
+    @Param({"1000", "10000", "100000", "1000000"})
+    public int rows = M2Data.DEFAULT_ROWS;
+
     int samples = SAMPLES;
     LogDensity density;
     double[] z;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark's states run as a test on a small problem: the interpreted and hand-written
- * variants must agree (to 1e-10 relative, as the engine's SeedModelsTest requires), so the
+ * The benchmark's states run as a test on a small problem: the interpreted, compiled and
+ * hand-written variants must agree (to 1e-10 relative, as the engine's SeedModelsTest requires), so the
  * benchmark figures always describe correct code.
  */
 class M2LogDensityBenchmarkTest {
@@ -22,8 +22,15 @@ class M2LogDensityBenchmarkTest {
 
   @Test
   void interpretedAndHandWrittenAgree() {
-    M2LogDensityBenchmark interpreted = state("interpreted");
-    M2LogDensityBenchmark handWritten = state("handwritten");
+    agree(state("interpreted"), state("handwritten"));
+  }
+
+  @Test
+  void compiledAndHandWrittenAgree() {
+    agree(state("compiled"), state("handwritten"));
+  }
+
+  private static void agree(M2LogDensityBenchmark interpreted, M2LogDensityBenchmark handWritten) {
     double[] gi = interpreted.logDensityAndGradient().clone();
     double[] gh = handWritten.logDensityAndGradient().clone();
     double[] li = interpreted.logDensity().clone();

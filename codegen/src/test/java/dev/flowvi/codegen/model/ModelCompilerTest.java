@@ -70,6 +70,22 @@ class ModelCompilerTest {
     compare(ModelCompiler.logDensity(m2, data, CodegenMode.STRICT, Lanes.AUTO), GraphView.of(m2, data).interpreted(), z, TOL);
   }
 
+  /**
+   * The vector loop runs over whole vectors with a scalar tail: row counts below one vector, at
+   * multiples of the vector length and just past them give the interpreter's values.
+   */
+  @Test
+  void m2CompiledMatchesInterpretedForAnyRowCount() {
+    Model m2 = SeedModels.m2();
+    for (int rows : new int[] {1, 5, 127, 128, 129, 259}) {
+      DataTable data = M2Data.generate(23 + rows, rows);
+      double[] z = nearTruth(m2, m2Truth(), 3, 24);
+      for (Lanes lanes : lanesAvailable(m2, data)) {
+        compare(ModelCompiler.logDensity(m2, data, CodegenMode.STRICT, lanes), GraphView.of(m2, data).interpretedScalar(), z, TOL);
+      }
+    }
+  }
+
   /** M2's true constrained values, in declaration order (EXAMPLES.md). */
   static double[] m2Truth() {
     double[] x = new double[27];
