@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Scratch.</b> Each block runs as small phases (bin search, other-axis lookup, knot slopes,
  * value or adjoint, raw gradients) that hand lane values to each other through a per-thread
- * scratch block of {@code 23 × lanes} doubles, allocated once per thread. Passes allocate nothing
+ * scratch block of {@code 22 × lanes} doubles, allocated once per thread. Passes allocate nothing
  * after that; callers need no workspace.
  *
  * <p>Loaded only through {@link VectorSupport#choose}; benchmarks and tests may construct it
@@ -55,8 +55,7 @@ public final class VectorSplineKernel implements SplineKernel {
   private static final int G_OTHER_WIDTH = 19;
   private static final int G_D0 = 20;
   private static final int G_D1 = 21;
-  private static final int MAX = 22; // largest raw value of the searched axis (softmax shift)
-  private static final int ROWS = 23;
+  private static final int ROWS = 22;
   private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[ROWS * LANES]);
 
   @Override
@@ -172,9 +171,18 @@ public final class VectorSplineKernel implements SplineKernel {
     int dOff = 2 * bins * stride;
     DoubleVector v = DoubleVector.fromArray(SPECIES, sc, V * LANES);
     DoubleVector vc = v.blend(lo, v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).not());
-    softmaxSum(bins, raw, base + axis, stride, gradRaw, gBase + axis, sc);
-    DoubleVector mx = DoubleVector.fromArray(SPECIES, sc, MAX * LANES);
-    DoubleVector sum = DoubleVector.fromArray(SPECIES, sc, (SEARCH + SUM) * LANES);
+    DoubleVector mx = DoubleVector.fromArray(SPECIES, raw, base + axis);
+    for (int j = 1; j < bins; j++) {
+      mx = mx.max(DoubleVector.fromArray(SPECIES, raw, base + axis + j * stride));
+    }
+    DoubleVector sum = DoubleVector.zero(SPECIES);
+    for (int j = 0; j < bins; j++) {
+      DoubleVector e = DoubleVector.fromArray(SPECIES, raw, base + axis + j * stride).sub(mx).lanewise(VectorOperators.EXP);
+      if (gradRaw != null) {
+        e.intoArray(gradRaw, gBase + axis + j * stride);
+      }
+      sum = sum.add(e);
+    }
     DoubleVector scale = DoubleVector.broadcast(SPECIES, hi - lo - MIN_WIDTH * bins).div(sum);
     DoubleVector kv = DoubleVector.zero(SPECIES);
     DoubleVector pk = kv;
@@ -185,7 +193,7 @@ public final class VectorSplineKernel implements SplineKernel {
     for (int j = 1; j < bins; j++) {
       DoubleVector e = DoubleVector.fromArray(SPECIES, raw, base + axis + j * stride).sub(mx).lanewise(VectorOperators.EXP);
       VectorMask<Double> sel = vc.compare(VectorOperators.GE, scale.mul(prefix).add(j * MIN_WIDTH).add(lo));
-      kv = kv.blend((double) j, sel);
+      kv = kv.blend(j, sel);
       pk = pk.blend(prefix, sel);
       ek = ek.blend(e, sel);
       rd0 = rd0.blend(DoubleVector.fromArray(SPECIES, raw, base + dOff + j * stride), sel);
@@ -194,37 +202,15 @@ public final class VectorSplineKernel implements SplineKernel {
     }
     DoubleVector left = scale.mul(pk).add(kv.mul(MIN_WIDTH)).add(lo);
     DoubleVector right = scale.mul(pk.add(ek)).add(kv.add(1.0).mul(MIN_WIDTH)).add(lo);
-    right = right.blend(hi, kv.compare(VectorOperators.EQ, (double) knots));
+    right = right.blend(hi, kv.compare(VectorOperators.EQ, knots));
     kv.intoArray(sc, KV * LANES);
     left.intoArray(sc, (SEARCH + KNOT) * LANES);
     right.sub(left).intoArray(sc, (SEARCH + WIDTH) * LANES);
     pk.intoArray(sc, (SEARCH + PREFIX) * LANES);
     ek.intoArray(sc, (SEARCH + EK) * LANES);
+    sum.intoArray(sc, (SEARCH + SUM) * LANES);
     rd0.intoArray(sc, RD0 * LANES);
     rd1.intoArray(sc, RD1 * LANES);
-  }
-
-  /**
-   * The searched axis's softmax shift max_j raw_j and sum Σ_j exp(raw_j − max) into the MAX and
-   * SEARCH+SUM rows (and each exponential into its gradRaw slot when given). A phase of its own:
-   * inside {@link #search} it pushed that method past C2's inlining budget, and the Vector API
-   * calls left un-inlined boxed every vector (about 600 B per point; JFR allocation samples).
-   */
-  private static void softmaxSum(int bins, double[] raw, int at, int stride, double[] gradRaw, int gAt, double[] sc) {
-    DoubleVector mx = DoubleVector.fromArray(SPECIES, raw, at);
-    for (int j = 1; j < bins; j++) {
-      mx = mx.max(DoubleVector.fromArray(SPECIES, raw, at + j * stride));
-    }
-    DoubleVector sum = DoubleVector.zero(SPECIES);
-    for (int j = 0; j < bins; j++) {
-      DoubleVector e = DoubleVector.fromArray(SPECIES, raw, at + j * stride).sub(mx).lanewise(VectorOperators.EXP);
-      if (gradRaw != null) {
-        e.intoArray(gradRaw, gAt + j * stride);
-      }
-      sum = sum.add(e);
-    }
-    mx.intoArray(sc, MAX * LANES);
-    sum.intoArray(sc, (SEARCH + SUM) * LANES);
   }
 
   /** Bin k on the other axis: its knot, width, prefix sum, exponential and softmax sum. */
@@ -244,7 +230,7 @@ public final class VectorSplineKernel implements SplineKernel {
       if (gradRaw != null) {
         e.intoArray(gradRaw, gBase + axis + j * stride);
       }
-      VectorMask<Double> sel = kv.compare(VectorOperators.EQ, (double) j);
+      VectorMask<Double> sel = kv.compare(VectorOperators.EQ, j);
       pk = pk.blend(prefix, sel);
       ek = ek.blend(e, sel);
       prefix = prefix.add(e);
@@ -252,7 +238,7 @@ public final class VectorSplineKernel implements SplineKernel {
     DoubleVector scale = DoubleVector.broadcast(SPECIES, hi - lo - MIN_WIDTH * bins).div(prefix);
     DoubleVector left = scale.mul(pk).add(kv.mul(MIN_WIDTH)).add(lo);
     DoubleVector right = scale.mul(pk.add(ek)).add(kv.add(1.0).mul(MIN_WIDTH)).add(lo);
-    right = right.blend(hi, kv.compare(VectorOperators.EQ, (double) knots));
+    right = right.blend(hi, kv.compare(VectorOperators.EQ, knots));
     left.intoArray(sc, (OTHER + KNOT) * LANES);
     right.sub(left).intoArray(sc, (OTHER + WIDTH) * LANES);
     pk.intoArray(sc, (OTHER + PREFIX) * LANES);
