@@ -112,7 +112,7 @@ public final class FlowMath {
   /**
    * The connection mask (outputs × inputs, row-major) of compressed rows {@code start}/{@code col},
    * or null when every connection exists, so that a generated class can hand its masked layers to
-   * the engine's tiled layer kernel.
+   * the engine's whole-layer kernel.
    */
   public static boolean[] mask(int[] start, int[] col, int inputs) {
     int outputs = start.length - 1;
@@ -129,7 +129,7 @@ public final class FlowMath {
   }
 
   /**
-   * A whole masked dense layer, out = W·in + b over the batch, with the engine's register-tiled
+   * A whole masked dense layer, out = W·in + b over the batch, with the engine's layer
    * kernel (the interpreted network's own call): the forward pass's per-layer form of {@link
    * #denseUnit}.
    */
@@ -142,7 +142,7 @@ public final class FlowMath {
    * Backward pass of {@link #dense} with output adjoint rows {@code g}: adds dL/dW and dL/db to
    * {@code gp} and writes dL/din into the first {@code inputLimit} rows of {@code gIn}
    * (conditioning inputs get no gradient). When {@code inputLimit} covers every input this is
-   * one tiled kernel call; otherwise the input adjoint is accumulated row by row into {@code gIn},
+   * one kernel call; otherwise the input adjoint is accumulated row by row into {@code gIn},
    * which the caller has zeroed.
    */
   public static void denseBackward(double[] p, int weights, int bias, boolean[] mask, int outputs, int inputs,

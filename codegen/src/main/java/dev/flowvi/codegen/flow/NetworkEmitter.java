@@ -92,7 +92,7 @@ final class NetworkEmitter {
       gen.field("static final int[] START_" + name + "_" + l + " = " + FlowSourceGenerator.ints(start) + ";");
       gen.field("static final int[] COL_" + name + "_" + l + " = "
           + FlowSourceGenerator.ints(cols.stream().mapToInt(Integer::intValue).toArray()) + ";");
-      // The same connectivity as a mask (null when dense) for the tiled whole-layer kernel.
+      // The same connectivity as a mask (null when dense) for the whole-layer kernel.
       gen.field("static final boolean[] MASK_" + name + "_" + l + " = " + MATH + ".mask(START_" + name + "_" + l
           + ", COL_" + name + "_" + l + ", " + in + ");");
     }
@@ -109,7 +109,7 @@ final class NetworkEmitter {
 
   /**
    * Every layer over the whole batch, the output layer's into {@code out}: one call per layer to
-   * the engine's register-tiled dense kernel ({@link FlowMath#dense}), then the activation or the
+   * the engine's dense layer kernel ({@link FlowMath#dense}), then the activation or the
    * identity offsets. The one-pass autoregressive inverse uses {@link #unit} per rank group instead.
    */
   void forward(String out) {

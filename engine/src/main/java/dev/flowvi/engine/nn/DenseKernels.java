@@ -7,8 +7,7 @@ package dev.flowvi.engine.nn;
  *
  * <p>Weights are row-major, W[o][k] at {@code w[wOff + o*in + k]}. A {@code mask} (same layout,
  * may be null) marks the connections that exist; masked-out weights are never read and get no
- * gradient. (The vector kernels' register tiles add a masked connection as an exact zero term,
- * which is the same as skipping it unless that input is ±∞ or NaN.)
+ * gradient.
  */
 public interface DenseKernels {
 
