@@ -18,11 +18,10 @@ import dev.flowvi.engine.bijection.Bijection;
  * over the batch, MADE masks become compressed connectivity (masked weights are never visited),
  * the inverse of a MaskedAutoregressive layer costs one network pass instead of D, and a Coupling
  * layer one network pass in either direction. Dense layers and spline transformers call the
- * engine's kernels, which run on the Vector API when it is enabled. With {@code
- * -Dflowvi.flow.lanes=vector} (and the vector kernels enabled) the generated elementwise
+ * engine's kernels, which run on the Vector API when it is enabled; then the generated elementwise
  * shift/scale/Exp loops and the conditioner's activations and identity offsets also run over the
- * batch in Vector API lanes with a scalar tail; by default they are scalar, since lane code boxes
- * until C2 reaches it (thousands of calls). The variant is part of the cache key.
+ * batch in Vector API lanes with a scalar tail, unless {@code -Dflowvi.flow.lanes=scalar} (lane
+ * code boxes until C2 reaches it, thousands of calls). The variant is part of the cache key.
  * An unconditional Planar layer forms û and m = wᵀû once per pass ({@link PlanarEmitter}), a
  * conditional one runs its Mlp with constant sizes and forms them per point ({@link
  * ConditionalPlanarEmitter}); a BlockAutoregressiveNetwork has its block structure as loop bounds
