@@ -173,23 +173,7 @@ final class ConditionalPlanarEmitter {
   /** û, m = wᵀû and (α, ‖w‖², m, k) of point i (their appendix A); returns m. */
   private void emitConstrain() {
     w.open("private static double " + m("Constrain") + "(double[] pp, int i, int n, double[] uh, double[] sc)");
-    w.line("double alpha = 0.0;");
-    w.line("double qq = 0.0;");
-    w.open("for (int j = 0; j < " + dim + "; j++)");
-    w.line("double wj = pp[j * n + i];");
-    w.line("alpha += wj * pp[(" + dim + " + j) * n + i];");
-    w.line("qq += wj * wj;");
-    w.close();
-    w.line("double m = " + SOFTPLUS + ".value(alpha) - 1;");
-    w.line("double kk = (m - alpha) / qq;");
-    w.open("for (int j = 0; j < " + dim + "; j++)");
-    w.line("uh[j] = pp[(" + dim + " + j) * n + i] + kk * pp[j * n + i];");
-    w.close();
-    w.line("sc[0] = alpha;");
-    w.line("sc[1] = qq;");
-    w.line("sc[2] = m;");
-    w.line("sc[3] = kk;");
-    w.line("return m;");
+    PlanarEmitter.constrainBody(w, dim, "pp[j * n + i]", "pp[(" + dim + " + j) * n + i]");
     w.close();
   }
 

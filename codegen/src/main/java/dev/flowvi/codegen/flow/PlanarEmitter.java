@@ -60,24 +60,34 @@ final class PlanarEmitter {
   /** û = u + k·w with k = (m(α) − α)/‖w‖², α = wᵀu, m(α) = softplus(α) − 1 (their appendix A); returns m. */
   private void emitConstrain() {
     w.open("private static double l" + k + "Constrain(double[] p, int q, double[] uh, double[] sc)");
+    constrainBody(w, dim, "p[q + j]", "p[q + " + dim + " + j]");
+    w.close();
+  }
+
+  /**
+   * The body of a Constrain method, shared with {@link ConditionalPlanarEmitter}: given the source
+   * expressions of w_j and u_j (in terms of the loop variable {@code j}), computes α = wᵀu, ‖w‖²,
+   * m = softplus(α) − 1 and k = (m − α)/‖w‖², writes û = u + k·w into {@code uh} and (α, ‖w‖², m, k)
+   * into {@code sc}, and returns m.
+   */
+  static void constrainBody(SourceWriter w, int dim, String wj, String uj) {
     w.line("double alpha = 0.0;");
     w.line("double qq = 0.0;");
     w.open("for (int j = 0; j < " + dim + "; j++)");
-    w.line("double wj = p[q + j];");
-    w.line("alpha += wj * p[q + " + dim + " + j];");
+    w.line("double wj = " + wj + ";");
+    w.line("alpha += wj * " + uj + ";");
     w.line("qq += wj * wj;");
     w.close();
     w.line("double m = " + SOFTPLUS + ".value(alpha) - 1;");
     w.line("double kk = (m - alpha) / qq;");
     w.open("for (int j = 0; j < " + dim + "; j++)");
-    w.line("uh[j] = p[q + " + dim + " + j] + kk * p[q + j];");
+    w.line("uh[j] = " + uj + " + kk * " + wj + ";");
     w.close();
     w.line("sc[0] = alpha;");
     w.line("sc[1] = qq;");
     w.line("sc[2] = m;");
     w.line("sc[3] = kk;");
     w.line("return m;");
-    w.close();
   }
 
   private String value(String a) {
