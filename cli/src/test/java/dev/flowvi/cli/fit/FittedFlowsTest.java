@@ -12,7 +12,9 @@ import dev.flowvi.engine.examples.SeedModels;
 import dev.flowvi.engine.flow.FlowSpec;
 import dev.flowvi.engine.io.FlowFile;
 import dev.flowvi.engine.io.SavedFlow;
+import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.random.RandomStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class FittedFlowsTest {
   private static final long SEED = 17;
 
-  /** Same parameters, same stream: a different topology, layout or permutation would change the draws. */
+  /**
+   * Same parameters, same stream: a different topology, layout or permutation would change the
+   * draws by far more than the allowance. On the vector path the two flows' EXP/LOG lanes may run
+   * in different JIT tiers, which agree to 1 ulp but not bit for bit, so draws may differ by
+   * 1e-12 of their scale there (engine's TranscendentalNoise); on the scalar path they must be identical.
+   */
   private static void assertSameFlow(TransformedDistribution trained, FlowSpec spec) {
     TransformedDistribution rebuilt = spec.build();
     assertEquals(trained.parameterCount(), rebuilt.parameterCount(), spec.toString());
@@ -37,7 +44,7 @@ class FittedFlowsTest {
     double[] b = new double[trained.dim() * n];
     trained.sample(p, 0, RandomStream.of(1), a, n);
     rebuilt.sample(p, 0, RandomStream.of(1), b, n);
-    assertArrayEquals(a, b, 0.0, spec.toString());
+    assertArrayEquals(a, b, VectorSupport.enabled() ? 1e-12 * Math.max(1, Arrays.stream(a).map(Math::abs).max().orElse(1)) : 0.0, spec.toString());
   }
 
   @ParameterizedTest

@@ -10,13 +10,14 @@ import dev.flowvi.engine.distribution.Distribution;
 import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.distribution.StudentT;
 import dev.flowvi.engine.distribution.TransformedDistribution;
+import dev.flowvi.engine.kernel.TranscendentalNoise;
 import dev.flowvi.engine.nn.Activation;
 import dev.flowvi.engine.random.RandomStream;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FlowSpecTest {
-  /** Same parameter count and bit-identical draws for the same (perturbed) parameters and seed. */
+  /** Same parameter count and the same draws for the same (perturbed) parameters and seed (bit for bit on the scalar kernels). */
   private static void assertSameFlow(TransformedDistribution expected, TransformedDistribution actual) {
     assertEquals(expected.parameterCount(), actual.parameterCount());
     assertEquals(expected.dim(), actual.dim());
@@ -30,7 +31,7 @@ class FlowSpecTest {
     double[] b = new double[n * expected.dim()];
     expected.sample(params, 0, RandomStream.of(3), a, n);
     actual.sample(params, 0, RandomStream.of(3), b, n);
-    assertArrayEquals(a, b, 0.0);
+    assertArrayEquals(a, b, TranscendentalNoise.allowance(a));
   }
 
   @Test

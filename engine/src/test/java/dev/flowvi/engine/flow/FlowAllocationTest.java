@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (per the JVM's per-thread allocation counter) less than 50 bytes per round, i.e. no per-call
  * arrays. A single stray {@code new double[n]} per call would cost at least 16 + 8n bytes.
  */
-class NoAllocationTest {
+class FlowAllocationTest {
 
   static Stream<Bijection> layers() {
     return Stream.of(
