@@ -44,7 +44,7 @@ public final class SeedExamples {
       Map<String, String> d = new LinkedHashMap<>();
       d.put("model", "M1: mixture of two lines (model builder), parameters mapped from their prior boxes to the real line");
       // The uniform priors' means: the boxes' midpoints, and w1 = 1/2.
-      return robust(SeedModels.m1(), data, M1_PRIOR_MEANS, M1_SPREAD, M1_STARTS, M1_DEFAULT_PHASES, true, seed, kernels, d);
+      return robust(SeedModels.m1(), data, M1_PRIOR_MEANS, M1_SPREAD, M1_STARTS, M1_MODE_ITERATIONS, M1_DEFAULT_PHASES, true, seed, kernels, d);
     }
     M1LogPosterior target = M1LogPosterior.of(data, M1LogPosterior.Parameterisation.UNIT_CUBE);
     Constraining constraining = m1Constraining(target);
@@ -131,7 +131,7 @@ public final class SeedExamples {
     if (preset == Preset.DEFAULT) {
       Map<String, String> d = new LinkedHashMap<>();
       d.put("model", "M2: three particle tracks plus background (model builder), 26 unconstrained coordinates, weights on the simplex");
-      return robust(SeedModels.m2(), data, m2PriorMeans(), M2_SPREAD, M2_STARTS, M2_DEFAULT_PHASES, false, seed, kernels, d);
+      return robust(SeedModels.m2(), data, m2PriorMeans(), M2_SPREAD, M2_STARTS, M2_MODE_ITERATIONS, M2_DEFAULT_PHASES, false, seed, kernels, d);
     }
     M2LogPosterior target = M2LogPosterior.of(data);
     Constraining constraining = ModelPlans.constraining(SeedModels.m2());
@@ -174,7 +174,8 @@ public final class SeedExamples {
   static final double M2_SPREAD = 0.5;
   static final int M1_STARTS = M1StandardisedExample.STARTS;
   static final int M2_STARTS = 16;
-  static final int MODE_ITERATIONS = 300;
+  static final int M1_MODE_ITERATIONS = M1StandardisedExample.MODE_ITERATIONS;
+  static final int M2_MODE_ITERATIONS = 300;
   /** Flow names of the default preset's flows in flow files. */
   public static final String M1_DEFAULT_FLOW = "default-m1";
   public static final String M2_DEFAULT_FLOW = "default-m2";
@@ -210,14 +211,14 @@ public final class SeedExamples {
    *       al. 2017), no clipping, the best step's parameters.
    * </ul>
    */
-  static FitPlan robust(Model model, DataTable data, double[] priorMeans, double spread, int starts, LearningRatePhases phases,
+  static FitPlan robust(Model model, DataTable data, double[] priorMeans, double spread, int starts, int iterations, LearningRatePhases phases,
       boolean m1, long seed, KernelChoice kernels, Map<String, String> d) {
     d.put("data rows", Integer.toString(data.rows()));
     LogDensity target = kernels.model(model, data, d);
-    ModeSearch mode = ModeSearch.of(target, model.unconstrain(priorMeans), spread, starts, MODE_ITERATIONS,
+    ModeSearch mode = ModeSearch.of(target, model.unconstrain(priorMeans), spread, starts, iterations,
         RandomStream.of(seed).derive(MODE_STREAM).nextLong());
     d.put("mode search", starts + " starts around the prior means (sd " + spread + " on the unconstrained scale), "
-        + MODE_ITERATIONS + " Adam steps; highest log density " + String.format(java.util.Locale.ROOT, "%.4f", mode.logDensity()));
+        + iterations + " Adam steps and Newton polish; highest log density " + String.format(java.util.Locale.ROOT, "%.4f", mode.logDensity()));
     d.put("flow", (m1 ? "masked autoregressive, rational-quadratic spline transformer ("
         + M1StandardisedExample.KNOTS + " knots on [-" + M1StandardisedExample.INTERVAL + ", " + M1StandardisedExample.INTERVAL + "])"
         : FlowChoice.MAF.description()) + ", sampling-fast");

@@ -49,10 +49,15 @@ public final class M1StandardisedExample {
   public static final double[] RATES = {1e-2, 1e-3};
   public static final int[] STEPS = {100, 200};
   public static final int SAMPLES = 500;
-  /** Mode search: starts around the prior means (0 on the logit scale), their spread, Adam steps. */
-  public static final int STARTS = 64;
+  /**
+   * Mode search: starts around the prior means (0 on the logit scale), their spread, Adam steps
+   * before the Newton polish. Over data seeds 0..9 and search seeds 0..4, 32 × 100 (also 16 × 100
+   * and 32 × 60) found the mode of 64 × 300 to |Δ log p| ≤ 2e-12 in all 50 cases, at a sixth of
+   * its cost; 32 × 100 keeps a margin in both starts and steps.
+   */
+  public static final int STARTS = 32;
   public static final double SPREAD = 1.5;
-  public static final int MODE_ITERATIONS = 300;
+  public static final int MODE_ITERATIONS = 100;
   /** Stream key of the mode search's starts. */
   private static final long MODE_STREAM = -17;
 

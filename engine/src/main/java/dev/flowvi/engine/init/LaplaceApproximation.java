@@ -34,16 +34,41 @@ public final class LaplaceApproximation {
 
   /** The Laplace approximation of {@code target} at {@code mode} (2·D gradient evaluations, one batch). */
   public static LaplaceApproximation at(LogDensity target, double[] mode) {
-    int dim = target.dim();
-    Checks.exactLength("mode", mode, dim);
+    Checks.exactLength("mode", mode, target.dim());
+    for (int j = 0; j < mode.length; j++) {
+      Checks.finite("mode[" + j + "]", mode[j]);
+    }
+    double[][] precision = curvature(target, mode).precision();
+    int dim = mode.length;
+    double[][] l = covarianceFactor(precision);
+    if (l != null) {
+      return new LaplaceApproximation(mode.clone(), l, true);
+    }
+    double[][] diagonal = new double[dim][dim];
+    for (int j = 0; j < dim; j++) {
+      double p = precision[j][j];
+      double s = p > 0 ? 1.0 / Math.sqrt(p) : MAX_SCALE;
+      diagonal[j][j] = Double.isFinite(s) ? Math.min(MAX_SCALE, Math.max(MIN_SCALE, s)) : MAX_SCALE;
+    }
+    return new LaplaceApproximation(mode.clone(), diagonal, false);
+  }
+
+  /** −∇²log p (symmetrised) and ∇log p at a point. */
+  record Curvature(double[][] precision, double[] gradient) {}
+
+  /**
+   * −∇²log p at {@code u} from the gradient at u ± h_j e_j (one batch of 2·D points), and ∇log p
+   * at u as the mean of those 2·D gradients (also O(h²) accurate, and no extra evaluation).
+   */
+  static Curvature curvature(LogDensity target, double[] u) {
+    int dim = u.length;
     int n = 2 * dim;
     double[] z = new double[dim * n];
     double[] h = new double[dim];
     for (int j = 0; j < dim; j++) {
-      Checks.finite("mode[" + j + "]", mode[j]);
-      h[j] = Math.cbrt(Math.ulp(1.0)) * Math.max(1.0, Math.abs(mode[j]));
+      h[j] = Math.cbrt(Math.ulp(1.0)) * Math.max(1.0, Math.abs(u[j]));
       for (int i = 0; i < n; i++) {
-        z[j * n + i] = mode[j];
+        z[j * n + i] = u[j];
       }
       z[j * n + 2 * j] += h[j];
       z[j * n + 2 * j + 1] -= h[j];
@@ -65,17 +90,15 @@ public final class LaplaceApproximation {
         precision[k][j] = m;
       }
     }
-    double[][] l = covarianceFactor(precision);
-    if (l != null) {
-      return new LaplaceApproximation(mode.clone(), l, true);
+    double[] gradient = new double[dim];
+    for (int k = 0; k < dim; k++) {
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += grad[k * n + i];
+      }
+      gradient[k] = sum / n;
     }
-    double[][] diagonal = new double[dim][dim];
-    for (int j = 0; j < dim; j++) {
-      double p = precision[j][j];
-      double s = p > 0 ? 1.0 / Math.sqrt(p) : MAX_SCALE;
-      diagonal[j][j] = Double.isFinite(s) ? Math.min(MAX_SCALE, Math.max(MIN_SCALE, s)) : MAX_SCALE;
-    }
-    return new LaplaceApproximation(mode.clone(), diagonal, false);
+    return new Curvature(precision, gradient);
   }
 
   /**
@@ -89,22 +112,13 @@ public final class LaplaceApproximation {
       return null;
     }
     double[][] sigma = new double[dim][dim];
-    double[] y = new double[dim];
+    double[] unit = new double[dim];
     for (int c = 0; c < dim; c++) {
-      // Solve R y = e_c, then Rᵀ x = y: x is column c of P⁻¹.
+      unit[c] = 1.0;
+      double[] column = solve(r, unit);
+      unit[c] = 0.0;
       for (int i = 0; i < dim; i++) {
-        double s = i == c ? 1.0 : 0.0;
-        for (int k = 0; k < i; k++) {
-          s -= r[i][k] * y[k];
-        }
-        y[i] = s / r[i][i];
-      }
-      for (int i = dim - 1; i >= 0; i--) {
-        double s = y[i];
-        for (int k = i + 1; k < dim; k++) {
-          s -= r[k][i] * sigma[k][c];
-        }
-        sigma[i][c] = s / r[i][i];
+        sigma[i][c] = column[i];
       }
     }
     for (int i = 0; i < dim; i++) {
@@ -115,6 +129,28 @@ public final class LaplaceApproximation {
       }
     }
     return cholesky(sigma);
+  }
+
+  /** x with R Rᵀ x = b, for R lower triangular: R y = b forwards, then Rᵀ x = y backwards. */
+  static double[] solve(double[][] r, double[] b) {
+    int dim = b.length;
+    double[] y = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      double s = b[i];
+      for (int k = 0; k < i; k++) {
+        s -= r[i][k] * y[k];
+      }
+      y[i] = s / r[i][i];
+    }
+    double[] x = new double[dim];
+    for (int i = dim - 1; i >= 0; i--) {
+      double s = y[i];
+      for (int k = i + 1; k < dim; k++) {
+        s -= r[k][i] * x[k];
+      }
+      x[i] = s / r[i][i];
+    }
+    return x;
   }
 
   /** Lower Cholesky factor of a symmetric matrix, or null if a pivot is not positive and finite. */

@@ -82,6 +82,55 @@ class ModeSearchTest {
     assertTrue(m.logDensity() > -0.5 * Math.pow(2e-3 / 0.01, 2) * 3, "log density at the mode " + m.logDensity());
   }
 
+  /**
+   * Three Adam steps from 0 leave the start between 1 and 200 sds from the mode of N(mu, sd); on a
+   * quadratic log density the central-difference Hessian and gradient are exact up to round-off, so
+   * the first Newton step of the polish lands on the mode (1e-9 allows the ε/h ≈ 1e-11 relative
+   * round-off of the differences, amplified by the condition number 6400 of the Hessian).
+   */
+  @Test
+  void newtonPolishLandsOnTheModeAfterAShortAscent() {
+    double[] mu = {1.0, -2.0, 0.5};
+    double[] sd = {0.01, 0.3, 0.8};
+    ModeSearch m = ModeSearch.of(gaussian(mu, sd), new double[] {0, 0, 0}, 0.0, 1, 3, 1);
+    for (int j = 0; j < 3; j++) {
+      assertEquals(mu[j], m.mode()[j], 1e-9 * Math.max(1, Math.abs(mu[j])), "mode " + j);
+    }
+    assertEquals(0.0, m.logDensity(), 1e-12);
+    assertTrue(m.ascentLogDensity() < -1.0, "three steps of at most 0.1 leave the ascent far from the mode: " + m.ascentLogDensity());
+  }
+
+  /** Where −∇²log p is not positive definite the polish stops and the ascent's point is kept. */
+  @Test
+  void polishStopsWhereTheCurvatureIsNotConcave() {
+    LogDensity saddle = new LogDensity() {
+      @Override
+      public int dim() {
+        return 2;
+      }
+
+      @Override
+      public void logDensity(double[] z, int n, double[] logp) {
+        for (int i = 0; i < n; i++) {
+          logp[i] = -z[i] * z[i] + z[n + i] * z[n + i] - Math.pow(z[n + i], 4);
+        }
+      }
+
+      @Override
+      public void logDensityAndGradient(double[] z, int n, double[] logp, double[] grad) {
+        logDensity(z, n, logp);
+        for (int i = 0; i < n; i++) {
+          grad[i] = -2 * z[i];
+          grad[n + i] = 2 * z[n + i] - 4 * Math.pow(z[n + i], 3);
+        }
+      }
+    };
+    // From (1, 0) the ascent moves along the first coordinate only: the second is a saddle at 0.
+    ModeSearch m = ModeSearch.of(saddle, new double[] {1, 0}, 0.0, 1, 5, 1);
+    assertEquals(m.ascentLogDensity(), m.logDensity(), 0.0, "no Newton step where the Hessian is indefinite");
+    assertEquals(0.0, m.mode()[1], 0.0);
+  }
+
   @Test
   void manyStartsReachTheHighestModeWhereOneStartStaysInTheLocalOne() {
     ModeSearch one = ModeSearch.of(TWO_MODES, new double[] {0.0}, 2.0, 1, 300, 3);
