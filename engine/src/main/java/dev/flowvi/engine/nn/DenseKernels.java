@@ -6,8 +6,9 @@ package dev.flowvi.engine.nn;
  * row, and every inner loop is unit-stride over the batch.
  *
  * <p>Weights are row-major, W[o][k] at {@code w[wOff + o*in + k]}. A {@code mask} (same layout,
- * may be null) marks the connections that exist; masked-out weights are never read and get no
- * gradient.
+ * may be null) marks the connections that exist; masked-out weights never reach a result (a NaN
+ * there changes nothing) and get no gradient. A one-point call ({@code n = 1}) computes each output
+ * as one dot product along its weight row.
  */
 public interface DenseKernels {
 

@@ -2,14 +2,18 @@ package dev.flowvi.engine.nn;
 
 /**
  * Scalar reference of {@link DenseKernels}: the layer loops over three row primitives ({@link
- * #axpy}, {@link #dot}, {@link #sum}) and the activations. The vector implementation overrides
- * the primitives and replaces the layer loops by register-blocked ones.
+ * #axpy}, {@link #dot}, {@link #sum}, and {@link #maskedDot} for one-point layers) and the
+ * activations. The vector implementation overrides the primitives.
  */
 class ScalarDenseKernels implements DenseKernels {
 
   @Override
   public void dense(double[] w, int wOff, double[] b, int bOff, boolean[] mask, int out, int in,
       double[] x, int xOff, double[] y, int yOff, int n) {
+    if (n == 1) {
+      denseOnePoint(w, wOff, b, bOff, mask, out, in, x, xOff, y, yOff);
+      return;
+    }
     for (int o = 0; o < out; o++) {
       int yRow = yOff + o * n;
       java.util.Arrays.fill(y, yRow, yRow + n, b[bOff + o]);
@@ -19,6 +23,17 @@ class ScalarDenseKernels implements DenseKernels {
           axpy(w[wRow + k], x, xOff + k * n, y, yRow, n);
         }
       }
+    }
+  }
+
+  /**
+   * One point (serving latency): x and y are contiguous, so each output is one dot product along
+   * its weight row instead of {@code in} axpy calls of length 1.
+   */
+  private void denseOnePoint(double[] w, int wOff, double[] b, int bOff, boolean[] mask, int out, int in,
+      double[] x, int xOff, double[] y, int yOff) {
+    for (int o = 0; o < out; o++) {
+      y[yOff + o] = b[bOff + o] + maskedDot(w, wOff + o * in, mask, o * in, x, xOff, in);
     }
   }
 
@@ -60,6 +75,23 @@ class ScalarDenseKernels implements DenseKernels {
     for (int i = 0; i < len; i++) {
       gz[gzOff + i] = gh[ghOff + i] * act.derivative(z[zOff + i], h[hOff + i]);
     }
+  }
+
+  /**
+   * Σ_k w[k]·x[k] over the k with mask[maskOff + k] set (all of them when {@code mask} is null);
+   * masked-out weights are not read.
+   */
+  public double maskedDot(double[] w, int wOff, boolean[] mask, int maskOff, double[] x, int xOff, int len) {
+    if (mask == null) {
+      return dot(w, wOff, x, xOff, len);
+    }
+    double s = 0;
+    for (int k = 0; k < len; k++) {
+      if (mask[maskOff + k]) {
+        s += w[wOff + k] * x[xOff + k];
+      }
+    }
+    return s;
   }
 
   /** y += a·x over len values. */

@@ -56,6 +56,31 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
     return s;
   }
 
+  /**
+   * The masked row dot of a one-point layer: lanes whose connection is absent keep the
+   * accumulator (a masked add, so a masked-out weight never reaches the sum, even as NaN).
+   */
+  @Override
+  public double maskedDot(double[] w, int wOff, boolean[] mask, int maskOff, double[] x, int xOff, int len) {
+    int bound = S.loopBound(len);
+    if (mask == null || bound == 0) {
+      return super.maskedDot(w, wOff, mask, maskOff, x, xOff, len);
+    }
+    DoubleVector acc = DoubleVector.zero(S);
+    int i = 0;
+    for (; i < bound; i += S.length()) {
+      VectorMask<Double> on = VectorMask.fromArray(S, mask, maskOff + i);
+      acc = acc.add(DoubleVector.fromArray(S, w, wOff + i).mul(DoubleVector.fromArray(S, x, xOff + i)), on);
+    }
+    double s = acc.reduceLanes(ADD);
+    for (; i < len; i++) {
+      if (mask[maskOff + i]) {
+        s += w[wOff + i] * x[xOff + i];
+      }
+    }
+    return s;
+  }
+
   @Override
   public double sum(double[] a, int aOff, int len) {
     int bound = S.loopBound(len);
