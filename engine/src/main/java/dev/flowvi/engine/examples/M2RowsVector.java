@@ -5,9 +5,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API row sweep of M2, lanes across rows. Per tile of rows: the four component log
- * densities, their log-sum-exp (lanewise EXP and LOG) and the responsibilities; then per track the
- * ten weighted sums, in vector accumulators. Loaded only through VectorSupport.
+ * The Vector API row sweep of M2, lanes across rows. Per tile of rows: each track's component
+ * log density, then the mixture's log-sum-exp (lanewise EXP and LOG) and the responsibilities, then
+ * per track the ten weighted sums, in vector accumulators. Every loop is one method with no call
+ * that takes vectors, so C2 keeps all of them in registers. Loaded only through VectorSupport.
  */
 public final class M2RowsVector extends M2Rows {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -15,22 +16,25 @@ public final class M2RowsVector extends M2Rows {
   private static final VectorOperators.Unary LOG = VectorOperators.LOG;
   private static final int TILE = 256;
 
-  /** Per thread: responsibilities of the three tracks over a tile. */
+  /** Per thread: the three tracks' component log densities over a tile, then their responsibilities. */
   private final ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(() -> new double[3][TILE]);
 
   public M2RowsVector() {}
 
   @Override
   double sweep(double[] q, M2Columns d, int from, int to, double[] acc) {
-    double[][] resp = scratch.get();
+    double[][] comp = scratch.get();
     double total = 0;
     for (int start = from; start < to; start += TILE) {
       int len = Math.min(TILE, to - start);
       int bound = S.loopBound(len);
-      total += mixture(q, d, start, bound, acc == null ? null : resp, acc);
+      for (int k = 0; k < 3; k++) {
+        trackLogDensities(q, d, k, start, bound, comp[k]);
+      }
+      total += mixture(q, d, start, bound, comp, acc);
       if (acc != null) {
         for (int k = 0; k < 3; k++) {
-          trackSums(q, d, k, start, bound, resp[k], acc);
+          trackSums(q, d, k, start, bound, comp[k], acc);
         }
       }
       if (bound < len) {
@@ -42,25 +46,42 @@ public final class M2RowsVector extends M2Rows {
   }
 
   /**
-   * Σ over rows [start, start + bound) of the mixture's log density; with resp, the tracks'
-   * responsibilities into resp and the background's summed into acc[30].
+   * Track k's component log density over rows [start, start + bound) into {@code out}. A loop of
+   * its own rather than a call per track inside {@link #mixture}: C2 stopped inlining the third
+   * such call (NodeCountInliningCutoff), and vectors passed to a call that is not inlined are
+   * boxed, 400 KB per point over M2's 10^4 rows.
    */
-  private static double mixture(double[] q, M2Columns d, int start, int bound, double[][] resp, double[] acc) {
-    DoubleVector total = DoubleVector.zero(S);
-    DoubleVector background = DoubleVector.zero(S);
+  private static void trackLogDensities(double[] q, M2Columns d, int k, int start, int bound, double[] out) {
+    int o = 7 * k;
     double halfInvS2 = 0.5 * q[Q_INV_S2];
     double halfInvSe2 = 0.5 * q[Q_INV_SE2];
+    double offset = q[Q_LOG_W + k] + q[Q_CONST];
     for (int i = 0; i < bound; i += S.length()) {
       int r = start + i;
       DoubleVector t = DoubleVector.fromArray(S, d.t, r);
-      DoubleVector x = DoubleVector.fromArray(S, d.x, r);
-      DoubleVector y = DoubleVector.fromArray(S, d.y, r);
-      DoubleVector z = DoubleVector.fromArray(S, d.z, r);
       DoubleVector le = DoubleVector.fromArray(S, d.logE, r);
-      DoubleVector c0 = track(q, 0, t, x, y, z, le, halfInvS2, halfInvSe2);
-      DoubleVector c1 = track(q, 1, t, x, y, z, le, halfInvS2, halfInvSe2);
-      DoubleVector c2 = track(q, 2, t, x, y, z, le, halfInvS2, halfInvSe2);
-      DoubleVector cb = DoubleVector.fromArray(S, d.background, r).add(q[Q_LOG_W + 3]);
+      DoubleVector dx = DoubleVector.fromArray(S, d.x, r).sub(t.mul(q[o]).add(q[o + 3]));
+      DoubleVector dy = DoubleVector.fromArray(S, d.y, r).sub(t.mul(q[o + 1]).add(q[o + 4]));
+      DoubleVector dz = DoubleVector.fromArray(S, d.z, r).sub(t.mul(q[o + 2]));
+      DoubleVector de = le.sub(t.mul(-q[o + 6]).add(q[o + 5]));
+      DoubleVector sq = dx.mul(dx).add(dy.mul(dy)).add(dz.mul(dz));
+      sq.mul(-halfInvS2).sub(de.mul(de).mul(halfInvSe2)).sub(le).add(offset).intoArray(out, i);
+    }
+  }
+
+  /**
+   * Σ over rows [start, start + bound) of the mixture's log density, from the tracks' component
+   * log densities in comp; with acc, comp is overwritten by the tracks' responsibilities and the
+   * background's are summed into acc[30].
+   */
+  private static double mixture(double[] q, M2Columns d, int start, int bound, double[][] comp, double[] acc) {
+    DoubleVector total = DoubleVector.zero(S);
+    DoubleVector background = DoubleVector.zero(S);
+    for (int i = 0; i < bound; i += S.length()) {
+      DoubleVector c0 = DoubleVector.fromArray(S, comp[0], i);
+      DoubleVector c1 = DoubleVector.fromArray(S, comp[1], i);
+      DoubleVector c2 = DoubleVector.fromArray(S, comp[2], i);
+      DoubleVector cb = DoubleVector.fromArray(S, d.background, start + i).add(q[Q_LOG_W + 3]);
       DoubleVector max = c0.max(c1).max(c2).max(cb);
       DoubleVector e0 = c0.sub(max).lanewise(EXP);
       DoubleVector e1 = c1.sub(max).lanewise(EXP);
@@ -68,11 +89,11 @@ public final class M2RowsVector extends M2Rows {
       DoubleVector eb = cb.sub(max).lanewise(EXP);
       DoubleVector sum = e0.add(e1).add(e2).add(eb);
       total = total.add(max.add(sum.lanewise(LOG)));
-      if (resp != null) {
+      if (acc != null) {
         DoubleVector inv = DoubleVector.broadcast(S, 1.0).div(sum);
-        e0.mul(inv).intoArray(resp[0], i);
-        e1.mul(inv).intoArray(resp[1], i);
-        e2.mul(inv).intoArray(resp[2], i);
+        e0.mul(inv).intoArray(comp[0], i);
+        e1.mul(inv).intoArray(comp[1], i);
+        e2.mul(inv).intoArray(comp[2], i);
         background = background.add(eb.mul(inv));
       }
     }
@@ -80,17 +101,6 @@ public final class M2RowsVector extends M2Rows {
       acc[30] += background.reduceLanes(VectorOperators.ADD);
     }
     return total.reduceLanes(VectorOperators.ADD);
-  }
-
-  private static DoubleVector track(double[] q, int k, DoubleVector t, DoubleVector x, DoubleVector y, DoubleVector z,
-      DoubleVector le, double halfInvS2, double halfInvSe2) {
-    int o = 7 * k;
-    DoubleVector dx = x.sub(t.mul(q[o]).add(q[o + 3]));
-    DoubleVector dy = y.sub(t.mul(q[o + 1]).add(q[o + 4]));
-    DoubleVector dz = z.sub(t.mul(q[o + 2]));
-    DoubleVector de = le.sub(t.mul(-q[o + 6]).add(q[o + 5]));
-    DoubleVector sq = dx.mul(dx).add(dy.mul(dy)).add(dz.mul(dz));
-    return sq.mul(-halfInvS2).sub(de.mul(de).mul(halfInvSe2)).sub(le).add(q[Q_LOG_W + k] + q[Q_CONST]);
   }
 
   /** Adds track k's ten responsibility-weighted sums over rows [start, start + bound). */
