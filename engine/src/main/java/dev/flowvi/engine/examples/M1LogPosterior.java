@@ -4,6 +4,7 @@ import dev.flowvi.engine.core.Checks;
 import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.target.LogDensity;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -38,6 +39,8 @@ public final class M1LogPosterior implements LogDensity {
   private final double[] y;
   private final Parameterisation parameterisation;
   private final M1Rows rows;
+  /** Per thread: θ and the sweep's gradient accumulator, so that a sample allocates nothing. */
+  private final ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(() -> new double[2][4]);
 
   private M1LogPosterior(double[] x, double[] y, Parameterisation parameterisation, M1Rows rows) {
     this.x = x;
@@ -116,7 +119,8 @@ public final class M1LogPosterior implements LogDensity {
 
   /** log p of sample i; with grad not null, its gradient into grad[j·n + i]. */
   private double sample(double[] z, int n, int i, double[] grad) {
-    double[] theta = new double[4];
+    double[][] work = scratch.get();
+    double[] theta = work[0];
     double extra = 0;
     boolean inside = true;
     for (int j = 0; j < 4; j++) {
@@ -140,7 +144,11 @@ public final class M1LogPosterior implements LogDensity {
       }
       return Double.NEGATIVE_INFINITY;
     }
-    double[] g = grad == null ? null : new double[4];
+    double[] g = null;
+    if (grad != null) {
+      g = work[1];
+      Arrays.fill(g, 0.0);
+    }
     // Either way the uniform prior density 1/Π(hi − lo) cancels the Π(hi − lo) of the Jacobian;
     // the logistic map adds its own Σ log σ(1 − σ).
     double value = rows.sweep(x, y, theta, g) + extra;

@@ -4,6 +4,7 @@ import dev.flowvi.engine.core.Checks;
 import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.target.LogDensity;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -30,6 +31,20 @@ public final class M2LogPosterior implements LogDensity {
 
   private final M2Rows.M2Columns columns;
   private final M2Rows rows;
+  /** Per thread: one sample's working arrays, so that evaluating a sample allocates nothing. */
+  private final ThreadLocal<Work> scratch = ThreadLocal.withInitial(Work::new);
+
+  /** A sample's working arrays; each use overwrites or zeroes what it reads. */
+  private static final class Work {
+    final double[] p = new double[DIM];
+    final double[] w = new double[4];
+    final double[] stick = new double[3];
+    final double[] rest = new double[4];
+    final double[] q = new double[M2Rows.Q_SIZE];
+    final double[] acc = new double[M2Rows.ACC_SIZE];
+    final double[] g = new double[DIM];
+    final double[] gw = new double[4];
+  }
 
   private M2LogPosterior(double[] t, double[] x, double[] y, double[] z, double[] e) {
     int n = t.length;
@@ -159,14 +174,15 @@ public final class M2LogPosterior implements LogDensity {
 
   /** log p̃ of sample i (and its gradient into grad when not null). */
   private double evaluate(double[] zs, int n, int i, double[] grad) {
-    double[] p = new double[DIM];
+    Work work = scratch.get();
+    double[] p = work.p;
     for (int j = 0; j < DIM; j++) {
       p[j] = zs[j * n + i];
     }
     // Weights by stick-breaking.
-    double[] w = new double[4];
-    double[] stick = new double[3];
-    double[] rest = new double[4];
+    double[] w = work.w;
+    double[] stick = work.stick;
+    double[] rest = work.rest;
     double logJ = 0;
     rest[0] = 1;
     for (int k = 0; k < 3; k++) {
@@ -189,7 +205,8 @@ public final class M2LogPosterior implements LogDensity {
     double logSigmaE = p[22];
     double invS2 = Math.exp(-2 * logSigma);
     double invSe2 = Math.exp(-2 * logSigmaE);
-    double[] q = new double[M2Rows.Q_SIZE];
+    double[] q = work.q;
+    Arrays.fill(q, 0.0);
     System.arraycopy(p, 0, q, 0, 21);
     q[M2Rows.Q_INV_S2] = invS2;
     q[M2Rows.Q_INV_SE2] = invSe2;
@@ -199,14 +216,18 @@ public final class M2LogPosterior implements LogDensity {
       q[M2Rows.Q_LOG_W + c] = Math.log(w[c]);
     }
     boolean gradient = grad != null;
-    double[] acc = gradient ? new double[M2Rows.ACC_SIZE] : null;
+    double[] acc = gradient ? work.acc : null;
+    if (gradient) {
+      Arrays.fill(acc, 0.0);
+    }
     double total = rows.sweep(q, columns, 0, columns.rows(), acc);
     double value = total + logPrior + logJ;
     if (!gradient) {
       return value;
     }
-    double[] g = new double[DIM];
-    double[] gw = new double[4];
+    double[] g = work.g;
+    double[] gw = work.gw;
+    Arrays.fill(g, 0.0);
     for (int k = 0; k < 3; k++) {
       int o = 10 * k;
       int j = 7 * k;
