@@ -6,9 +6,14 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API row sweep of M2, lanes across rows. Per tile of rows: each track's component
- * log density, then the mixture's log-sum-exp (lanewise EXP and LOG) and the responsibilities, then
- * per track the ten weighted sums, in vector accumulators. Every loop is one method with no call
- * that takes vectors, so C2 keeps all of them in registers. Loaded only through VectorSupport.
+ * log density, the mixture's log-sum-exp (lanewise EXP and LOG), the responsibilities, then per
+ * track the ten weighted sums in vector accumulators, with tile-sized arrays between the passes.
+ * Each pass is a small method of its own, with no call that takes vectors: a vector passed to a
+ * call C2 did not inline, or a method so large that C2 stops inlining the Vector API's own
+ * methods (NodeCountInliningCutoff), boxes every lane operation. With the ten sums in one loop,
+ * six of eight compiled-flow M2 seed fits on JDK 17 boxed there, 1.3 GB per ELBO step, and took
+ * 21–32 s instead of 12 s (M2SweepAllocationTest guards the steady state).
+ * Loaded only through VectorSupport.
  */
 public final class M2RowsVector extends M2Rows {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -16,25 +21,30 @@ public final class M2RowsVector extends M2Rows {
   private static final VectorOperators.Unary LOG = VectorOperators.LOG;
   private static final int TILE = 256;
 
-  /** Per thread: the three tracks' component log densities over a tile, then their responsibilities. */
-  private final ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(() -> new double[3][TILE]);
+  /**
+   * Per thread, over a tile: rows 0..2 the tracks' component log densities, then their
+   * exponentials, then their responsibilities; row 3 the mixture's sum, row 4 the background's term.
+   */
+  private final ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(() -> new double[5][TILE]);
 
   public M2RowsVector() {}
 
   @Override
   double sweep(double[] q, M2Columns d, int from, int to, double[] acc) {
-    double[][] comp = scratch.get();
+    double[][] work = scratch.get();
     double total = 0;
     for (int start = from; start < to; start += TILE) {
       int len = Math.min(TILE, to - start);
       int bound = S.loopBound(len);
       for (int k = 0; k < 3; k++) {
-        trackLogDensities(q, d, k, start, bound, comp[k]);
+        trackLogDensities(q, d, k, start, bound, work[k]);
       }
-      total += mixture(q, d, start, bound, comp, acc);
+      total += logSumExp(q, d, start, bound, work);
       if (acc != null) {
+        responsibilities(bound, work, acc);
         for (int k = 0; k < 3; k++) {
-          trackSums(q, d, k, start, bound, comp[k], acc);
+          planeSums(q, d, k, start, bound, work[k], acc);
+          depthAndEnergySums(q, d, k, start, bound, work[k], acc);
         }
       }
       if (bound < len) {
@@ -45,12 +55,7 @@ public final class M2RowsVector extends M2Rows {
     return total;
   }
 
-  /**
-   * Track k's component log density over rows [start, start + bound) into {@code out}. A loop of
-   * its own rather than a call per track inside {@link #mixture}: C2 stopped inlining the third
-   * such call (NodeCountInliningCutoff), and vectors passed to a call that is not inlined are
-   * boxed, 400 KB per point over M2's 10^4 rows.
-   */
+  /** Track k's component log density over rows [start, start + bound) into {@code out}. */
   private static void trackLogDensities(double[] q, M2Columns d, int k, int start, int bound, double[] out) {
     int o = 7 * k;
     double halfInvS2 = 0.5 * q[Q_INV_S2];
@@ -71,16 +76,15 @@ public final class M2RowsVector extends M2Rows {
 
   /**
    * Σ over rows [start, start + bound) of the mixture's log density, from the tracks' component
-   * log densities in comp; with acc, comp is overwritten by the tracks' responsibilities and the
-   * background's are summed into acc[30].
+   * log densities in work[0..2]; leaves exp(c_k − max) in work[0..2], the background's in work[4]
+   * and their sum in work[3], for {@link #responsibilities}.
    */
-  private static double mixture(double[] q, M2Columns d, int start, int bound, double[][] comp, double[] acc) {
+  private static double logSumExp(double[] q, M2Columns d, int start, int bound, double[][] work) {
     DoubleVector total = DoubleVector.zero(S);
-    DoubleVector background = DoubleVector.zero(S);
     for (int i = 0; i < bound; i += S.length()) {
-      DoubleVector c0 = DoubleVector.fromArray(S, comp[0], i);
-      DoubleVector c1 = DoubleVector.fromArray(S, comp[1], i);
-      DoubleVector c2 = DoubleVector.fromArray(S, comp[2], i);
+      DoubleVector c0 = DoubleVector.fromArray(S, work[0], i);
+      DoubleVector c1 = DoubleVector.fromArray(S, work[1], i);
+      DoubleVector c2 = DoubleVector.fromArray(S, work[2], i);
       DoubleVector cb = DoubleVector.fromArray(S, d.background, start + i).add(q[Q_LOG_W + 3]);
       DoubleVector max = c0.max(c1).max(c2).max(cb);
       DoubleVector e0 = c0.sub(max).lanewise(EXP);
@@ -88,62 +92,84 @@ public final class M2RowsVector extends M2Rows {
       DoubleVector e2 = c2.sub(max).lanewise(EXP);
       DoubleVector eb = cb.sub(max).lanewise(EXP);
       DoubleVector sum = e0.add(e1).add(e2).add(eb);
+      e0.intoArray(work[0], i);
+      e1.intoArray(work[1], i);
+      e2.intoArray(work[2], i);
+      sum.intoArray(work[3], i);
+      eb.intoArray(work[4], i);
       total = total.add(max.add(sum.lanewise(LOG)));
-      if (acc != null) {
-        DoubleVector inv = DoubleVector.broadcast(S, 1.0).div(sum);
-        e0.mul(inv).intoArray(comp[0], i);
-        e1.mul(inv).intoArray(comp[1], i);
-        e2.mul(inv).intoArray(comp[2], i);
-        background = background.add(eb.mul(inv));
-      }
-    }
-    if (acc != null) {
-      acc[30] += background.reduceLanes(VectorOperators.ADD);
     }
     return total.reduceLanes(VectorOperators.ADD);
   }
 
-  /** Adds track k's ten responsibility-weighted sums over rows [start, start + bound). */
-  private static void trackSums(double[] q, M2Columns d, int k, int start, int bound, double[] resp, double[] acc) {
+  /** The tracks' responsibilities into work[0..2] and the background's summed into acc[30]. */
+  private static void responsibilities(int bound, double[][] work, double[] acc) {
+    DoubleVector background = DoubleVector.zero(S);
+    for (int i = 0; i < bound; i += S.length()) {
+      DoubleVector inv = DoubleVector.broadcast(S, 1.0).div(DoubleVector.fromArray(S, work[3], i));
+      DoubleVector.fromArray(S, work[0], i).mul(inv).intoArray(work[0], i);
+      DoubleVector.fromArray(S, work[1], i).mul(inv).intoArray(work[1], i);
+      DoubleVector.fromArray(S, work[2], i).mul(inv).intoArray(work[2], i);
+      background = background.add(DoubleVector.fromArray(S, work[4], i).mul(inv));
+    }
+    acc[30] += background.reduceLanes(VectorOperators.ADD);
+  }
+
+  /** Adds track k's responsibility-weighted x and y sums (acc[10k .. 10k+3], and their part of 10k+7). */
+  private static void planeSums(double[] q, M2Columns d, int k, int start, int bound, double[] resp, double[] acc) {
     int o = 7 * k;
     DoubleVector sDx = DoubleVector.zero(S);
     DoubleVector sDxT = DoubleVector.zero(S);
     DoubleVector sDy = DoubleVector.zero(S);
     DoubleVector sDyT = DoubleVector.zero(S);
-    DoubleVector sDzT = DoubleVector.zero(S);
-    DoubleVector sDe = DoubleVector.zero(S);
-    DoubleVector sDeT = DoubleVector.zero(S);
     DoubleVector sSq = DoubleVector.zero(S);
-    DoubleVector sDe2 = DoubleVector.zero(S);
-    DoubleVector sR = DoubleVector.zero(S);
     for (int i = 0; i < bound; i += S.length()) {
       int r = start + i;
       DoubleVector t = DoubleVector.fromArray(S, d.t, r);
       DoubleVector w = DoubleVector.fromArray(S, resp, i);
       DoubleVector dx = DoubleVector.fromArray(S, d.x, r).sub(t.mul(q[o]).add(q[o + 3]));
       DoubleVector dy = DoubleVector.fromArray(S, d.y, r).sub(t.mul(q[o + 1]).add(q[o + 4]));
-      DoubleVector dz = DoubleVector.fromArray(S, d.z, r).sub(t.mul(q[o + 2]));
-      DoubleVector de = DoubleVector.fromArray(S, d.logE, r).sub(t.mul(-q[o + 6]).add(q[o + 5]));
       DoubleVector wdx = w.mul(dx);
       DoubleVector wdy = w.mul(dy);
-      DoubleVector wdz = w.mul(dz);
-      DoubleVector wde = w.mul(de);
       sDx = sDx.add(wdx);
       sDxT = sDxT.add(wdx.mul(t));
       sDy = sDy.add(wdy);
       sDyT = sDyT.add(wdy.mul(t));
-      sDzT = sDzT.add(wdz.mul(t));
-      sDe = sDe.add(wde);
-      sDeT = sDeT.add(wde.mul(t));
-      sSq = sSq.add(wdx.mul(dx).add(wdy.mul(dy)).add(wdz.mul(dz)));
-      sDe2 = sDe2.add(wde.mul(de));
-      sR = sR.add(w);
+      sSq = sSq.add(wdx.mul(dx).add(wdy.mul(dy)));
     }
     int a = 10 * k;
     acc[a] += sDx.reduceLanes(VectorOperators.ADD);
     acc[a + 1] += sDxT.reduceLanes(VectorOperators.ADD);
     acc[a + 2] += sDy.reduceLanes(VectorOperators.ADD);
     acc[a + 3] += sDyT.reduceLanes(VectorOperators.ADD);
+    acc[a + 7] += sSq.reduceLanes(VectorOperators.ADD);
+  }
+
+  /** Adds track k's responsibility-weighted z and log-energy sums and its total responsibility. */
+  private static void depthAndEnergySums(double[] q, M2Columns d, int k, int start, int bound, double[] resp, double[] acc) {
+    int o = 7 * k;
+    DoubleVector sDzT = DoubleVector.zero(S);
+    DoubleVector sSq = DoubleVector.zero(S);
+    DoubleVector sDe = DoubleVector.zero(S);
+    DoubleVector sDeT = DoubleVector.zero(S);
+    DoubleVector sDe2 = DoubleVector.zero(S);
+    DoubleVector sR = DoubleVector.zero(S);
+    for (int i = 0; i < bound; i += S.length()) {
+      int r = start + i;
+      DoubleVector t = DoubleVector.fromArray(S, d.t, r);
+      DoubleVector w = DoubleVector.fromArray(S, resp, i);
+      DoubleVector dz = DoubleVector.fromArray(S, d.z, r).sub(t.mul(q[o + 2]));
+      DoubleVector de = DoubleVector.fromArray(S, d.logE, r).sub(t.mul(-q[o + 6]).add(q[o + 5]));
+      DoubleVector wdz = w.mul(dz);
+      DoubleVector wde = w.mul(de);
+      sDzT = sDzT.add(wdz.mul(t));
+      sSq = sSq.add(wdz.mul(dz));
+      sDe = sDe.add(wde);
+      sDeT = sDeT.add(wde.mul(t));
+      sDe2 = sDe2.add(wde.mul(de));
+      sR = sR.add(w);
+    }
+    int a = 10 * k;
     acc[a + 4] += sDzT.reduceLanes(VectorOperators.ADD);
     acc[a + 5] += sDe.reduceLanes(VectorOperators.ADD);
     acc[a + 6] += sDeT.reduceLanes(VectorOperators.ADD);
