@@ -205,8 +205,7 @@ public final class M2LogPosterior implements LogDensity {
     double logSigmaE = p[22];
     double invS2 = Math.exp(-2 * logSigma);
     double invSe2 = Math.exp(-2 * logSigmaE);
-    double[] q = work.q;
-    Arrays.fill(q, 0.0);
+    double[] q = work.q; // every one of its Q_SIZE entries is written below
     System.arraycopy(p, 0, q, 0, 21);
     q[M2Rows.Q_INV_S2] = invS2;
     q[M2Rows.Q_INV_SE2] = invSe2;

@@ -21,11 +21,11 @@ public final class M2RowsVector extends M2Rows {
   private static final VectorOperators.Unary LOG = VectorOperators.LOG;
   private static final int TILE = 256;
 
-  /**
-   * Per thread, over a tile: rows 0..2 the tracks' component log densities, then their
-   * exponentials, then their responsibilities; row 3 the mixture's sum, row 4 the background's term.
-   */
-  private final ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(() -> new double[5][TILE]);
+  /** Scratch rows after the three tracks' (component log densities, then exponentials, then responsibilities). */
+  private static final int SUM_ROW = 3;
+  private static final int BACKGROUND_ROW = 4;
+  /** Per thread, over a tile: rows 0..2 for the tracks, then {@link #SUM_ROW} and {@link #BACKGROUND_ROW}. */
+  private final ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(() -> new double[BACKGROUND_ROW + 1][TILE]);
 
   public M2RowsVector() {}
 
@@ -76,8 +76,8 @@ public final class M2RowsVector extends M2Rows {
 
   /**
    * Σ over rows [start, start + bound) of the mixture's log density, from the tracks' component
-   * log densities in work[0..2]; leaves exp(c_k − max) in work[0..2], the background's in work[4]
-   * and their sum in work[3], for {@link #responsibilities}.
+   * log densities in work[0..2]; leaves exp(c_k − max) in work[0..2], the background's in
+   * work[BACKGROUND_ROW] and their sum in work[SUM_ROW], for {@link #responsibilities}.
    */
   private static double logSumExp(double[] q, M2Columns d, int start, int bound, double[][] work) {
     DoubleVector total = DoubleVector.zero(S);
@@ -95,8 +95,8 @@ public final class M2RowsVector extends M2Rows {
       e0.intoArray(work[0], i);
       e1.intoArray(work[1], i);
       e2.intoArray(work[2], i);
-      sum.intoArray(work[3], i);
-      eb.intoArray(work[4], i);
+      sum.intoArray(work[SUM_ROW], i);
+      eb.intoArray(work[BACKGROUND_ROW], i);
       total = total.add(max.add(sum.lanewise(LOG)));
     }
     return total.reduceLanes(VectorOperators.ADD);
@@ -106,11 +106,11 @@ public final class M2RowsVector extends M2Rows {
   private static void responsibilities(int bound, double[][] work, double[] acc) {
     DoubleVector background = DoubleVector.zero(S);
     for (int i = 0; i < bound; i += S.length()) {
-      DoubleVector inv = DoubleVector.broadcast(S, 1.0).div(DoubleVector.fromArray(S, work[3], i));
+      DoubleVector inv = DoubleVector.broadcast(S, 1.0).div(DoubleVector.fromArray(S, work[SUM_ROW], i));
       DoubleVector.fromArray(S, work[0], i).mul(inv).intoArray(work[0], i);
       DoubleVector.fromArray(S, work[1], i).mul(inv).intoArray(work[1], i);
       DoubleVector.fromArray(S, work[2], i).mul(inv).intoArray(work[2], i);
-      background = background.add(DoubleVector.fromArray(S, work[4], i).mul(inv));
+      background = background.add(DoubleVector.fromArray(S, work[BACKGROUND_ROW], i).mul(inv));
     }
     acc[30] += background.reduceLanes(VectorOperators.ADD);
   }

@@ -81,7 +81,7 @@ class ScalarDenseKernels implements DenseKernels {
    * Σ_k w[k]·x[k] over the k with mask[maskOff + k] set (all of them when {@code mask} is null);
    * masked-out weights are not read.
    */
-  public double maskedDot(double[] w, int wOff, boolean[] mask, int maskOff, double[] x, int xOff, int len) {
+  double maskedDot(double[] w, int wOff, boolean[] mask, int maskOff, double[] x, int xOff, int len) {
     if (mask == null) {
       return dot(w, wOff, x, xOff, len);
     }

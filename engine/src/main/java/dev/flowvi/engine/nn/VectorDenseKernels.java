@@ -61,7 +61,7 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
    * accumulator (a masked add, so a masked-out weight never reaches the sum, even as NaN).
    */
   @Override
-  public double maskedDot(double[] w, int wOff, boolean[] mask, int maskOff, double[] x, int xOff, int len) {
+  double maskedDot(double[] w, int wOff, boolean[] mask, int maskOff, double[] x, int xOff, int len) {
     int bound = S.loopBound(len);
     if (mask == null || bound == 0) {
       return super.maskedDot(w, wOff, mask, maskOff, x, xOff, len);
