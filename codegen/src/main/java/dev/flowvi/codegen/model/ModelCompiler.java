@@ -118,7 +118,21 @@ public final class ModelCompiler {
           : "the Vector API is not enabled: " + VectorSupport.describe()));
     }
     boolean vector = lanes == Lanes.VECTOR || (lanes == Lanes.AUTO && possible);
-    ModelSourceGenerator generator = new ModelSourceGenerator(view, vector);
+    return unit(new ModelSourceGenerator(view, vector), vector);
+  }
+
+  /**
+   * The vector-lane density with at most {@code callsPerSegment} Vector API calls per tile
+   * segment, compiled strictly (no fallback): lets tests cut the row loop into many segments.
+   */
+  static LogDensity vectorWithSegmentBudget(Model model, DataTable data, int callsPerSegment) {
+    GraphView view = GraphView.of(model, data);
+    Unit unit = unit(new ModelSourceGenerator(view, true, callsPerSegment), true);
+    return instantiate(KernelCache.shared().get(unit.source.key(), () -> unit.source), unit, view);
+  }
+
+  /** The source of {@code generator}'s class, named by the hash of its text. */
+  private static Unit unit(ModelSourceGenerator generator, boolean vector) {
     String template = generator.template();
     String hash = sha256(template);
     String simpleName = "Model_" + hash;

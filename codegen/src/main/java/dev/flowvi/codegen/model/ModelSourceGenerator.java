@@ -20,10 +20,12 @@ import java.util.Map;
  * rows are accumulators, and (for the gradient) the adjoints of the row-wise nodes follow in
  * reverse order inside the same iteration, adding into accumulators of the per-sample scalars that
  * the rows use. Scalars the rows read are hoisted out of the loop. With {@link RowLanes#VECTOR}
- * the loop runs over DoubleVector lanes with a scalar tail.
+ * the same body runs over DoubleVector lanes, cut into tile segments ({@link TiledRowLoop}), with
+ * a scalar loop for the last rows.
  *
  * <p>Scratch layout: node values at w[id], their adjoints at w[N + id], the constrained values at
- * w[X + j] and their gradient at w[GX + j], then log|J| and the total. Straight-line parts are
+ * w[X + j] and their gradient at w[GX + j], then log|J| and the total, then the vector loop's tile
+ * rows and accumulator lanes. Straight-line parts are
  * split into methods of bounded size so that none reaches HotSpot's huge-method limit. Data
  * columns and data-folded scalars are constructor arguments, not literals: the source depends on
  * the graph's structure and the model's constants only, never on the data values.
@@ -42,6 +44,9 @@ final class ModelSourceGenerator {
   private final int logJSlot;
   private final int totalSlot;
   private final int scratchSize;
+  /** The vector row loops cut into tile segments; null without vector lanes or rows. */
+  private final TiledRowLoop valueTiles;
+  private final TiledRowLoop gradientTiles;
   /** FIXED_ROW nodes read by the row loop, in field order. */
   private final List<Integer> columns = new ArrayList<>();
   /** FIXED_SCALAR nodes folded from data, by index in the {@code folded} field. */
@@ -51,6 +56,11 @@ final class ModelSourceGenerator {
   private final int[] sumOfRow;
 
   ModelSourceGenerator(GraphView g, boolean vector) {
+    this(g, vector, TiledRowLoop.CALLS_PER_SEGMENT);
+  }
+
+  /** With at most {@code callsPerSegment} Vector API calls per tile segment (tests vary it). */
+  ModelSourceGenerator(GraphView g, boolean vector, int callsPerSegment) {
     this.g = g;
     this.vector = vector;
     this.n = g.size();
@@ -59,7 +69,6 @@ final class ModelSourceGenerator {
     this.gxBase = xBase + cdim;
     this.logJSlot = gxBase + cdim;
     this.totalSlot = logJSlot + 1;
-    this.scratchSize = totalSlot + 1;
     this.sumOfRow = new int[n];
     Arrays.fill(sumOfRow, -1);
     for (int s : g.sumNodes()) {
@@ -85,6 +94,52 @@ final class ModelSourceGenerator {
         folded.put(id, folded.size());
       }
     }
+    int tileBase = totalSlot + 1;
+    if (vector && g.rowOrder().length > 0) {
+      valueTiles = tiles("rowsValueVector", false, tileBase, callsPerSegment);
+      gradientTiles = tiles("rowsGradientVector", true, tileBase, callsPerSegment);
+      this.scratchSize = tileBase + Math.max(valueTiles.scratchSize(), gradientTiles.scratchSize());
+    } else {
+      valueTiles = null;
+      gradientTiles = null;
+      this.scratchSize = tileBase;
+    }
+  }
+
+  /** Plans the vector loop's body as tile segments; their scratch starts at w[base]. */
+  private TiledRowLoop tiles(String name, boolean gradient, int base, int callsPerSegment) {
+    SourceWriter body = new SourceWriter();
+    rowBody(body, RowLanes.VECTOR, gradient);
+    List<String> statements = new ArrayList<>();
+    for (String line : body.build().split("\n")) {
+      if (!line.isBlank()) {
+        statements.add(line.trim());
+      }
+    }
+    Map<String, String> constants = new LinkedHashMap<>();
+    Map<String, String> accumulators = new LinkedHashMap<>();
+    Map<String, String> columnArrays = new LinkedHashMap<>();
+    for (int c : columns) {
+      columnArrays.put("C" + c, "c" + c);
+    }
+    for (int p : rowScalars) {
+      constants.put("P" + p, "DoubleVector.broadcast(S, " + value(p) + ")");
+    }
+    for (int sum : g.sumNodes()) {
+      accumulators.put("S" + sum, value(sum));
+    }
+    if (gradient) {
+      constants.put("Z", "DoubleVector.zero(S)");
+      for (int sum : g.sumNodes()) {
+        constants.put("Q" + g.inputs(sum)[0], "DoubleVector.broadcast(S, " + adjoint(sum) + ")");
+      }
+      for (int p : rowScalars) {
+        if (g.kind(p) >= GraphView.PARAM) {
+          accumulators.put("B" + p, adjoint(p));
+        }
+      }
+    }
+    return new TiledRowLoop(name, statements, constants, columnArrays, accumulators, base, callsPerSegment);
   }
 
   /** Whether every row-wise operation has a Vector API form (log-gamma and pow have none). */
@@ -537,8 +592,8 @@ final class ModelSourceGenerator {
 
   /**
    * rowsValue (sums only) or rowsGradient (sums, and adjoints of the row-wise nodes' operands): the
-   * vector loop and the scalar loop over the remaining rows are separate methods, each adding its
-   * partial sums into w, so that neither reaches the huge-method limit.
+   * tiled vector loop and the scalar loop over the remaining rows are separate methods, each adding
+   * its partial sums into w.
    */
   private void rowLoop(SourceWriter w, boolean gradient) {
     String name = gradient ? "rowsGradient" : "rowsValue";
@@ -550,72 +605,52 @@ final class ModelSourceGenerator {
     w.line(name + "Scalar(w, " + (vector ? name + "Vector(w)" : "0") + ");");
     w.close();
     if (vector) {
-      loopMethod(w, name + "Vector", RowLanes.VECTOR, gradient);
+      (gradient ? gradientTiles : valueTiles).emit(w);
     }
-    loopMethod(w, name + "Scalar", RowLanes.SCALAR, gradient);
+    scalarLoop(w, name + "Scalar", gradient);
   }
 
-  /** One loop over rows with the given lanes; the vector loop returns where the scalar tail starts. */
-  private void loopMethod(SourceWriter w, String name, RowLanes lanes, boolean gradient) {
-    boolean vec = lanes == RowLanes.VECTOR;
+  /** The loop over rows from {@code from} on, one row per iteration. */
+  private void scalarLoop(SourceWriter w, String name, boolean gradient) {
+    RowLanes lanes = RowLanes.SCALAR;
     int[] sums = g.sumNodes();
     w.blank();
-    w.open(vec ? "private int " + name + "(double[] w)" : "private void " + name + "(double[] w, int from)");
+    w.open("private void " + name + "(double[] w, int from)");
     w.line("final int rows = this.rows;");
     for (int c : columns) {
       w.line("final double[] c" + c + " = this.c" + c + ";");
     }
     for (int p : rowScalars) {
       w.line("final double p" + p + " = " + value(p) + ";");
-      if (vec) {
-        w.line("final DoubleVector P" + p + " = DoubleVector.broadcast(S, p" + p + ");");
-      }
     }
-    String sumPrefix = vec ? "S" : "s";
-    String accPrefix = vec ? "B" : "b";
-    String zero = vec ? "DoubleVector.zero(S)" : "0.0";
-    String type = lanes.type();
     for (int s : sums) {
-      w.line(type + " " + sumPrefix + s + " = " + zero + ";");
+      w.line("double s" + s + " = 0.0;");
     }
     if (gradient) {
-      if (vec) {
-        w.line("final DoubleVector Z = DoubleVector.zero(S);");
-      }
       for (int s : sums) {
-        int r = g.inputs(s)[0];
-        w.line("final double q" + r + " = " + adjoint(s) + ";");
-        if (vec) {
-          w.line("final DoubleVector Q" + r + " = DoubleVector.broadcast(S, q" + r + ");");
-        }
+        w.line("final double q" + g.inputs(s)[0] + " = " + adjoint(s) + ";");
       }
       for (int p : rowScalars) {
         if (g.kind(p) >= GraphView.PARAM) {
-          w.line(type + " " + accPrefix + p + " = " + zero + ";");
+          w.line("double b" + p + " = 0.0;");
         }
       }
     }
-    if (vec) {
-      w.line("int i = 0;");
-      w.open("for (int bound = S.loopBound(rows); i < bound; i += S.length())");
-    } else {
-      w.open("for (int i = from; i < rows; i++)");
+    w.open("for (int i = from; i < rows; i++)");
+    for (int c : columns) {
+      w.line("double C" + c + " = " + lanes.load("c" + c) + ";");
     }
     rowBody(w, lanes, gradient);
     w.close();
-    String reduce = vec ? ".reduceLanes(ADD)" : "";
     for (int s : sums) {
-      w.line("w[" + s + "] += " + sumPrefix + s + reduce + ";");
+      w.line("w[" + s + "] += s" + s + ";");
     }
     if (gradient) {
       for (int p : rowScalars) {
         if (g.kind(p) >= GraphView.PARAM) {
-          w.line(adjoint(p) + " += " + accPrefix + p + reduce + ";");
+          w.line(adjoint(p) + " += b" + p + ";");
         }
       }
-    }
-    if (vec) {
-      w.line("return i;");
     }
     w.close();
   }
@@ -638,11 +673,9 @@ final class ModelSourceGenerator {
     }
   }
 
+  /** The statements of one row iteration; the caller has loaded the data columns into C locals. */
   private void rowBody(SourceWriter w, RowLanes L, boolean gradient) {
     String type = L.type();
-    for (int c : columns) {
-      w.line(type + " C" + c + " = " + L.load("c" + c) + ";");
-    }
     int[] rowOrder = g.rowOrder();
     for (int r : rowOrder) {
       forward(w, L, r);

@@ -1,0 +1,338 @@
+package dev.flowvi.codegen.model;
+
+import dev.flowvi.codegen.SourceWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The vector row loop, cut into segment methods that each run over one tile of rows.
+ *
+ * <p>Why: one fused body of a few hundred Vector API calls (M2's gradient: about 260, with 28
+ * accumulators and 28 broadcast parameters live across 5 EXP/LOG stub calls) spills and, on JDK
+ * 17, boxes its lanes: gigabytes per ELBO step. Segments of at most {@link #CALLS_PER_SEGMENT}
+ * calls keep few vectors live; on JDK 25 the M2 ELBO step went from 146 to 99 ms. JDK 17 still
+ * boxes in some segments' C2 compiles in some JVM runs (not in others; see docs/PERFORMANCE.md).
+ *
+ * <p>How: the body's statements are split in order. A value made in one segment and read in a
+ * later one goes through a tile row of the scratch array {@code w} (stored at the end of the
+ * iteration, loaded at the top of the reader's); rows are reused once their value is dead. An
+ * accumulator lives in {@code w} as one vector between segments, so every lane sums its rows in
+ * the same order as in one fused loop, and cutting the body adds no rounding. Broadcast constants
+ * are declared inside the loop (C2 hoists them) so that no vector lives across the loop's entry. A
+ * local that only copies a constant is re-declared in each segment that reads it instead of being
+ * stored, and an adjoint's first update from its zero seed, {@code g = g.add(e)}, becomes
+ * {@code g = e}. Data columns are loaded where they are read.
+ *
+ * <p>The statements are the ones {@link RowLanes#VECTOR} writes: {@code DoubleVector x = e;} or
+ * {@code x = e;}, whose operands are the names this class is told about and the locals declared
+ * before them.
+ */
+final class TiledRowLoop {
+  /** Rows per tile: a scratch row is then 2 KB, so a segment's rows stay in L1. */
+  static final int TILE = 256;
+  /** Doubles reserved per accumulator: the widest DoubleVector (2048-bit SVE). */
+  static final int MAX_LANES = 32;
+  /** Vector API calls per segment: M2's gradient at this size inlines fully on JDK 17 and 25. */
+  static final int CALLS_PER_SEGMENT = 40;
+
+  /** What a call of a generated helper (logistic, log1pExp, inInterval) counts as: about its own calls. */
+  private static final int HELPER_CALLS = 6;
+
+  private static final Pattern DECLARATION = Pattern.compile("DoubleVector (\\w+) = (.*);");
+  private static final Pattern ASSIGNMENT = Pattern.compile("(\\w+) = (.*);");
+  /** A name not preceded by '.' or a name character: a variable, a type or a helper, never a method. */
+  private static final Pattern NAME = Pattern.compile("(?<![.\\w])([A-Za-z_]\\w*)");
+  /** An adjoint's first update, {@code g = g.add(e);} or {@code g = g.sub(e);}. */
+  private static final Pattern ZERO_SEEDED = Pattern.compile("(\\w+) = \\1\\.(add|sub)\\((.*)\\);");
+  /** The zero vector's name among the constants. */
+  private static final String ZERO = "Z";
+  private static final Pattern CALL = Pattern.compile("(?:\\.|(?<![.\\w]))\\w+\\(");
+
+  private final String name;
+  private final Map<String, String> constants;
+  private final Map<String, String> columns;
+  private final Map<String, String> accumulators;
+  private final List<String> accumulatorOrder;
+  private final int base;
+  private final List<Segment> segments = new ArrayList<>();
+  private final Map<String, Integer> slot = new HashMap<>();
+  private int slots;
+
+  /**
+   * Plans the segments of one loop body.
+   *
+   * @param name the driver method's name; segments are {@code name + "Tile" + k}
+   * @param body the body's statements in order, without column loads
+   * @param constants broadcast constants by local name (P7, Q12, Z) with their initialiser
+   * @param columns data columns by local name (C3) with the array field they load from
+   * @param accumulators vector accumulators by local name (S9, B7) with the scratch slot their lanes add into
+   * @param base the first index of {@code w} this loop may use as tile scratch
+   * @param callsPerSegment the largest number of Vector API calls in one segment
+   */
+  TiledRowLoop(String name, List<String> body, Map<String, String> constants, Map<String, String> columns,
+      Map<String, String> accumulators, int base, int callsPerSegment) {
+    if (callsPerSegment < 1) {
+      throw new IllegalArgumentException("callsPerSegment is " + callsPerSegment + ", expected at least 1");
+    }
+    this.name = name;
+    this.constants = constants;
+    this.columns = columns;
+    this.accumulators = accumulators;
+    this.accumulatorOrder = new ArrayList<>(accumulators.keySet());
+    this.base = base;
+    plan(parse(body), callsPerSegment);
+  }
+
+  /** Doubles of {@code w} from {@code base} on that the loop uses: tile rows, then accumulator lanes. */
+  int scratchSize() {
+    return slots * TILE + accumulatorOrder.size() * MAX_LANES;
+  }
+
+  int segmentCount() {
+    return segments.size();
+  }
+
+  /** Tile rows in use, after reuse. */
+  int tileRows() {
+    return slots;
+  }
+
+  /**
+   * Writes the driver, {@code private int name(double[] w)}, which runs the vector part of the rows
+   * and returns where the scalar tail starts, and the segment methods it calls.
+   */
+  void emit(SourceWriter w) {
+    int acc = base + slots * TILE;
+    w.blank();
+    w.open("private int " + name + "(double[] w)");
+    w.line("final int bound = S.loopBound(rows);");
+    if (!accumulatorOrder.isEmpty()) {
+      w.line("zero(w, " + acc + ", " + (acc + accumulatorOrder.size() * MAX_LANES) + ");");
+    }
+    w.open("for (int start = 0; start < bound; start += " + TILE + ")");
+    w.line("final int end = Math.min(bound, start + " + TILE + ");");
+    for (int k = 0; k < segments.size(); k++) {
+      w.line(name + "Tile" + k + "(w, start, end);");
+    }
+    w.close();
+    for (int a = 0; a < accumulatorOrder.size(); a++) {
+      w.line(accumulators.get(accumulatorOrder.get(a)) + " += DoubleVector.fromArray(S, w, "
+          + (acc + a * MAX_LANES) + ").reduceLanes(ADD);");
+    }
+    w.line("return bound;");
+    w.close();
+    for (int k = 0; k < segments.size(); k++) {
+      emitSegment(w, k, segments.get(k), acc);
+    }
+  }
+
+  private void emitSegment(SourceWriter w, int k, Segment seg, int acc) {
+    w.blank();
+    w.open("private void " + name + "Tile" + k + "(double[] w, int start, int end)");
+    for (String c : seg.columns) {
+      w.line("final double[] " + columns.get(c) + " = this." + columns.get(c) + ";");
+    }
+    for (String a : seg.accumulators) {
+      w.line("DoubleVector " + a + " = DoubleVector.fromArray(S, w, " + accumulatorOffset(a, acc) + ");");
+    }
+    w.open("for (int i = start; i < end; i += S.length())");
+    w.line("final int t = i - start;");
+    for (String c : seg.constants) {
+      w.line("final DoubleVector " + c + " = " + constants.get(c) + ";");
+    }
+    for (String c : seg.columns) {
+      w.line("DoubleVector " + c + " = DoubleVector.fromArray(S, " + columns.get(c) + ", i);");
+    }
+    for (String v : seg.loads) {
+      w.line("DoubleVector " + v + " = DoubleVector.fromArray(S, w, " + rowOffset(v) + " + t);");
+    }
+    for (String line : seg.lines) {
+      w.line(line);
+    }
+    for (String v : seg.stores) {
+      w.line(v + ".intoArray(w, " + rowOffset(v) + " + t);");
+    }
+    w.close();
+    for (String a : seg.accumulators) {
+      w.line(a + ".intoArray(w, " + accumulatorOffset(a, acc) + ");");
+    }
+    w.close();
+  }
+
+  private int rowOffset(String v) {
+    return base + slot.get(v) * TILE;
+  }
+
+  private int accumulatorOffset(String a, int acc) {
+    return acc + accumulatorOrder.indexOf(a) * MAX_LANES;
+  }
+
+  /** One statement: the local it declares or assigns, and the names it reads. */
+  private static final class Statement {
+    final String code;
+    final String target;
+    final boolean declares;
+    final List<String> reads;
+    final int calls;
+    /** The constant this statement only copies ({@code DoubleVector g = Z;}), or null. */
+    String copyOf;
+
+    Statement(String code, String target, boolean declares, List<String> reads, int calls) {
+      this.code = code;
+      this.target = target;
+      this.declares = declares;
+      this.reads = reads;
+      this.calls = calls;
+    }
+  }
+
+  private List<Statement> parse(List<String> body) {
+    Set<String> locals = new HashSet<>();
+    List<Statement> out = new ArrayList<>();
+    for (String code : body) {
+      Matcher d = DECLARATION.matcher(code);
+      Matcher a = ASSIGNMENT.matcher(code);
+      boolean declares = d.matches();
+      if (!declares && !a.matches()) {
+        throw new IllegalArgumentException("row statement '" + code + "' is neither a declaration nor an assignment");
+      }
+      String target = declares ? d.group(1) : a.group(1);
+      String expression = declares ? d.group(2) : a.group(2);
+      List<String> reads = new ArrayList<>();
+      Matcher m = NAME.matcher(expression);
+      while (m.find()) {
+        String v = m.group(1);
+        if ((locals.contains(v) || constants.containsKey(v) || columns.containsKey(v) || accumulators.containsKey(v))
+            && !reads.contains(v)) {
+          reads.add(v);
+        }
+      }
+      if (!declares && !locals.contains(target) && !accumulators.containsKey(target)) {
+        throw new IllegalArgumentException("row statement '" + code + "' assigns " + target + ", which is not declared before it");
+      }
+      int calls = 0;
+      Matcher c = CALL.matcher(expression);
+      while (c.find()) {
+        calls += c.group().startsWith(".") ? 1 : HELPER_CALLS;
+      }
+      Statement s = new Statement(code, target, declares, reads, calls);
+      if (declares && constants.containsKey(expression.trim())) {
+        s.copyOf = expression.trim();
+      }
+      locals.add(target);
+      out.add(s);
+    }
+    return out;
+  }
+
+  /** A segment's statements and what it reads from or leaves for the others. */
+  private static final class Segment {
+    final List<String> lines = new ArrayList<>();
+    final Set<String> columns = new LinkedHashSet<>();
+    final Set<String> constants = new LinkedHashSet<>();
+    final Set<String> accumulators = new LinkedHashSet<>();
+    final Set<String> loads = new LinkedHashSet<>();
+    final Set<String> stores = new LinkedHashSet<>();
+    final Set<String> declared = new HashSet<>();
+    int calls;
+  }
+
+  private void plan(List<Statement> statements, int callsPerSegment) {
+    // Where each local's current value lives: the segment that last wrote it, or a constant it copies.
+    Map<String, Integer> writtenIn = new HashMap<>();
+    Map<String, String> copies = new HashMap<>();
+    Map<String, int[]> lifetime = new LinkedHashMap<>();
+    Segment seg = new Segment();
+    segments.add(seg);
+    for (Statement s : statements) {
+      if (s.copyOf != null) {
+        copies.put(s.target, s.copyOf);
+        continue;
+      }
+      if (seg.calls > 0 && seg.calls + s.calls > callsPerSegment) {
+        seg = new Segment();
+        segments.add(seg);
+      }
+      int k = segments.size() - 1;
+      seg.calls += s.calls;
+      String code = s.code;
+      List<String> reads = new ArrayList<>(s.reads);
+      Matcher zeroSeeded = ZERO_SEEDED.matcher(code);
+      if (!s.declares && ZERO.equals(copies.get(s.target)) && zeroSeeded.matches()) {
+        // 0 + e is e, and 0 − e is −e (up to the sign of a zero): no zero vector, no extra operation.
+        String e = zeroSeeded.group(3);
+        code = "DoubleVector " + s.target + " = " + (zeroSeeded.group(2).equals("add") ? e : e + ".mul(-1.0)") + ";";
+        reads.remove(s.target);
+      } else if (!s.declares && !reads.contains(s.target)) {
+        reads.add(s.target);
+      }
+      for (String v : reads) {
+        if (columns.containsKey(v)) {
+          seg.columns.add(v);
+        } else if (constants.containsKey(v)) {
+          seg.constants.add(v);
+        } else if (accumulators.containsKey(v)) {
+          seg.accumulators.add(v);
+        } else if (!seg.declared.contains(v)) {
+          seg.declared.add(v);
+          String constant = copies.get(v);
+          if (constant != null) {
+            seg.constants.add(constant);
+            seg.lines.add("DoubleVector " + v + " = " + constant + ";");
+          } else {
+            int from = writtenIn.get(v);
+            seg.loads.add(v);
+            segments.get(from).stores.add(v);
+            int[] life = lifetime.computeIfAbsent(v, x -> new int[] {from, k});
+            life[0] = Math.min(life[0], from);
+            life[1] = k;
+          }
+        }
+      }
+      if (accumulators.containsKey(s.target)) {
+        seg.accumulators.add(s.target);
+      } else {
+        seg.declared.add(s.target);
+        copies.remove(s.target);
+        writtenIn.put(s.target, k);
+      }
+      seg.lines.add(code);
+    }
+    assignRows(lifetime);
+  }
+
+  /**
+   * Gives each value that crosses segments a tile row. A row is free again in the segment of its
+   * last load: loads happen at the top of an iteration and stores at its end, at the same index.
+   */
+  private void assignRows(Map<String, int[]> lifetime) {
+    List<int[]> busyUntil = new ArrayList<>();
+    lifetime.entrySet().stream()
+        .sorted((x, y) -> Integer.compare(x.getValue()[0], y.getValue()[0]))
+        .forEach(e -> {
+          int[] life = e.getValue();
+          int row = -1;
+          for (int r = 0; r < busyUntil.size(); r++) {
+            if (busyUntil.get(r)[0] <= life[0]) {
+              row = r;
+              break;
+            }
+          }
+          if (row < 0) {
+            row = busyUntil.size();
+            busyUntil.add(new int[1]);
+          }
+          busyUntil.get(row)[0] = life[1];
+          slot.put(e.getKey(), row);
+        });
+    slots = busyUntil.size();
+  }
+}

@@ -1,0 +1,110 @@
+package dev.flowvi.codegen.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.flowvi.codegen.SourceWriter;
+import dev.flowvi.engine.examples.M2Data;
+import dev.flowvi.engine.examples.SeedModels;
+import dev.flowvi.engine.kernel.VectorSupport;
+import dev.flowvi.engine.model.DataTable;
+import dev.flowvi.engine.model.GraphView;
+import dev.flowvi.engine.model.Model;
+import dev.flowvi.engine.target.LogDensity;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The vector row loop cut into tile segments: its plan, and M2 compiled at several segment sizes. */
+class TiledRowLoopTest {
+  /**
+   * Any segment size gives the interpreter's values, to ModelCompilerTest's 1e-12 for the same
+   * reasons. (Each lane sums its rows in the same order whatever the cuts, but the sizes are not
+   * compared bit for bit: lanewise EXP and LOG round differently before and after C2 compiles a
+   * segment.) 601 rows: two full tiles, a partial one and a scalar tail.
+   */
+  @Test
+  void m2AtEverySegmentSizeMatchesTheInterpreter() {
+    assumeTrue(VectorSupport.enabled(), "the vector loop is not generated in this JVM: " + VectorSupport.describe());
+    Model m2 = SeedModels.m2();
+    DataTable data = M2Data.generate(31, 601);
+    double[] z = ModelCompilerTest.nearTruth(m2, ModelCompilerTest.m2Truth(), 4, 32);
+    for (int calls : new int[] {1, 3, 17, TiledRowLoop.CALLS_PER_SEGMENT, 1000}) {
+      LogDensity tiled = ModelCompiler.vectorWithSegmentBudget(m2, data, calls);
+      ModelCompilerTest.compare(tiled, GraphView.of(m2, data).interpretedScalar(), z, 1e-12);
+    }
+  }
+
+  @Test
+  void smallerSegmentsMeanMoreOfThemAndTileRowsAreReused() {
+    GraphView view = GraphView.of(SeedModels.m2(), M2Data.generate(31, 64));
+    String one = new ModelSourceGenerator(view, true, 1).template();
+    String standard = new ModelSourceGenerator(view, true).template();
+    int many = count(one, "private void rowsGradientVectorTile");
+    int few = count(standard, "private void rowsGradientVectorTile");
+    assertTrue(few >= 2 && many > 10 * few, "segments: " + few + " at the default size, " + many + " at one call each");
+    // No zero vector survives: every adjoint starts from its first contribution.
+    assertFalse(standard.contains("DoubleVector.zero(S)"), "a zero vector is still broadcast");
+  }
+
+  /** A hand-written body: loads and stores across segments, a copied constant, a zero-seeded adjoint. */
+  @Test
+  void planCarriesValuesAcrossSegmentsThroughTileRows() {
+    List<String> body = List.of(
+        "DoubleVector r1 = P0.mul(C3);",
+        "DoubleVector r2 = r1.add(P0);",
+        "S9 = S9.add(r2);",
+        "DoubleVector g2 = Q2;",
+        "DoubleVector g1 = Z;",
+        "g1 = g1.add(g2.mul(P0));",
+        "B0 = B0.add(g1.mul(C3));");
+    Map<String, String> constants = new LinkedHashMap<>();
+    constants.put("P0", "DoubleVector.broadcast(S, w[0])");
+    constants.put("Q2", "DoubleVector.broadcast(S, w[12])");
+    constants.put("Z", "DoubleVector.zero(S)");
+    Map<String, String> accumulators = new LinkedHashMap<>();
+    accumulators.put("S9", "w[9]");
+    accumulators.put("B0", "w[10]");
+    TiledRowLoop loop = new TiledRowLoop("rows", body, constants, Map.of("C3", "c3"), accumulators, 100, 1);
+    assertEquals(5, loop.segmentCount(), "one segment per statement that calls (the two copies call nothing)");
+    // r1 (segments 0 → 1), r2 (1 → 2) and g1 (3 → 4) share one row: each is dead when the next is stored.
+    assertEquals(1, loop.tileRows());
+    assertEquals(TiledRowLoop.TILE + 2 * TiledRowLoop.MAX_LANES, loop.scratchSize());
+    SourceWriter w = new SourceWriter();
+    loop.emit(w);
+    String src = w.build();
+    assertTrue(src.contains("r1.intoArray(w, 100 + t);"), src);
+    assertTrue(src.contains("DoubleVector r1 = DoubleVector.fromArray(S, w, 100 + t);"), src);
+    assertTrue(src.contains("DoubleVector g2 = Q2;"), "the copy of Q2 is re-declared where it is read:\n" + src);
+    assertTrue(src.contains("DoubleVector g1 = g2.mul(P0);"), "0 + e is written as e:\n" + src);
+    assertTrue(src.contains("w[9] += DoubleVector.fromArray(S, w, 356).reduceLanes(ADD);"), src);
+    assertTrue(src.contains("w[10] += DoubleVector.fromArray(S, w, 388).reduceLanes(ADD);"), src);
+    assertFalse(src.contains("DoubleVector.zero(S)"), src);
+  }
+
+  @Test
+  void badBodiesAndBudgetsAreNamed() {
+    Map<String, String> none = Map.of();
+    IllegalArgumentException notAStatement = assertThrows(IllegalArgumentException.class,
+        () -> new TiledRowLoop("rows", List.of("if (x) y();"), none, none, none, 0, 4));
+    assertTrue(notAStatement.getMessage().contains("'if (x) y();'"), notAStatement.getMessage());
+    IllegalArgumentException undeclared = assertThrows(IllegalArgumentException.class,
+        () -> new TiledRowLoop("rows", List.of("x = x.add(x);"), none, none, none, 0, 4));
+    assertTrue(undeclared.getMessage().contains("assigns x"), undeclared.getMessage());
+    IllegalArgumentException budget = assertThrows(IllegalArgumentException.class,
+        () -> new TiledRowLoop("rows", List.of(), none, none, none, 0, 0));
+    assertTrue(budget.getMessage().contains("callsPerSegment is 0"), budget.getMessage());
+  }
+
+  private static int count(String text, String what) {
+    int count = 0;
+    for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+      count++;
+    }
+    return count;
+  }
+}
