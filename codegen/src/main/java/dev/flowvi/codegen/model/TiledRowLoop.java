@@ -183,14 +183,15 @@ final class TiledRowLoop {
     final List<String> reads;
     final int calls;
     /** The constant this statement only copies ({@code DoubleVector g = Z;}), or null. */
-    String copyOf;
+    final String copyOf;
 
-    Statement(String code, String target, boolean declares, List<String> reads, int calls) {
+    Statement(String code, String target, boolean declares, List<String> reads, int calls, String copyOf) {
       this.code = code;
       this.target = target;
       this.declares = declares;
       this.reads = reads;
       this.calls = calls;
+      this.copyOf = copyOf;
     }
   }
 
@@ -223,12 +224,9 @@ final class TiledRowLoop {
       while (c.find()) {
         calls += c.group().startsWith(".") ? 1 : HELPER_CALLS;
       }
-      Statement s = new Statement(code, target, declares, reads, calls);
-      if (declares && constants.containsKey(expression.trim())) {
-        s.copyOf = expression.trim();
-      }
+      String copyOf = declares && constants.containsKey(expression.trim()) ? expression.trim() : null;
       locals.add(target);
-      out.add(s);
+      out.add(new Statement(code, target, declares, reads, calls, copyOf));
     }
     return out;
   }
@@ -266,7 +264,8 @@ final class TiledRowLoop {
       String code = s.code;
       List<String> reads = new ArrayList<>(s.reads);
       Matcher zeroSeeded = ZERO_SEEDED.matcher(code);
-      if (!s.declares && ZERO.equals(copies.get(s.target)) && zeroSeeded.matches()) {
+      if (!s.declares && ZERO.equals(copies.get(s.target)) && !seg.declared.contains(s.target)
+          && zeroSeeded.matches()) {
         // 0 + e is e, and 0 − e is −e (up to the sign of a zero): no zero vector, no extra operation.
         String e = zeroSeeded.group(3);
         code = "DoubleVector " + s.target + " = " + (zeroSeeded.group(2).equals("add") ? e : e + ".mul(-1.0)") + ";";
@@ -291,9 +290,8 @@ final class TiledRowLoop {
             int from = writtenIn.get(v);
             seg.loads.add(v);
             segments.get(from).stores.add(v);
-            int[] life = lifetime.computeIfAbsent(v, x -> new int[] {from, k});
-            life[0] = Math.min(life[0], from);
-            life[1] = k;
+            // Writers only move forward, so the first load's writer starts the lifetime.
+            lifetime.computeIfAbsent(v, x -> new int[] {from, k})[1] = k;
           }
         }
       }
