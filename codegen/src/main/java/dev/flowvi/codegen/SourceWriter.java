@@ -55,6 +55,33 @@ public final class SourceWriter {
     return Double.toHexString(v);
   }
 
+  /** The length of the text so far: a mark for {@link #takeFrom}. */
+  public int mark() {
+    return out.length();
+  }
+
+  /**
+   * Removes and returns the text written since {@code mark}, which must hold only closed blocks
+   * (a generator rewrites it and puts it back with {@link #raw}, or drops it).
+   */
+  public String takeFrom(int mark) {
+    if (mark < 0 || mark > out.length()) {
+      throw new IllegalArgumentException("mark " + mark + " is outside the text (length " + out.length() + ")");
+    }
+    String text = out.substring(mark);
+    out.setLength(mark);
+    return text;
+  }
+
+  /** Appends text that is already formatted: whole lines, as {@link #takeFrom} returned them. */
+  public SourceWriter raw(String text) {
+    if (!text.isEmpty() && !text.endsWith("\n")) {
+      throw new IllegalArgumentException("raw text must end with a line break");
+    }
+    out.append(text);
+    return this;
+  }
+
   public int depth() {
     return depth;
   }

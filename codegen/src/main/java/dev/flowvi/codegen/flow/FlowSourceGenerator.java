@@ -9,17 +9,25 @@ import java.util.List;
 /**
  * Emits the Java source (Janino's subset) of one {@link CompiledFlow} subclass for a {@link
  * FlowProgram}. Every layer gets four static methods, one per pass of the flow, so no method grows
- * with the number of layers; the four {@code run…} methods only call them in order. Dimensions,
- * offsets, identity values, row tables and the MADE connectivity are constants of the class.
+ * with the number of layers; the four {@code run…} methods only call them in order. A layer whose
+ * code equals an earlier one's, up to where its parameters, scratch rows and row tables are, runs
+ * the earlier layer's methods ({@link LayerSharing}). Dimensions, relative offsets, identity
+ * values and the MADE connectivity are constants of the class.
  */
 final class FlowSourceGenerator {
   static final String PACKAGE = "dev.flowvi.codegen.gen";
   private static final String MATH = "dev.flowvi.codegen.flow.FlowMath";
   /** The engine's batched spline kernel, for spline transformers whose raw values differ per point. */
   private static final String KERNEL = "dev.flowvi.codegen.flow.FlowMath.SPLINE_KERNEL";
-  private static final String SIGNATURE = "(double[] p, int o, double[] src, double[] c, double[] dst, double[] ld, int n, double[][] b, double[][] f)";
+  /**
+   * A layer pass reads its parameters at {@code o + i}, its own scratch rows at {@code b[bb + i]} and
+   * {@code f[fb + i]}, and its source and destination rows through {@code rowsIn} and {@code rowsOut},
+   * so that layers with the same code can share the method ({@link LayerSharing}).
+   */
+  private static final String PLACEMENT = "int n, double[][] b, double[][] f, int[] rowsIn, int[] rowsOut, " + LayerSharing.PASS_PARAMETERS;
+  private static final String SIGNATURE = "(double[] p, int o, double[] src, double[] c, double[] dst, double[] ld, " + PLACEMENT;
   private static final String BACKWARD_SIGNATURE = "(double[] p, int o, double[] src, double[] c, double[] dst, double[] gDst, double[] gld, "
-      + "double[] gSrc, double[] gp, int n, double[][] b, double[][] f)";
+      + "double[] gSrc, double[] gp, " + PLACEMENT;
 
   final FlowProgram program;
   final int dim;
@@ -49,7 +57,6 @@ final class FlowSourceGenerator {
     w.open("public " + simple + "(dev.flowvi.engine.bijection.Bijection interpreted)");
     w.line("super(interpreted, BATCH_ROWS, FIXED_SIZES);");
     w.close();
-    emitRun(m, stage, grad);
     if (program.vector) {
       // Vector API constants as static finals, so C2 sees them as constants (the model compiler's convention).
       field("static final jdk.incubator.vector.VectorSpecies V_S = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;");
@@ -59,28 +66,28 @@ final class FlowSourceGenerator {
       field("static final jdk.incubator.vector.VectorOperators.Associative V_ADD = jdk.incubator.vector.VectorOperators.ADD;");
       field("static final jdk.incubator.vector.VectorOperators.Comparison V_GE = jdk.incubator.vector.VectorOperators.GE;");
     }
+    LayerSharing sharing = new LayerSharing();
+    LayerSharing.Placement[] placements = new LayerSharing.Placement[m];
     for (int k = 0; k < m; k++) {
       field("static final int[] IN_" + k + " = " + ints(program.rowsIn.get(k)) + ";");
       field("static final int[] OUT_" + k + " = " + ints(program.rowsOut.get(k)) + ";");
-      FlowLayer layer = program.layers.get(k);
-      if (layer instanceof FlowLayer.ElementwiseGroup g) {
-        new ElementwiseEmitter(this, k, g).emit();
-      } else if (layer instanceof FlowLayer.CouplingLayer c) {
-        new CouplingEmitter(this, k, c).emit();
-      } else if (layer instanceof FlowLayer.Triangular t) {
-        new Triangular(k, t).emit();
-      } else if (layer instanceof FlowLayer.Autoregressive a) {
-        new Autoregressive(k, a).emit();
-      } else if (layer instanceof FlowLayer.PlanarLayer pl) {
-        if (pl.sizes() == null) {
-          new PlanarEmitter(this, k, pl).emit();
-        } else {
-          new ConditionalPlanarEmitter(this, k, pl).emit();
-        }
-      } else if (layer instanceof FlowLayer.BlockAutoregressive ba) {
-        new BlockAutoregressiveEmitter(this, k, ba).emit();
+      int textMark = w.mark();
+      int fieldMark = fields.size();
+      int batchFrom = batchRows.size();
+      int fixedFrom = fixedSizes.size();
+      emitLayer(k);
+      List<String> own = fields.subList(fieldMark, fields.size());
+      LayerSharing.LayerCode code = new LayerSharing.LayerCode(k, w.takeFrom(textMark), List.copyOf(own), batchFrom,
+          batchRows.size(), fixedFrom, fixedSizes.size());
+      placements[k] = sharing.place(code, batchRows, fixedSizes, gatherSlots());
+      if (placements[k].shared(k)) {
+        // The earlier layer's methods read its own tables, which hold the same values.
+        own.clear();
+      } else {
+        w.raw(placements[k].text());
       }
     }
+    emitRun(m, stage, grad, placements);
     w.close();
     field("static final int[] BATCH_ROWS = " + ints(batchRows.stream().mapToInt(Integer::intValue).toArray()) + ";");
     field("static final int[] FIXED_SIZES = " + ints(fixedSizes.stream().mapToInt(Integer::intValue).toArray()) + ";");
@@ -96,32 +103,58 @@ final class FlowSourceGenerator {
     return GeneratedSource.of(key, PACKAGE + "." + simple, src.toString());
   }
 
-  private void emitRun(int m, int[] stage, int[] grad) {
-    String bf = "n, b, f);";
+  private void emitLayer(int k) {
+    FlowLayer layer = program.layers.get(k);
+    if (layer instanceof FlowLayer.ElementwiseGroup g) {
+      new ElementwiseEmitter(this, k, g).emit();
+    } else if (layer instanceof FlowLayer.CouplingLayer c) {
+      new CouplingEmitter(this, k, c).emit();
+    } else if (layer instanceof FlowLayer.Triangular t) {
+      new Triangular(k, t).emit();
+    } else if (layer instanceof FlowLayer.Autoregressive a) {
+      new Autoregressive(k, a).emit();
+    } else if (layer instanceof FlowLayer.PlanarLayer pl) {
+      if (pl.sizes() == null) {
+        new PlanarEmitter(this, k, pl).emit();
+      } else {
+        new ConditionalPlanarEmitter(this, k, pl).emit();
+      }
+    } else if (layer instanceof FlowLayer.BlockAutoregressive ba) {
+      new BlockAutoregressiveEmitter(this, k, ba).emit();
+    }
+  }
+
+  private void emitRun(int m, int[] stage, int[] grad, LayerSharing.Placement[] placements) {
     w.open("protected void runForward(double[] p, int o, double[] x, double[] c, double[] y, double[] ld, int n, double[][] b, double[][] f)");
     for (int k = 0; k < m; k++) {
-      w.line("l" + k + "Forward(p, o, " + stageName(k, m, stage) + ", c, " + stageName(k + 1, m, stage) + ", ld, " + bf);
+      w.line(call(k, "Forward", placements[k], stageName(k, m, stage) + ", c, " + stageName(k + 1, m, stage) + ", ld"));
     }
     w.close();
     w.open("protected void runInverse(double[] p, int o, double[] y, double[] c, double[] x, double[] ld, int n, double[][] b, double[][] f)");
     for (int k = m - 1; k >= 0; k--) {
-      w.line("l" + k + "Inverse(p, o, " + stageName(k + 1, m, stage) + ", c, " + stageName(k, m, stage) + ", ld, " + bf);
+      w.line(call(k, "Inverse", placements[k], stageName(k + 1, m, stage) + ", c, " + stageName(k, m, stage) + ", ld"));
     }
     w.close();
     w.open("protected void runForwardBackward(double[] p, int o, double[] x, double[] c, double[] y, double[] gy, double[] gld, "
         + "double[] gx, double[] gp, int n, double[][] b, double[][] f)");
     for (int k = m - 1; k >= 0; k--) {
-      w.line("l" + k + "ForwardBackward(p, o, " + stageName(k, m, stage) + ", c, " + stageName(k + 1, m, stage) + ", "
-          + gradName(k + 1, m, grad) + ", gld, " + gradName(k, m, grad) + ", gp, " + bf);
+      w.line(call(k, "ForwardBackward", placements[k], stageName(k, m, stage) + ", c, " + stageName(k + 1, m, stage) + ", "
+          + gradName(k + 1, m, grad) + ", gld, " + gradName(k, m, grad) + ", gp"));
     }
     w.close();
     w.open("protected void runInverseBackward(double[] p, int o, double[] y, double[] c, double[] x, double[] gx, double[] gld, "
         + "double[] gy, double[] gp, int n, double[][] b, double[][] f)");
     for (int k = 0; k < m; k++) {
-      w.line("l" + k + "InverseBackward(p, o, " + stageName(k + 1, m, stage) + ", c, " + stageName(k, m, stage) + ", "
-          + gradName(k, m, grad) + ", gld, " + gradName(k + 1, m, grad) + ", gp, " + bf);
+      w.line(call(k, "InverseBackward", placements[k], stageName(k + 1, m, stage) + ", c, " + stageName(k, m, stage) + ", "
+          + gradName(k, m, grad) + ", gld, " + gradName(k + 1, m, grad) + ", gp"));
     }
     w.close();
+  }
+
+  /** Layer k's pass, run by the methods its placement names, with its own offsets and row tables. */
+  private static String call(int k, String pass, LayerSharing.Placement at, String arrays) {
+    return "l" + at.methods() + pass + "(p, o + " + at.paramBase() + ", " + arrays + ", n, b, f, IN_" + k + ", OUT_" + k + ", "
+        + at.batchBase() + ", " + at.fixedBase() + ");";
   }
 
   private static String stageName(int k, int m, int[] stage) {
@@ -135,6 +168,17 @@ final class FlowSourceGenerator {
 
   /** Gather buffers shared by all layers (a layer uses them only within one pass), made on first use. */
   private final int[] gatherBuffers = {-1, -1, -1};
+
+  /** The gather buffers made so far: shared by all layers, so never relative to one. */
+  private java.util.Set<Integer> gatherSlots() {
+    java.util.Set<Integer> slots = new java.util.HashSet<>();
+    for (int g : gatherBuffers) {
+      if (g >= 0) {
+        slots.add(g);
+      }
+    }
+    return slots;
+  }
 
   int gather(int slot) {
     if (gatherBuffers[slot] < 0) {
@@ -180,7 +224,7 @@ final class FlowSourceGenerator {
   /** Opens the method of layer k for one flow pass; returns the names of its source and destination row tables. */
   String[] open(int k, String pass, boolean flowForward, boolean backward) {
     w.open("private static void l" + k + pass + (backward ? BACKWARD_SIGNATURE : SIGNATURE));
-    return flowForward ? new String[] {"IN_" + k, "OUT_" + k} : new String[] {"OUT_" + k, "IN_" + k};
+    return flowForward ? new String[] {"rowsIn", "rowsOut"} : new String[] {"rowsOut", "rowsIn"};
   }
 
   // ---------------------------------------------------------------- triangular affine
