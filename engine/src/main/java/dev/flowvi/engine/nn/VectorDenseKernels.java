@@ -9,7 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API implementation of {@link DenseKernels}, loaded only through {@link
  * dev.flowvi.engine.kernel.VectorSupport#choose}. Row primitives use a loopBound body and a scalar
  * tail (masked tails cost 4× on JDK 17, see DESIGN.md); rows shorter than one vector go straight
- * to the scalar loops, creating no vector at all.
+ * to the scalar loops, creating no vector at all. Whole layers of at least one vector of points run
+ * in register tiles (from JDK 21 on) that give the same values as the layer loop over the row
+ * primitives.
  */
 public final class VectorDenseKernels extends ScalarDenseKernels {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -17,7 +19,394 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   private static final VectorOperators.Unary EXPM1 = VectorOperators.EXPM1;
   private static final VectorOperators.Associative ADD = VectorOperators.ADD;
 
-  public VectorDenseKernels() {}
+  /**
+   * Register tiles from JDK 21 on. JDK 17's C2 boxes the tiles' vector accumulators in some JVM
+   * runs (the default M1 step allocated 2.1 MB per step in 1 of 3 JMH forks, and a compiled spline
+   * MAF in CompiledFlowAllocationTest after other tests had run), so there the layers keep the
+   * axpy form, which gives the same values.
+   */
+  static final boolean TILES_BY_DEFAULT = Runtime.version().feature() >= 21;
+
+  private final boolean tiles;
+
+  public VectorDenseKernels() {
+    this(TILES_BY_DEFAULT);
+  }
+
+  /** With {@code tiles} false, whole layers run as the layer loop over the vector row primitives. */
+  VectorDenseKernels(boolean tiles) {
+    this.tiles = tiles;
+  }
+
+  // Whole layers. The axpy form of the scalar reference does two loads and a store per FMA and is
+  // bound by that traffic. A tile keeps UNITS output rows × two vectors of points in registers for
+  // the whole sum, loading each input vector once per tile. Every sum still runs over its terms in
+  // ascending order with one FMA per term, and the scalar tails use the axpy tail's unfused
+  // multiply-add, so each value equals the axpy form's. A masked connection enters a tile as an
+  // exact zero weight (see weight): a branch per connection would merge vector accumulators at
+  // control-flow joins, which C2 on JDK 17 boxes. With finite inputs a zero term leaves the sum as
+  // it was (a −0 sum may become +0); a non-finite input, which makes its point non-finite anyway,
+  // then also reaches units of the tile it is not connected to. Inputs that reach no row of a
+  // tile are skipped outright, so the structural zeros a tile's rows share cost nothing.
+
+  /** Output rows of a forward tile, and input rows of a Wᵀ·gy tile. */
+  private static final int UNITS = 4;
+  private static final int L = S.length();
+
+  @Override
+  public void dense(double[] w, int wOff, double[] b, int bOff, boolean[] mask, int out, int in,
+      double[] x, int xOff, double[] y, int yOff, int n) {
+    if (n < L || !tiles) {
+      super.dense(w, wOff, b, bOff, mask, out, in, x, xOff, y, yOff, n);
+      return;
+    }
+    int bound = S.loopBound(n);
+    int[] terms = terms(in);
+    int o = 0;
+    for (; o + UNITS <= out; o += UNITS) {
+      int count = rowTerms(mask, o * in, in, UNITS, terms);
+      int i = 0;
+      for (; i + 2 * L <= bound; i += 2 * L) {
+        forwardTile(w, wOff + o * in, b, bOff + o, mask, o * in, in, terms, count, x, xOff + i, y, yOff + o * n + i, n);
+      }
+      for (int u = o; u < o + UNITS; u++) {
+        forwardRow(w, wOff + u * in, b[bOff + u], mask, u * in, in, terms, x, xOff, y, yOff + u * n, n, i, bound);
+      }
+    }
+    for (; o < out; o++) {
+      forwardRow(w, wOff + o * in, b[bOff + o], mask, o * in, in, terms, x, xOff, y, yOff + o * n, n, 0, bound);
+    }
+  }
+
+  /**
+   * UNITS output rows (weights from {@code w0}, mask from {@code m0}) × two vectors of points, over
+   * the inputs {@code terms[0..count)} that reach any of them.
+   */
+  private static void forwardTile(double[] w, int w0, double[] b, int b0, boolean[] mask, int m0, int in,
+      int[] terms, int count, double[] x, int x0, double[] y, int y0, int n) {
+    DoubleVector a00 = DoubleVector.broadcast(S, b[b0]);
+    DoubleVector a01 = a00;
+    DoubleVector a10 = DoubleVector.broadcast(S, b[b0 + 1]);
+    DoubleVector a11 = a10;
+    DoubleVector a20 = DoubleVector.broadcast(S, b[b0 + 2]);
+    DoubleVector a21 = a20;
+    DoubleVector a30 = DoubleVector.broadcast(S, b[b0 + 3]);
+    DoubleVector a31 = a30;
+    for (int e = 0; e < count; e++) {
+      int k = terms[e];
+      DoubleVector xa = DoubleVector.fromArray(S, x, x0 + k * n);
+      DoubleVector xb = DoubleVector.fromArray(S, x, x0 + k * n + L);
+      DoubleVector c0 = DoubleVector.broadcast(S, weight(w, w0 + k, mask, m0 + k));
+      a00 = xa.fma(c0, a00);
+      a01 = xb.fma(c0, a01);
+      DoubleVector c1 = DoubleVector.broadcast(S, weight(w, w0 + in + k, mask, m0 + in + k));
+      a10 = xa.fma(c1, a10);
+      a11 = xb.fma(c1, a11);
+      DoubleVector c2 = DoubleVector.broadcast(S, weight(w, w0 + 2 * in + k, mask, m0 + 2 * in + k));
+      a20 = xa.fma(c2, a20);
+      a21 = xb.fma(c2, a21);
+      DoubleVector c3 = DoubleVector.broadcast(S, weight(w, w0 + 3 * in + k, mask, m0 + 3 * in + k));
+      a30 = xa.fma(c3, a30);
+      a31 = xb.fma(c3, a31);
+    }
+    a00.intoArray(y, y0);
+    a01.intoArray(y, y0 + L);
+    a10.intoArray(y, y0 + n);
+    a11.intoArray(y, y0 + n + L);
+    a20.intoArray(y, y0 + 2 * n);
+    a21.intoArray(y, y0 + 2 * n + L);
+    a30.intoArray(y, y0 + 3 * n);
+    a31.intoArray(y, y0 + 3 * n + L);
+  }
+
+  /** Points from..n−1 of one output row: one vector at a time up to {@code bound}, then scalar. */
+  private static void forwardRow(double[] w, int w0, double b, boolean[] mask, int m0, int in, int[] terms,
+      double[] x, int xOff, double[] y, int yRow, int n, int from, int bound) {
+    int i = from;
+    if (i < bound) {
+      int count = rowTerms(mask, m0, in, 1, terms);
+      for (; i < bound; i += L) {
+        DoubleVector a = DoubleVector.broadcast(S, b);
+        for (int e = 0; e < count; e++) {
+          int k = terms[e];
+          a = DoubleVector.fromArray(S, x, xOff + k * n + i).fma(DoubleVector.broadcast(S, w[w0 + k]), a);
+        }
+        a.intoArray(y, yRow + i);
+      }
+    }
+    for (; i < n; i++) {
+      double s = b;
+      for (int k = 0; k < in; k++) {
+        if (mask == null || mask[m0 + k]) {
+          s += w[w0 + k] * x[xOff + k * n + i];
+        }
+      }
+      y[yRow + i] = s;
+    }
+  }
+
+  /** Per-thread list of the terms (inputs or outputs) a tile visits. */
+  private static final ThreadLocal<int[]> TERMS = ThreadLocal.withInitial(() -> new int[64]);
+
+  private static int[] terms(int size) {
+    int[] t = TERMS.get();
+    if (t.length < size) {
+      t = new int[Math.max(size, 2 * t.length)];
+      TERMS.set(t);
+    }
+    return t;
+  }
+
+  /**
+   * Writes into {@code terms} the inputs k that reach any of {@code units} rows from mask row
+   * {@code m0} on (mask[m0 + u·in + k]), in ascending order, and returns their count: a tile skips
+   * the structural zeros its rows share (a MADE output layer's rows of one coordinate share all).
+   */
+  private static int rowTerms(boolean[] mask, int m0, int in, int units, int[] terms) {
+    int count = 0;
+    for (int k = 0; k < in; k++) {
+      boolean any = mask == null;
+      for (int u = 0; u < units && !any; u++) {
+        any = mask[m0 + u * in + k];
+      }
+      if (any) {
+        terms[count++] = k;
+      }
+    }
+    return count;
+  }
+
+  /** As {@link #rowTerms} for columns: the outputs o that input columns c0..c0+inputs−1 reach. */
+  private static int columnTerms(boolean[] mask, int c0, int out, int in, int inputs, int[] terms) {
+    int count = 0;
+    for (int o = 0; o < out; o++) {
+      boolean any = mask == null;
+      for (int c = 0; c < inputs && !any; c++) {
+        any = mask[o * in + c0 + c];
+      }
+      if (any) {
+        terms[count++] = o;
+      }
+    }
+    return count;
+  }
+
+  /** W[o][k] at {@code at}, or an exact zero when mask[m] says the connection is absent. */
+  private static double weight(double[] w, int at, boolean[] mask, int m) {
+    return mask == null || mask[m] ? w[at] : 0.0;
+  }
+
+  @Override
+  public void denseBackward(double[] w, int wOff, boolean[] mask, int out, int in, double[] x, int xOff,
+      double[] gy, int gyOff, double[] gx, int gxOff, double[] gw, int gwOff, double[] gb, int gbOff, int n) {
+    if (n < L || !tiles) {
+      super.denseBackward(w, wOff, mask, out, in, x, xOff, gy, gyOff, gx, gxOff, gw, gwOff, gb, gbOff, n);
+      return;
+    }
+    int bound = S.loopBound(n);
+    for (int o = 0; o < out; o++) {
+      if (gb != null) {
+        gb[gbOff + o] += sum(gy, gyOff + o * n, n);
+      }
+    }
+    if (gw != null) {
+      weightGradient(mask, out, in, x, xOff, gy, gyOff, gw, gwOff, n, bound);
+    }
+    if (gx != null) {
+      inputGradient(w, wOff, mask, out, in, gy, gyOff, gx, gxOff, n, bound);
+    }
+  }
+
+  /**
+   * gx = Wᵀ·gy: the forward tiling with inputs and outputs swapped, each input row summed over the
+   * output units in ascending order from zero, as the axpy form accumulates it.
+   */
+  private static void inputGradient(double[] w, int wOff, boolean[] mask, int out, int in,
+      double[] gy, int gyOff, double[] gx, int gxOff, int n, int bound) {
+    int[] terms = terms(out);
+    int k = 0;
+    for (; k + UNITS <= in; k += UNITS) {
+      int count = columnTerms(mask, k, out, in, UNITS, terms);
+      int i = 0;
+      for (; i + 2 * L <= bound; i += 2 * L) {
+        inputGradientTile(w, wOff + k, mask, k, in, terms, count, gy, gyOff + i, gx, gxOff + k * n + i, n);
+      }
+      for (int c = k; c < k + UNITS; c++) {
+        inputGradientRow(w, wOff + c, mask, c, out, in, terms, gy, gyOff, gx, gxOff + c * n, n, i, bound);
+      }
+    }
+    for (; k < in; k++) {
+      inputGradientRow(w, wOff + k, mask, k, out, in, terms, gy, gyOff, gx, gxOff + k * n, n, 0, bound);
+    }
+  }
+
+  /**
+   * Input rows c0..c0+3 (W's column c0 starts at {@code w0}) × two vectors of points, over the
+   * outputs {@code terms[0..count)} that any of them reaches.
+   */
+  private static void inputGradientTile(double[] w, int w0, boolean[] mask, int c0, int in, int[] terms, int count,
+      double[] gy, int g0, double[] gx, int x0, int n) {
+    DoubleVector a00 = DoubleVector.zero(S);
+    DoubleVector a01 = a00;
+    DoubleVector a10 = a00;
+    DoubleVector a11 = a00;
+    DoubleVector a20 = a00;
+    DoubleVector a21 = a00;
+    DoubleVector a30 = a00;
+    DoubleVector a31 = a00;
+    for (int e = 0; e < count; e++) {
+      int o = terms[e];
+      DoubleVector ga = DoubleVector.fromArray(S, gy, g0 + o * n);
+      DoubleVector gb = DoubleVector.fromArray(S, gy, g0 + o * n + L);
+      int wr = w0 + o * in;
+      int mr = c0 + o * in;
+      DoubleVector v0 = DoubleVector.broadcast(S, weight(w, wr, mask, mr));
+      a00 = ga.fma(v0, a00);
+      a01 = gb.fma(v0, a01);
+      DoubleVector v1 = DoubleVector.broadcast(S, weight(w, wr + 1, mask, mr + 1));
+      a10 = ga.fma(v1, a10);
+      a11 = gb.fma(v1, a11);
+      DoubleVector v2 = DoubleVector.broadcast(S, weight(w, wr + 2, mask, mr + 2));
+      a20 = ga.fma(v2, a20);
+      a21 = gb.fma(v2, a21);
+      DoubleVector v3 = DoubleVector.broadcast(S, weight(w, wr + 3, mask, mr + 3));
+      a30 = ga.fma(v3, a30);
+      a31 = gb.fma(v3, a31);
+    }
+    a00.intoArray(gx, x0);
+    a01.intoArray(gx, x0 + L);
+    a10.intoArray(gx, x0 + n);
+    a11.intoArray(gx, x0 + n + L);
+    a20.intoArray(gx, x0 + 2 * n);
+    a21.intoArray(gx, x0 + 2 * n + L);
+    a30.intoArray(gx, x0 + 3 * n);
+    a31.intoArray(gx, x0 + 3 * n + L);
+  }
+
+  /** Points from..n−1 of input row c: one vector at a time up to {@code bound}, then scalar. */
+  private static void inputGradientRow(double[] w, int w0, boolean[] mask, int c, int out, int in, int[] terms,
+      double[] gy, int gyOff, double[] gx, int gxRow, int n, int from, int bound) {
+    int i = from;
+    if (i < bound) {
+      int count = columnTerms(mask, c, out, in, 1, terms);
+      for (; i < bound; i += L) {
+        DoubleVector a = DoubleVector.zero(S);
+        for (int e = 0; e < count; e++) {
+          int o = terms[e];
+          a = DoubleVector.fromArray(S, gy, gyOff + o * n + i).fma(DoubleVector.broadcast(S, w[w0 + o * in]), a);
+        }
+        a.intoArray(gx, gxRow + i);
+      }
+    }
+    for (; i < n; i++) {
+      double s = 0.0;
+      for (int o = 0; o < out; o++) {
+        if (mask == null || mask[c + o * in]) {
+          s += w[w0 + o * in] * gy[gyOff + o * n + i];
+        }
+      }
+      gx[gxRow + i] = s;
+    }
+  }
+
+  /**
+   * gw[o][k] += Σ_i gy[o,i]·x[k,i] for the connected (o, k): tiles of 2 output × 4 input rows, eight
+   * vector accumulators fed by six loads, each reduced and finished with its scalar tail as
+   * {@link #dot} does. Rows left over go to {@link #dot} itself.
+   */
+  private void weightGradient(boolean[] mask, int out, int in, double[] x, int xOff,
+      double[] gy, int gyOff, double[] gw, int gwOff, int n, int bound) {
+    int o = 0;
+    for (; o + 2 <= out; o += 2) {
+      int k = 0;
+      for (; k + 4 <= in; k += 4) {
+        if (mask == null || anyConnected(mask, o * in + k, in)) {
+          weightGradientTile(mask, o, k, in, x, xOff, gy, gyOff, gw, gwOff, n, bound);
+        }
+      }
+      for (; k < in; k++) {
+        for (int r = o; r < o + 2; r++) {
+          if (mask == null || mask[r * in + k]) {
+            gw[gwOff + r * in + k] += dot(gy, gyOff + r * n, x, xOff + k * n, n);
+          }
+        }
+      }
+    }
+    for (; o < out; o++) {
+      for (int k = 0; k < in; k++) {
+        if (mask == null || mask[o * in + k]) {
+          gw[gwOff + o * in + k] += dot(gy, gyOff + o * n, x, xOff + k * n, n);
+        }
+      }
+    }
+  }
+
+  /** Whether any of the 2 × 4 connections of a weight-gradient tile exists. */
+  private static boolean anyConnected(boolean[] mask, int m0, int in) {
+    for (int r = 0; r < 2; r++) {
+      for (int c = 0; c < 4; c++) {
+        if (mask[m0 + r * in + c]) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static void weightGradientTile(boolean[] mask, int o, int k, int in, double[] x, int xOff,
+      double[] gy, int gyOff, double[] gw, int gwOff, int n, int bound) {
+    int g0 = gyOff + o * n;
+    int g1 = g0 + n;
+    int x0 = xOff + k * n;
+    DoubleVector s00 = DoubleVector.zero(S);
+    DoubleVector s01 = s00;
+    DoubleVector s02 = s00;
+    DoubleVector s03 = s00;
+    DoubleVector s10 = s00;
+    DoubleVector s11 = s00;
+    DoubleVector s12 = s00;
+    DoubleVector s13 = s00;
+    for (int i = 0; i < bound; i += L) {
+      DoubleVector ga = DoubleVector.fromArray(S, gy, g0 + i);
+      DoubleVector gb = DoubleVector.fromArray(S, gy, g1 + i);
+      DoubleVector xa = DoubleVector.fromArray(S, x, x0 + i);
+      DoubleVector xb = DoubleVector.fromArray(S, x, x0 + n + i);
+      DoubleVector xc = DoubleVector.fromArray(S, x, x0 + 2 * n + i);
+      DoubleVector xd = DoubleVector.fromArray(S, x, x0 + 3 * n + i);
+      s00 = ga.fma(xa, s00);
+      s01 = ga.fma(xb, s01);
+      s02 = ga.fma(xc, s02);
+      s03 = ga.fma(xd, s03);
+      s10 = gb.fma(xa, s10);
+      s11 = gb.fma(xb, s11);
+      s12 = gb.fma(xc, s12);
+      s13 = gb.fma(xd, s13);
+    }
+    int r0 = o * in + k;
+    int r1 = r0 + in;
+    addConnected(mask, r0, gw, gwOff, dotTail(s00.reduceLanes(ADD), gy, g0, x, x0, bound, n));
+    addConnected(mask, r0 + 1, gw, gwOff, dotTail(s01.reduceLanes(ADD), gy, g0, x, x0 + n, bound, n));
+    addConnected(mask, r0 + 2, gw, gwOff, dotTail(s02.reduceLanes(ADD), gy, g0, x, x0 + 2 * n, bound, n));
+    addConnected(mask, r0 + 3, gw, gwOff, dotTail(s03.reduceLanes(ADD), gy, g0, x, x0 + 3 * n, bound, n));
+    addConnected(mask, r1, gw, gwOff, dotTail(s10.reduceLanes(ADD), gy, g1, x, x0, bound, n));
+    addConnected(mask, r1 + 1, gw, gwOff, dotTail(s11.reduceLanes(ADD), gy, g1, x, x0 + n, bound, n));
+    addConnected(mask, r1 + 2, gw, gwOff, dotTail(s12.reduceLanes(ADD), gy, g1, x, x0 + 2 * n, bound, n));
+    addConnected(mask, r1 + 3, gw, gwOff, dotTail(s13.reduceLanes(ADD), gy, g1, x, x0 + 3 * n, bound, n));
+  }
+
+  private static void addConnected(boolean[] mask, int m, double[] gw, int gwOff, double value) {
+    if (mask == null || mask[m]) {
+      gw[gwOff + m] += value;
+    }
+  }
+
+  /** {@link #dot}'s finish: its scalar tail added, in order, to the reduced vector part {@code s}. */
+  private static double dotTail(double s, double[] a, int aOff, double[] b, int bOff, int from, int n) {
+    for (int i = from; i < n; i++) {
+      s += a[aOff + i] * b[bOff + i];
+    }
+    return s;
+  }
 
   @Override
   public void axpy(double a, double[] x, int xOff, double[] y, int yOff, int len) {

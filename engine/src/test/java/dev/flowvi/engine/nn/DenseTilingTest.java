@@ -1,6 +1,8 @@
 package dev.flowvi.engine.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flowvi.engine.kernel.VectorSupport;
@@ -11,11 +13,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.stream.Stream;
 
 /**
- * The whole-layer kernels of {@link VectorDenseKernels} (vector row primitives) against the scalar
- * reference, on shapes that exercise every tail: unit counts not divisible by 4, batch sizes below
- * one vector, exactly one and two vectors, and one past them, and masks with empty rows and empty
- * columns. (A register-tiled version passed these too, but made the compiled M2 seed fit 2×
- * slower for reasons not yet traced, so it was withdrawn; these tests stay for the next attempt.)
+ * The register-tiled whole-layer kernels of {@link VectorDenseKernels} against the scalar
+ * reference and against the axpy form they replace (bit for bit where no lane reduction is involved), on shapes that exercise every
+ * tail: unit counts not divisible by 4, batch sizes below one vector, exactly one and two vectors,
+ * one past them and 125 (the trainer's chunk), and masks with empty rows and empty columns.
  *
  * <p>Tolerance: the kernels differ from the reference only in rounding (fused multiply-adds, and
  * lane-wise partial sums in the dot products), so each value is compared to 1e-12 times the sum of
@@ -27,7 +28,7 @@ class DenseTilingTest {
 
   static Stream<Arguments> shapes() {
     Stream.Builder<Arguments> s = Stream.builder();
-    for (int n : new int[] {1, 3, 8, 9, 16, 17, 500}) {
+    for (int n : new int[] {1, 3, 8, 9, 16, 17, 125, 500}) {
       s.add(Arguments.of(7, 13, n));
       s.add(Arguments.of(50, 50, n));
       s.add(Arguments.of(1, 2, n));
@@ -56,7 +57,7 @@ class DenseTilingTest {
   @MethodSource("shapes")
   void tiledLayersAgreeWithTheScalarReference(int out, int in, int n) {
     assumeTrue(VectorSupport.enabled(), "vector kernels disabled in this JVM: " + VectorSupport.describe());
-    DenseKernels vector = DenseKernels.preferred();
+    DenseKernels vector = new VectorDenseKernels(true);
     DenseKernels scalar = DenseKernels.scalar();
     RandomStream rng = RandomStream.of(out * 1000 + in * 10 + n);
     int wOff = 3;
@@ -117,6 +118,78 @@ class DenseTilingTest {
           if (!m[q]) {
             assertEquals(gws[wOff + q], gwv[wOff + q], 0.0, "masked weight " + q + " gets no gradient");
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * The tiles keep each sum's order of terms and its fused multiply-adds, and the scalar tails the
+   * axpy tail's unfused ones, so y and dL/dx equal the layer loop over the vector row primitives
+   * ({@link DenseKernels#axpy}, {@link DenseKernels#dot}, {@link DenseKernels#sum}) exactly; dL/dW
+   * and dL/db, which end in a lane reduction, to its round-off.
+   */
+  @ParameterizedTest(name = "{0}x{1}, n={2}")
+  @MethodSource("shapes")
+  void tiledLayersEqualTheAxpyFormBitForBit(int out, int in, int n) {
+    assumeTrue(VectorSupport.enabled(), "vector kernels disabled in this JVM: " + VectorSupport.describe());
+    assumeTrue(n > 1, "one point is one dot product along each weight row (DenseKernelsTest)");
+    // The tiles on any JDK (JDK 17 runs the axpy form by default), against the axpy form's primitives.
+    DenseKernels k = new VectorDenseKernels(true);
+    RandomStream rng = RandomStream.of(31 * n + out + in);
+    double[] weights = gaussian(rng, out * in);
+    double[] b = gaussian(rng, out);
+    double[] x = gaussian(rng, in * n);
+    double[] g = gaussian(rng, out * n);
+    for (boolean[] m : new boolean[][] {null, mask(rng, out, in)}) {
+      // Masked-out weights never reach a result: NaN there must change nothing.
+      double[] w = weights.clone();
+      for (int q = 0; m != null && q < w.length; q++) {
+        w[q] = m[q] ? w[q] : Double.NaN;
+      }
+      double[] y = new double[out * n];
+      double[] yAxpy = new double[out * n];
+      k.dense(w, 0, b, 0, m, out, in, x, 0, y, 0, n);
+      double[] gx = new double[in * n];
+      double[] gxAxpy = new double[in * n];
+      double[] gw = new double[out * in];
+      double[] gwAxpy = new double[out * in];
+      double[] gb = new double[out];
+      double[] gbAxpy = new double[out];
+      k.denseBackward(w, 0, m, out, in, x, 0, g, 0, gx, 0, gw, 0, gb, 0, n);
+      for (int o = 0; o < out; o++) {
+        java.util.Arrays.fill(yAxpy, o * n, (o + 1) * n, b[o]);
+        gbAxpy[o] += k.sum(g, o * n, n);
+        for (int c = 0; c < in; c++) {
+          if (connected(m, o * in + c)) {
+            k.axpy(w[o * in + c], x, c * n, yAxpy, o * n, n);
+            gwAxpy[o * in + c] += k.dot(g, o * n, x, c * n, n);
+            k.axpy(w[o * in + c], g, o * n, gxAxpy, c * n, n);
+          }
+        }
+      }
+      String label = out + "x" + in + ", n " + n + (m == null ? "" : ", masked");
+      assertArrayEquals(yAxpy, y, label + ": y");
+      assertArrayEquals(gxAxpy, gx, label + ": gradX");
+      // dW and db end in reduceLanes(ADD), whose order of lanes is unspecified and differs between
+      // JIT tiers: equal to the reduction's round-off, TOL times the sum of the terms' sizes.
+      for (int o = 0; o < out; o++) {
+        double gbScale = 0.0;
+        for (int i = 0; i < n; i++) {
+          gbScale += Math.abs(g[o * n + i]);
+        }
+        assertEquals(gbAxpy[o], gb[o], TOL * gbScale, label + ": gradB[" + o + "]");
+        for (int c = 0; c < in; c++) {
+          double scale = 0.0;
+          for (int i = 0; i < n; i++) {
+            scale += Math.abs(g[o * n + i] * x[c * n + i]);
+          }
+          assertEquals(gwAxpy[o * in + c], gw[o * in + c], TOL * scale, label + ": gradW[" + o + "," + c + "]");
+        }
+      }
+      for (double[] a : new double[][] {y, gx, gw, gb}) {
+        for (double v : a) {
+          assertTrue(Double.isFinite(v), label + ": a masked NaN weight reached a result");
         }
       }
     }
