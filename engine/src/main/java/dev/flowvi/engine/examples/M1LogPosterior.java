@@ -5,7 +5,6 @@ import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.target.LogDensity;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * The seed's M1 log posterior written by hand, with a hand-derived gradient: the reference the
@@ -24,8 +23,8 @@ import java.util.stream.IntStream;
  * </ul>
  *
  * <p>The sweep over rows is {@link M1Rows} (scalar reference) or {@link M1RowsVector} (lanes across
- * rows), chosen by {@link VectorSupport}; batches run in parallel over samples, each sample
- * computed on its own.
+ * rows), chosen by {@link VectorSupport}; each sample is computed on its own, and large batches run
+ * in parallel over samples ({@link PerSample}).
  */
 public final class M1LogPosterior implements LogDensity {
   private static final String[] NAMES = {"m1", "m2", "c2", "w1"};
@@ -110,11 +109,7 @@ public final class M1LogPosterior implements LogDensity {
     Checks.positive("n", n);
     Checks.batch("z", z, 4, n);
     Checks.perPoint("logp", logp, n);
-    if (n == 1) {
-      logp[0] = sample(z, n, 0, grad);
-      return;
-    }
-    IntStream.range(0, n).parallel().forEach(i -> logp[i] = sample(z, n, i, grad));
+    PerSample.each(n, i -> logp[i] = sample(z, n, i, grad));
   }
 
   /** log p of sample i; with grad not null, its gradient into grad[j·n + i]. */

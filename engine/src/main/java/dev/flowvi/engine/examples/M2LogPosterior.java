@@ -5,7 +5,6 @@ import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.target.LogDensity;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * The seed's M2 log posterior (three tracks plus background, 26 coordinates) written by hand, with
@@ -20,7 +19,7 @@ import java.util.stream.IntStream;
  * b_k2, σ)·N(z | a_k3 t, σ)·LogNormal(e | logE_k − phi_k t, σ_e); the background is (1/80)³/(6e)
  * on |x|, |y|, |z| ≤ 40, |log e| ≤ 3 and 0 outside. Priors: N(true, 1) per track parameter, N(true,
  * 3) for b, N(log 0.5, 1) and N(log 0.3, 1) for the log scales, Dirichlet(1, 1, 1, 1) on the weights.
- * Batches run in parallel over samples; each sample is computed independently.
+ * Each sample is computed independently; large batches run in parallel over samples ({@link PerSample}).
  */
 public final class M2LogPosterior implements LogDensity {
   public static final int DIM = 26;
@@ -163,13 +162,7 @@ public final class M2LogPosterior implements LogDensity {
     Checks.positive("n", n);
     Checks.batch("z", zs, DIM, n);
     Checks.perPoint("logp", logp, n);
-    if (n == 1) {
-      for (int i = 0; i < n; i++) {
-        logp[i] = evaluate(zs, n, i, grad);
-      }
-      return;
-    }
-    IntStream.range(0, n).parallel().forEach(i -> logp[i] = evaluate(zs, n, i, grad));
+    PerSample.each(n, i -> logp[i] = evaluate(zs, n, i, grad));
   }
 
   /** log p̃ of sample i (and its gradient into grad when not null). */
