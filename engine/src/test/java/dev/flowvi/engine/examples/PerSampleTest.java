@@ -1,0 +1,64 @@
+package dev.flowvi.engine.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.flowvi.engine.random.RandomStream;
+import dev.flowvi.engine.target.LogDensity;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class PerSampleTest {
+  @Test
+  void everySampleRunsOnceBelowAndAboveTheParallelThreshold() {
+    for (int n : new int[] {1, PerSample.PARALLEL_FROM - 1, PerSample.PARALLEL_FROM, 3 * PerSample.PARALLEL_FROM + 1}) {
+      AtomicIntegerArray runs = new AtomicIntegerArray(n);
+      PerSample.each(n, runs::incrementAndGet);
+      for (int i = 0; i < n; i++) {
+        assertEquals(1, runs.get(i), "sample " + i + " of " + n);
+      }
+    }
+  }
+
+  /**
+   * A batch of the trainer's chunk size runs sequentially, a large one in parallel: the same
+   * values, up to the ulp by which the vector sweeps' EXP and LOG can differ between JIT tiers
+   * (different threads may run different tiers), so to 1e-12 relative.
+   */
+  @Test
+  void theExampleDensitiesGiveTheSameValuesInChunksAsInOneParallelBatch() {
+    int n = 2 * PerSample.PARALLEL_FROM + 8;
+    int chunk = 64;
+    LogDensity[] targets = {M1LogPosterior.of(M1Data.generate(3), M1LogPosterior.Parameterisation.UNIT_CUBE), M2LogPosterior.of(M2Data.generate(3, 500))};
+    for (LogDensity target : targets) {
+      int d = target.dim();
+      RandomStream rng = RandomStream.of(5);
+      double[] z = new double[d * n];
+      for (int q = 0; q < z.length; q++) {
+        z[q] = d == 4 ? 0.3 + 0.4 * rng.nextDouble() : 0.1 * rng.nextGaussian();
+      }
+      double[] logp = new double[n];
+      double[] grad = new double[d * n];
+      target.logDensityAndGradient(z, n, logp, grad);
+      for (int from = 0; from < n; from += chunk) {
+        int m = Math.min(chunk, n - from);
+        double[] zc = new double[d * m];
+        for (int j = 0; j < d; j++) {
+          System.arraycopy(z, j * n + from, zc, j * m, m);
+        }
+        double[] lc = new double[m];
+        double[] gc = new double[d * m];
+        target.logDensityAndGradient(zc, m, lc, gc);
+        for (int i = 0; i < m; i++) {
+          close(logp[from + i], lc[i], "log density of sample " + (from + i));
+          for (int j = 0; j < d; j++) {
+            close(grad[j * n + from + i], gc[j * m + i], "gradient coordinate " + j + " of sample " + (from + i));
+          }
+        }
+      }
+    }
+  }
+
+  private static void close(double expected, double actual, String what) {
+    assertEquals(expected, actual, 1e-12 * Math.max(1.0, Math.abs(expected)), what);
+  }
+}
