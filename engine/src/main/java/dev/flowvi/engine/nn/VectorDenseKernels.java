@@ -20,10 +20,10 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   private static final VectorOperators.Associative ADD = VectorOperators.ADD;
 
   /**
-   * Register tiles from JDK 21 on. JDK 17's C2 boxes the tiles' vector accumulators in some JVM
-   * runs (the default M1 step allocated 2.1 MB per step in 1 of 3 JMH forks, and a compiled spline
-   * MAF in CompiledFlowAllocationTest after other tests had run), so there the layers keep the
-   * axpy form, which gives the same values.
+   * Register tiles from JDK 21 on. On JDK 17, C2 boxed the tiles' vector accumulators in a compiled
+   * spline MAF once other tests had run (CompiledFlowAllocationTest: 7 MB per 50 warm rounds, where
+   * the axpy form allocates nothing), so there the layers keep the axpy form, which gives the same
+   * values.
    */
   static final boolean TILES_BY_DEFAULT = Runtime.version().feature() >= 21;
 
