@@ -49,9 +49,14 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   // then also reaches units of the tile it is not connected to. Inputs that reach no row of a
   // tile are skipped outright, so the structural zeros a tile's rows share cost nothing.
 
-  /** Output rows of a forward tile, and input rows of a Wᵀ·gy tile. */
+  /** Rows of a tile: output units of the forward pass, inputs of Wᵀ·gy. */
   private static final int UNITS = 4;
   private static final int L = S.length();
+
+  // Both passes are "dst row r = init_r + Σ_t W(r, t)·src row t" over a tile's rows r. Mask entry
+  // (r, t) is m0 + r·rowStride + t·termStride and its weight w[wOff + that index]: the forward
+  // pass has rows o and terms k (strides in, 1; init the bias), Wᵀ·gy rows k and terms o (strides
+  // 1, in; init zero).
 
   @Override
   public void dense(double[] w, int wOff, double[] b, int bOff, boolean[] mask, int out, int in,
@@ -60,92 +65,114 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
       super.dense(w, wOff, b, bOff, mask, out, in, x, xOff, y, yOff, n);
       return;
     }
-    int bound = S.loopBound(n);
-    int[] terms = terms(in);
-    int o = 0;
-    for (; o + UNITS <= out; o += UNITS) {
-      int count = rowTerms(mask, o * in, in, UNITS, terms);
-      int i = 0;
-      for (; i + 2 * L <= bound; i += 2 * L) {
-        forwardTile(w, wOff + o * in, b, bOff + o, mask, o * in, in, terms, count, x, xOff + i, y, yOff + o * n + i, n);
-      }
-      for (int u = o; u < o + UNITS; u++) {
-        forwardRow(w, wOff + u * in, b[bOff + u], mask, u * in, in, terms, x, xOff, y, yOff + u * n, n, i, bound);
-      }
-    }
-    for (; o < out; o++) {
-      forwardRow(w, wOff + o * in, b[bOff + o], mask, o * in, in, terms, x, xOff, y, yOff + o * n, n, 0, bound);
-    }
+    rows(w, wOff, mask, out, in, in, 1, b, bOff, x, xOff, y, yOff, n);
   }
 
   /**
-   * UNITS output rows (weights from {@code w0}, mask from {@code m0}) × two vectors of points, over
-   * the inputs {@code terms[0..count)} that reach any of them.
+   * dst rows 0..rowCount−1 over all points: tiles of UNITS rows × two vectors, then each row's
+   * remaining vectors and scalar tail. {@code init} (from {@code init0}) holds each row's first
+   * value, or is null for zero.
    */
-  private static void forwardTile(double[] w, int w0, double[] b, int b0, boolean[] mask, int m0, int in,
-      int[] terms, int count, double[] x, int x0, double[] y, int y0, int n) {
-    DoubleVector a00 = DoubleVector.broadcast(S, b[b0]);
-    DoubleVector a01 = a00;
-    DoubleVector a10 = DoubleVector.broadcast(S, b[b0 + 1]);
-    DoubleVector a11 = a10;
-    DoubleVector a20 = DoubleVector.broadcast(S, b[b0 + 2]);
-    DoubleVector a21 = a20;
-    DoubleVector a30 = DoubleVector.broadcast(S, b[b0 + 3]);
-    DoubleVector a31 = a30;
-    for (int e = 0; e < count; e++) {
-      int k = terms[e];
-      DoubleVector xa = DoubleVector.fromArray(S, x, x0 + k * n);
-      DoubleVector xb = DoubleVector.fromArray(S, x, x0 + k * n + L);
-      DoubleVector c0 = DoubleVector.broadcast(S, weight(w, w0 + k, mask, m0 + k));
-      a00 = xa.fma(c0, a00);
-      a01 = xb.fma(c0, a01);
-      DoubleVector c1 = DoubleVector.broadcast(S, weight(w, w0 + in + k, mask, m0 + in + k));
-      a10 = xa.fma(c1, a10);
-      a11 = xb.fma(c1, a11);
-      DoubleVector c2 = DoubleVector.broadcast(S, weight(w, w0 + 2 * in + k, mask, m0 + 2 * in + k));
-      a20 = xa.fma(c2, a20);
-      a21 = xb.fma(c2, a21);
-      DoubleVector c3 = DoubleVector.broadcast(S, weight(w, w0 + 3 * in + k, mask, m0 + 3 * in + k));
-      a30 = xa.fma(c3, a30);
-      a31 = xb.fma(c3, a31);
+  private static void rows(double[] w, int wOff, boolean[] mask, int rowCount, int termCount, int rowStride, int termStride,
+      double[] init, int init0, double[] src, int srcOff, double[] dst, int dstOff, int n) {
+    int bound = S.loopBound(n);
+    int[] terms = terms(termCount);
+    int r = 0;
+    for (; r + UNITS <= rowCount; r += UNITS) {
+      int m0 = r * rowStride;
+      int count = terms(mask, m0, termCount, UNITS, rowStride, termStride, terms);
+      int i = 0;
+      for (; i + 2 * L <= bound; i += 2 * L) {
+        tile(w, wOff, mask, m0, rowStride, termStride, terms, count, init, init0 + r, src, srcOff + i, dst, dstOff + r * n + i, n);
+      }
+      for (int u = r; u < r + UNITS; u++) {
+        row(w, wOff, mask, u * rowStride, termCount, termStride, terms, start(init, init0 + u), src, srcOff, dst, dstOff + u * n, n, i, bound);
+      }
     }
-    a00.intoArray(y, y0);
-    a01.intoArray(y, y0 + L);
-    a10.intoArray(y, y0 + n);
-    a11.intoArray(y, y0 + n + L);
-    a20.intoArray(y, y0 + 2 * n);
-    a21.intoArray(y, y0 + 2 * n + L);
-    a30.intoArray(y, y0 + 3 * n);
-    a31.intoArray(y, y0 + 3 * n + L);
+    for (; r < rowCount; r++) {
+      row(w, wOff, mask, r * rowStride, termCount, termStride, terms, start(init, init0 + r), src, srcOff, dst, dstOff + r * n, n, 0, bound);
+    }
   }
 
-  /** Points from..n−1 of one output row: one vector at a time up to {@code bound}, then scalar. */
-  private static void forwardRow(double[] w, int w0, double b, boolean[] mask, int m0, int in, int[] terms,
-      double[] x, int xOff, double[] y, int yRow, int n, int from, int bound) {
+  private static double start(double[] init, int at) {
+    return init == null ? 0.0 : init[at];
+  }
+
+  /** UNITS rows from mask row {@code m0} × two vectors of points, over the terms {@code terms[0..count)}. */
+  private static void tile(double[] w, int wOff, boolean[] mask, int m0, int rowStride, int termStride, int[] terms, int count,
+      double[] init, int init0, double[] src, int s0, double[] dst, int d0, int n) {
+    DoubleVector a00 = DoubleVector.broadcast(S, start(init, init0));
+    DoubleVector a01 = a00;
+    DoubleVector a10 = DoubleVector.broadcast(S, start(init, init0 + 1));
+    DoubleVector a11 = a10;
+    DoubleVector a20 = DoubleVector.broadcast(S, start(init, init0 + 2));
+    DoubleVector a21 = a20;
+    DoubleVector a30 = DoubleVector.broadcast(S, start(init, init0 + 3));
+    DoubleVector a31 = a30;
+    int r1 = rowStride;
+    int r2 = 2 * rowStride;
+    int r3 = 3 * rowStride;
+    for (int e = 0; e < count; e++) {
+      int t = terms[e];
+      int m = m0 + t * termStride;
+      DoubleVector sa = DoubleVector.fromArray(S, src, s0 + t * n);
+      DoubleVector sb = DoubleVector.fromArray(S, src, s0 + t * n + L);
+      DoubleVector c0 = DoubleVector.broadcast(S, weight(w, wOff, mask, m));
+      a00 = sa.fma(c0, a00);
+      a01 = sb.fma(c0, a01);
+      DoubleVector c1 = DoubleVector.broadcast(S, weight(w, wOff, mask, m + r1));
+      a10 = sa.fma(c1, a10);
+      a11 = sb.fma(c1, a11);
+      DoubleVector c2 = DoubleVector.broadcast(S, weight(w, wOff, mask, m + r2));
+      a20 = sa.fma(c2, a20);
+      a21 = sb.fma(c2, a21);
+      DoubleVector c3 = DoubleVector.broadcast(S, weight(w, wOff, mask, m + r3));
+      a30 = sa.fma(c3, a30);
+      a31 = sb.fma(c3, a31);
+    }
+    a00.intoArray(dst, d0);
+    a01.intoArray(dst, d0 + L);
+    a10.intoArray(dst, d0 + n);
+    a11.intoArray(dst, d0 + n + L);
+    a20.intoArray(dst, d0 + 2 * n);
+    a21.intoArray(dst, d0 + 2 * n + L);
+    a30.intoArray(dst, d0 + 3 * n);
+    a31.intoArray(dst, d0 + 3 * n + L);
+  }
+
+  /** Points from..n−1 of the row at mask row {@code m0}: one vector at a time up to {@code bound}, then scalar. */
+  private static void row(double[] w, int wOff, boolean[] mask, int m0, int termCount, int termStride, int[] terms, double init,
+      double[] src, int srcOff, double[] dst, int dstRow, int n, int from, int bound) {
     int i = from;
     if (i < bound) {
-      int count = rowTerms(mask, m0, in, 1, terms);
+      int count = terms(mask, m0, termCount, 1, 0, termStride, terms);
       for (; i < bound; i += L) {
-        DoubleVector a = DoubleVector.broadcast(S, b);
+        DoubleVector a = DoubleVector.broadcast(S, init);
         for (int e = 0; e < count; e++) {
-          int k = terms[e];
-          a = DoubleVector.fromArray(S, x, xOff + k * n + i).fma(DoubleVector.broadcast(S, w[w0 + k]), a);
+          int t = terms[e];
+          a = DoubleVector.fromArray(S, src, srcOff + t * n + i).fma(DoubleVector.broadcast(S, w[wOff + m0 + t * termStride]), a);
         }
-        a.intoArray(y, yRow + i);
+        a.intoArray(dst, dstRow + i);
       }
     }
     for (; i < n; i++) {
-      double s = b;
-      for (int k = 0; k < in; k++) {
-        if (mask == null || mask[m0 + k]) {
-          s += w[w0 + k] * x[xOff + k * n + i];
+      double s = init;
+      for (int t = 0; t < termCount; t++) {
+        int m = m0 + t * termStride;
+        if (mask == null || mask[m]) {
+          s += w[wOff + m] * src[srcOff + t * n + i];
         }
       }
-      y[yRow + i] = s;
+      dst[dstRow + i] = s;
     }
   }
 
-  /** Per-thread list of the terms (inputs or outputs) a tile visits. */
+  /** The weight at mask index {@code m}, or an exact zero when the connection is absent. */
+  private static double weight(double[] w, int wOff, boolean[] mask, int m) {
+    return mask == null || mask[m] ? w[wOff + m] : 0.0;
+  }
+
+  /** Per-thread list of the terms a tile visits. */
   private static final ThreadLocal<int[]> TERMS = ThreadLocal.withInitial(() -> new int[64]);
 
   private static int[] terms(int size) {
@@ -158,42 +185,22 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   }
 
   /**
-   * Writes into {@code terms} the inputs k that reach any of {@code units} rows from mask row
-   * {@code m0} on (mask[m0 + u·in + k]), in ascending order, and returns their count: a tile skips
-   * the structural zeros its rows share (a MADE output layer's rows of one coordinate share all).
+   * Writes into {@code terms}, in ascending order, the terms t that reach any of {@code rows} rows
+   * from mask row {@code m0} on, and returns their count: a tile skips the structural zeros its
+   * rows share (a MADE output layer's rows of one coordinate share all of them).
    */
-  private static int rowTerms(boolean[] mask, int m0, int in, int units, int[] terms) {
+  private static int terms(boolean[] mask, int m0, int termCount, int rows, int rowStride, int termStride, int[] terms) {
     int count = 0;
-    for (int k = 0; k < in; k++) {
+    for (int t = 0; t < termCount; t++) {
       boolean any = mask == null;
-      for (int u = 0; u < units && !any; u++) {
-        any = mask[m0 + u * in + k];
+      for (int r = 0; r < rows && !any; r++) {
+        any = mask[m0 + r * rowStride + t * termStride];
       }
       if (any) {
-        terms[count++] = k;
+        terms[count++] = t;
       }
     }
     return count;
-  }
-
-  /** As {@link #rowTerms} for columns: the outputs o that input columns c0..c0+inputs−1 reach. */
-  private static int columnTerms(boolean[] mask, int c0, int out, int in, int inputs, int[] terms) {
-    int count = 0;
-    for (int o = 0; o < out; o++) {
-      boolean any = mask == null;
-      for (int c = 0; c < inputs && !any; c++) {
-        any = mask[o * in + c0 + c];
-      }
-      if (any) {
-        terms[count++] = o;
-      }
-    }
-    return count;
-  }
-
-  /** W[o][k] at {@code at}, or an exact zero when mask[m] says the connection is absent. */
-  private static double weight(double[] w, int at, boolean[] mask, int m) {
-    return mask == null || mask[m] ? w[at] : 0.0;
   }
 
   @Override
@@ -213,99 +220,8 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
       weightGradient(mask, out, in, x, xOff, gy, gyOff, gw, gwOff, n, bound);
     }
     if (gx != null) {
-      inputGradient(w, wOff, mask, out, in, gy, gyOff, gx, gxOff, n, bound);
-    }
-  }
-
-  /**
-   * gx = Wᵀ·gy: the forward tiling with inputs and outputs swapped, each input row summed over the
-   * output units in ascending order from zero, as the axpy form accumulates it.
-   */
-  private static void inputGradient(double[] w, int wOff, boolean[] mask, int out, int in,
-      double[] gy, int gyOff, double[] gx, int gxOff, int n, int bound) {
-    int[] terms = terms(out);
-    int k = 0;
-    for (; k + UNITS <= in; k += UNITS) {
-      int count = columnTerms(mask, k, out, in, UNITS, terms);
-      int i = 0;
-      for (; i + 2 * L <= bound; i += 2 * L) {
-        inputGradientTile(w, wOff + k, mask, k, in, terms, count, gy, gyOff + i, gx, gxOff + k * n + i, n);
-      }
-      for (int c = k; c < k + UNITS; c++) {
-        inputGradientRow(w, wOff + c, mask, c, out, in, terms, gy, gyOff, gx, gxOff + c * n, n, i, bound);
-      }
-    }
-    for (; k < in; k++) {
-      inputGradientRow(w, wOff + k, mask, k, out, in, terms, gy, gyOff, gx, gxOff + k * n, n, 0, bound);
-    }
-  }
-
-  /**
-   * Input rows c0..c0+3 (W's column c0 starts at {@code w0}) × two vectors of points, over the
-   * outputs {@code terms[0..count)} that any of them reaches.
-   */
-  private static void inputGradientTile(double[] w, int w0, boolean[] mask, int c0, int in, int[] terms, int count,
-      double[] gy, int g0, double[] gx, int x0, int n) {
-    DoubleVector a00 = DoubleVector.zero(S);
-    DoubleVector a01 = a00;
-    DoubleVector a10 = a00;
-    DoubleVector a11 = a00;
-    DoubleVector a20 = a00;
-    DoubleVector a21 = a00;
-    DoubleVector a30 = a00;
-    DoubleVector a31 = a00;
-    for (int e = 0; e < count; e++) {
-      int o = terms[e];
-      DoubleVector ga = DoubleVector.fromArray(S, gy, g0 + o * n);
-      DoubleVector gb = DoubleVector.fromArray(S, gy, g0 + o * n + L);
-      int wr = w0 + o * in;
-      int mr = c0 + o * in;
-      DoubleVector v0 = DoubleVector.broadcast(S, weight(w, wr, mask, mr));
-      a00 = ga.fma(v0, a00);
-      a01 = gb.fma(v0, a01);
-      DoubleVector v1 = DoubleVector.broadcast(S, weight(w, wr + 1, mask, mr + 1));
-      a10 = ga.fma(v1, a10);
-      a11 = gb.fma(v1, a11);
-      DoubleVector v2 = DoubleVector.broadcast(S, weight(w, wr + 2, mask, mr + 2));
-      a20 = ga.fma(v2, a20);
-      a21 = gb.fma(v2, a21);
-      DoubleVector v3 = DoubleVector.broadcast(S, weight(w, wr + 3, mask, mr + 3));
-      a30 = ga.fma(v3, a30);
-      a31 = gb.fma(v3, a31);
-    }
-    a00.intoArray(gx, x0);
-    a01.intoArray(gx, x0 + L);
-    a10.intoArray(gx, x0 + n);
-    a11.intoArray(gx, x0 + n + L);
-    a20.intoArray(gx, x0 + 2 * n);
-    a21.intoArray(gx, x0 + 2 * n + L);
-    a30.intoArray(gx, x0 + 3 * n);
-    a31.intoArray(gx, x0 + 3 * n + L);
-  }
-
-  /** Points from..n−1 of input row c: one vector at a time up to {@code bound}, then scalar. */
-  private static void inputGradientRow(double[] w, int w0, boolean[] mask, int c, int out, int in, int[] terms,
-      double[] gy, int gyOff, double[] gx, int gxRow, int n, int from, int bound) {
-    int i = from;
-    if (i < bound) {
-      int count = columnTerms(mask, c, out, in, 1, terms);
-      for (; i < bound; i += L) {
-        DoubleVector a = DoubleVector.zero(S);
-        for (int e = 0; e < count; e++) {
-          int o = terms[e];
-          a = DoubleVector.fromArray(S, gy, gyOff + o * n + i).fma(DoubleVector.broadcast(S, w[w0 + o * in]), a);
-        }
-        a.intoArray(gx, gxRow + i);
-      }
-    }
-    for (; i < n; i++) {
-      double s = 0.0;
-      for (int o = 0; o < out; o++) {
-        if (mask == null || mask[c + o * in]) {
-          s += w[w0 + o * in] * gy[gyOff + o * n + i];
-        }
-      }
-      gx[gxRow + i] = s;
+      // gx = Wᵀ·gy, each input row summed over the outputs in ascending order from zero, as the axpy form does.
+      rows(w, wOff, mask, in, out, 1, in, null, 0, gy, gyOff, gx, gxOff, n);
     }
   }
 
