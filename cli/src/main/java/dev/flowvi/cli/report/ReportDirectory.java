@@ -1,10 +1,13 @@
 package dev.flowvi.cli.report;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Writes the whole report of a fit into one directory: {@code summary.csv}, {@code draws.csv},
@@ -30,17 +33,6 @@ public final class ReportDirectory {
   public static List<String> write(Path dir, FitReport report, Draws draws, double[] truth, Draws reference, List<String> alsoInDir)
       throws IOException {
     Files.createDirectories(dir);
-    List<String> written = new ArrayList<>();
-    SummaryCsv.write(dir.resolve(HtmlReport.SUMMARY_CSV), report.summaries());
-    written.add(HtmlReport.SUMMARY_CSV);
-    draws.write(dir.resolve(HtmlReport.DRAWS_CSV));
-    written.add(HtmlReport.DRAWS_CSV);
-    ReportJson.write(dir.resolve(HtmlReport.REPORT_JSON), report);
-    written.add(HtmlReport.REPORT_JSON);
-    if (report.training() != null && report.training().losses().length > 0) {
-      LossPlot.write(dir.resolve(HtmlReport.LOSS_PNG), report.training().losses());
-      written.add(HtmlReport.LOSS_PNG);
-    }
     CornerPlot corner = CornerPlot.of(draws.names(), draws.values(), draws.count());
     if (truth != null) {
       corner = corner.withTruth(truth);
@@ -48,12 +40,74 @@ public final class ReportDirectory {
     if (reference != null) {
       corner = corner.withReference(reference.values(), reference.count());
     }
-    corner.write(dir.resolve(HtmlReport.CORNER_PNG));
+    // The corner plot is the slowest file (a quarter second for M2's 27 parameters): it is drawn
+    // on a thread of its own while this one writes the others.
+    CornerPlot plot = corner;
+    FutureTask<Void> cornerTask = new FutureTask<>(() -> {
+      plot.write(dir.resolve(HtmlReport.CORNER_PNG));
+      return null;
+    });
+    Thread cornerThread = new Thread(cornerTask, "flowvi-corner-plot");
+    cornerThread.setDaemon(true);
+    cornerThread.start();
+    List<String> written = new ArrayList<>();
+    try {
+      SummaryCsv.write(dir.resolve(HtmlReport.SUMMARY_CSV), report.summaries());
+      written.add(HtmlReport.SUMMARY_CSV);
+      draws.write(dir.resolve(HtmlReport.DRAWS_CSV));
+      written.add(HtmlReport.DRAWS_CSV);
+      ReportJson.write(dir.resolve(HtmlReport.REPORT_JSON), report);
+      written.add(HtmlReport.REPORT_JSON);
+      if (report.training() != null && report.training().losses().length > 0) {
+        LossPlot.write(dir.resolve(HtmlReport.LOSS_PNG), report.training().losses());
+        written.add(HtmlReport.LOSS_PNG);
+      }
+    } finally {
+      // Also when a write above failed: the plot's file is not left half-written behind us.
+      awaitQuietly(cornerThread);
+    }
+    await(cornerTask);
     written.add(HtmlReport.CORNER_PNG);
     List<String> linked = new ArrayList<>(written);
     linked.addAll(alsoInDir);
     HtmlReport.write(dir.resolve("index.html"), report, linked);
     written.add("index.html");
     return written;
+  }
+
+  private static void awaitQuietly(Thread thread) {
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The corner plot's outcome: its IOException or unchecked exception as it was thrown. */
+  private static void await(FutureTask<Void> task) throws IOException {
+    try {
+      task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing " + HtmlReport.CORNER_PNG);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException("could not write " + HtmlReport.CORNER_PNG + ": " + cause, cause);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.flowvi.cli.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowvi.engine.model.CsvData;
@@ -9,6 +10,7 @@ import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.random.RandomStream;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -123,6 +125,27 @@ class ReportDirectoryTest {
     assertTrue(html.contains("<p class=\"good\">Trustworthy: k-hat &lt; 0.7 &amp; so on.</p>"), "the verdict, escaped");
     assertEquals("Trustworthy: k-hat < 0.7 & so on.", json.get("verdict"));
     assertTrue(!html.contains("<seed>"), "no raw markup from settings");
+  }
+
+  /** The corner plot is drawn on a thread of its own: its failure still reaches the caller, and neither side's files are lost. */
+  @Test
+  void aFileThatCannotBeWrittenFailsTheCallButKeepsTheOthers() throws Exception {
+    Draws draws = gaussianDraws(200, 4);
+    FitReport report = report(draws, new double[] {3, 2, 1});
+    Path cornerBlocked = dir.resolve("a");
+    Files.createDirectories(cornerBlocked.resolve("corner.png"));
+    IOException e = assertThrows(IOException.class, () -> ReportDirectory.write(cornerBlocked, report, draws, null, null));
+    assertTrue(e.toString().contains("corner.png"), e.toString());
+    for (String f : List.of("summary.csv", "draws.csv", "report.json", "loss.png")) {
+      assertTrue(Files.isRegularFile(cornerBlocked.resolve(f)), f + " is written although corner.png is not");
+    }
+
+    Path drawsBlocked = dir.resolve("b");
+    Files.createDirectories(drawsBlocked.resolve("draws.csv"));
+    IOException d = assertThrows(IOException.class, () -> ReportDirectory.write(drawsBlocked, report, draws, null, null));
+    assertTrue(d.toString().contains("draws.csv"), d.toString());
+    assertTrue(Files.isRegularFile(drawsBlocked.resolve("summary.csv")));
+    assertNotNull(ImageIO.read(drawsBlocked.resolve("corner.png").toFile()), "the corner plot, drawn meanwhile, is complete");
   }
 
   @Test
