@@ -12,7 +12,6 @@ import dev.flowvi.engine.diagnostics.PosteriorSummary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * A corner plot as a PNG: the 1-D marginal histogram of every parameter on the diagonal, and a
@@ -99,7 +98,7 @@ public final class CornerPlot {
   }
 
   public void write(Path file) throws IOException {
-    ImageIO.write(render(), "png", file.toFile());
+    PngFile.write(render(), file);
   }
 
   public BufferedImage render() {

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * The training-loss curve as a PNG. As in the seed post, the loss (negative ELBO) is shown offset
@@ -35,7 +34,7 @@ public final class LossPlot {
   private LossPlot() {}
 
   public static void write(Path file, double[] losses) throws IOException {
-    ImageIO.write(render(losses), "png", file.toFile());
+    PngFile.write(render(losses), file);
   }
 
   public static BufferedImage render(double[] losses) {

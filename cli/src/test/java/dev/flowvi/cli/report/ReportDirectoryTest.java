@@ -132,6 +132,7 @@ class ReportDirectoryTest {
   void aFileThatCannotBeWrittenFailsTheCallButKeepsTheOthers() throws Exception {
     Draws draws = gaussianDraws(200, 4);
     FitReport report = report(draws, new double[] {3, 2, 1});
+    // A directory where a file should go; ImageIO's own File form would silently delete an empty one.
     Path cornerBlocked = dir.resolve("a");
     Files.createDirectories(cornerBlocked.resolve("corner.png"));
     IOException e = assertThrows(IOException.class, () -> ReportDirectory.write(cornerBlocked, report, draws, null, null));
@@ -142,7 +143,9 @@ class ReportDirectoryTest {
 
     Path drawsBlocked = dir.resolve("b");
     Files.createDirectories(drawsBlocked.resolve("draws.csv"));
-    IOException d = assertThrows(IOException.class, () -> ReportDirectory.write(drawsBlocked, report, draws, null, null));
+    // Draws.write reports its failure unchecked.
+    java.io.UncheckedIOException d = assertThrows(java.io.UncheckedIOException.class,
+        () -> ReportDirectory.write(drawsBlocked, report, draws, null, null));
     assertTrue(d.toString().contains("draws.csv"), d.toString());
     assertTrue(Files.isRegularFile(drawsBlocked.resolve("summary.csv")));
     assertNotNull(ImageIO.read(drawsBlocked.resolve("corner.png").toFile()), "the corner plot, drawn meanwhile, is complete");
