@@ -494,7 +494,7 @@ final class ElementwiseEmitter {
       w.line("double " + out + ";");
       w.line("double " + a + " = Math.abs(" + v + ");");
       w.open("if (" + a + " < " + SourceWriter.literal(m) + ")");
-      w.line("double em = Math.expm1(-2.0 * " + a + ");");
+      w.line("double em = " + MATH + ".expm1(-2.0 * " + a + ");");
       w.line(out + " = Math.copySign(-em / (2.0 + em), " + v + ");");
       // log1p(1 + e) = log(2 + e) with 2 + e in (1, 2]: the intrinsic log, absolute error ~ε.
       w.line("l += 2.0 * (" + SourceWriter.literal(Math.log(2.0)) + " - " + a + " - Math.log(2.0 + em));");

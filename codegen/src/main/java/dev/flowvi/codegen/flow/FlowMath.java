@@ -58,7 +58,44 @@ public final class FlowMath {
   /** artanh(y) = ½ log1p(2|y|/(1 − |y|)) with the sign of y. */
   public static double artanh(double y) {
     double a = Math.abs(y);
-    return Math.copySign(0.5 * Math.log1p(2.0 * a / (1.0 - a)), y);
+    return Math.copySign(0.5 * log1p(2.0 * a / (1.0 - a)), y);
+  }
+
+  /**
+   * log(1 + x) from the intrinsic {@link Math#log}: with w = 1 ⊕ x, log(w)·x/(w − 1) cancels the
+   * rounding of w (Goldberg 1991, Theorem 4). Within 2 ulp of {@link Math#log1p} (FlowMathTest),
+   * which is pure Java rather than an intrinsic: with both replacements the triangular spline
+   * flow's forward plus backward pass (FlowCompilerBenchmark, 26-D, 500 points) went from 10.4 to
+   * 9.7–9.9 ms.
+   */
+  public static double log1p(double x) {
+    double w = 1.0 + x;
+    if (w == 1.0) {
+      return x;
+    }
+    if (w == Double.POSITIVE_INFINITY) {
+      return w;
+    }
+    return Math.log(w) * (x / (w - 1.0));
+  }
+
+  /**
+   * e^x − 1 from the intrinsic {@link Math#exp} and {@link Math#log}: with u = e^x rounded,
+   * (u − 1)·x/log(u) cancels the rounding of u (Kahan). Within 2 ulp of {@link Math#expm1} (FlowMathTest).
+   */
+  public static double expm1(double x) {
+    double u = Math.exp(x);
+    if (u == 1.0) {
+      return x;
+    }
+    double um1 = u - 1.0;
+    if (um1 == -1.0) {
+      return -1.0;
+    }
+    if (u == Double.POSITIVE_INFINITY) {
+      return u;
+    }
+    return um1 * (x / Math.log(u));
   }
 
   /** Decodes a comma-separated int table of a generated class ("" is the empty table). */
