@@ -88,6 +88,22 @@ class LayerSharingTest {
     assertEquals(helperReadsSlot, sharing.place(code(0, helperReadsSlot, "{true}", 3, 1), ROWS, FIXED, Set.of()).text());
   }
 
+  /** Shared layers read the conditioning input and write log-dets like their own: conditional flows of both kinds that share. */
+  @Test
+  void conditionalFlowsShareAndMatchTheInterpreter() {
+    Bijection maf = Flows.maskedAutoregressive(Normal.of(5, 0.0, 1.0)).layers(4).conditionDim(3).seed(7).build().bijection();
+    Bijection coupling = Flows.coupling(Normal.of(6, 0.0, 1.0)).layers(4).conditionDim(2)
+        .transformer(RationalQuadraticSpline.of(5, 3.0)).seed(8).build().bijection();
+    for (Bijection flow : new Bijection[] {maf, coupling}) {
+      String src = FlowCompiler.source(flow).source();
+      assertFalse(src.contains("private static void l3Forward("), "the last layer shares an earlier layer's methods:\n" + src);
+      Bijection compiled = FlowCompiler.compile(flow, FlowCompilerTest.CACHE);
+      for (int n : new int[] {5, 37}) {
+        FlowCompilerTest.assertMatches(flow.name() + ", n " + n, flow.dim(), flow, compiled, true, n);
+      }
+    }
+  }
+
   @Test
   void theSeedsEightLayerSplineMafIsOneSetOfMethodsAndMatchesTheInterpreter() {
     Bijection flow = Flows.maskedAutoregressive(Normal.of(4, 0.5, 0.01))
