@@ -131,6 +131,11 @@ final class ElementwiseEmitter {
     for (int t : order) {
       perCoordinate(t, applied(t, flowForward), backward);
     }
+    if (!backward && splitsForLanes(order, flowForward)) {
+      splitValues(order, flowForward);
+      w.close();
+      return;
+    }
     w.line("int i = 0;");
     if (vectorisable(order, flowForward)) {
       if (backward) {
@@ -203,6 +208,91 @@ final class ElementwiseEmitter {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether a value pass runs one loop per step instead of one fused loop: when LeakyTanh shares
+   * its chain with a step that stays scalar (a spline). The fused scalar loop is bound by the
+   * latency of LeakyTanh's exp and log calls; in its own loop they run in Vector API lanes.
+   */
+  private boolean splitsForLanes(List<Integer> order, boolean flowForward) {
+    if (!gen.program.vector || order.size() < 2) {
+      return false;
+    }
+    for (int x : order) {
+      if (applied(x, flowForward) instanceof FlowLayer.LeakyTanhStep) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The value pass as one loop over the points per step: step t reads the previous step's saved
+   * values (or the source) and writes its own (or the destination), and adds its log-det to ld.
+   * LeakyTanh steps get a lane loop before their scalar tail.
+   */
+  private void splitValues(List<Integer> order, boolean flowForward) {
+    int q = order.size();
+    for (int t = 0; t < q; t++) {
+      int x = order.get(t);
+      FlowLayer.ElementwiseStep s = applied(x, flowForward);
+      String inArray = t == 0 ? "src" : "b[" + between[t - 1] + "]";
+      String inIndex = t == 0 ? "si + i" : "j * n + i";
+      String outArray = t == q - 1 ? "dst" : "b[" + between[t] + "]";
+      String outIndex = t == q - 1 ? "di + i" : "j * n + i";
+      w.open("");
+      w.line("int i = 0;");
+      if (s instanceof FlowLayer.LeakyTanhStep lt) {
+        w.open("for (int bound = V_S.loopBound(n); i < bound; i += V_S.length())");
+        w.line(DV + " v = " + load(inArray, inIndex) + ";");
+        leakyTanhLanes(lt);
+        w.line("out.intoArray(" + outArray + ", " + outIndex + ");");
+        w.line(load("ld", "i") + ".add(ldv).intoArray(ld, i);");
+        w.close();
+      }
+      w.open("for (; i < n; i++)");
+      w.line("double v" + t + " = " + inArray + "[" + inIndex + "];");
+      w.line("double l = 0.0;");
+      step(t, x, s);
+      w.line(outArray + "[" + outIndex + "] = v" + (t + 1) + ";");
+      w.line("ld[i] += l;");
+      w.close();
+      w.close();
+    }
+  }
+
+  /**
+   * LeakyTanh(m) or its inverse on the lanes of {@code v}, into {@code out} and its log-det into
+   * {@code ldv}: the scalar step's formulas (leakyTanh) with EXPM1, LOG and LOG1P lanes, both sides
+   * of |x| = m computed and blended (lanes of the other side may hold NaN, which the blend drops).
+   */
+  private void leakyTanhLanes(FlowLayer.LeakyTanhStep lt) {
+    double m = lt.maxVal();
+    String mask = "jdk.incubator.vector.VectorMask<Double>";
+    w.line(DV + " a = v.abs();");
+    w.line(mask + " neg = v.compare(V_LT, 0.0);");
+    if (lt.forward()) {
+      String tm = SourceWriter.literal(Math.tanh(m));
+      w.line(DV + " em = a.mul(-2.0).lanewise(V_EXPM1);");
+      w.line(DV + " th = em.neg().div(em.add(2.0));");
+      w.line(DV + " lin = " + DV + ".broadcast(V_S, " + tm + ").blend(-" + tm + ", neg).add(v.sub(" + DV + ".broadcast(V_S, "
+          + SourceWriter.literal(m) + ").blend(-" + SourceWriter.literal(m) + ", neg)).mul(" + SourceWriter.literal(FlowMath.sech2(m)) + "));");
+      w.line(mask + " in = a.compare(V_LT, " + SourceWriter.literal(m) + ");");
+      w.line(DV + " out = lin.blend(th.blend(th.neg(), neg), in);");
+      w.line(DV + " ldv = " + DV + ".broadcast(V_S, " + SourceWriter.literal(FlowMath.logSech2(m)) + ").blend(a.neg().add("
+          + SourceWriter.literal(Math.log(2.0)) + ").sub(em.add(2.0).lanewise(V_LOG)).mul(2.0), in);");
+    } else {
+      String edge = SourceWriter.literal(Math.tanh(m));
+      w.line(DV + " at = a.mul(2.0).div(a.neg().add(1.0)).lanewise(V_LOG1P).mul(0.5);");
+      w.line(DV + " lin = " + DV + ".broadcast(V_S, " + SourceWriter.literal(m) + ").blend(-" + SourceWriter.literal(m)
+          + ", neg).add(v.sub(" + DV + ".broadcast(V_S, " + edge + ").blend(-" + edge + ", neg)).div("
+          + SourceWriter.literal(FlowMath.sech2(m)) + "));");
+      w.line(mask + " in = a.compare(V_LT, " + edge + ");");
+      w.line(DV + " out = lin.blend(at.blend(at.neg(), neg), in);");
+      w.line(DV + " ldv = " + DV + ".broadcast(V_S, " + SourceWriter.literal(-FlowMath.logSech2(m)) + ").blend(v.neg().add(1.0).mul(v.add(1.0))"
+          + ".lanewise(V_LOG).neg(), in);");
+    }
   }
 
   private static boolean isLoc(FlowLayer.ElementwiseStep s) {

@@ -60,11 +60,12 @@ final class FlowSourceGenerator {
     if (program.vector) {
       // Vector API constants as static finals, so C2 sees them as constants (the model compiler's convention).
       field("static final jdk.incubator.vector.VectorSpecies V_S = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;");
-      for (String op : new String[] {"EXP", "LOG", "LOG1P", "ATAN"}) {
+      for (String op : new String[] {"EXP", "EXPM1", "LOG", "LOG1P", "ATAN"}) {
         field("static final jdk.incubator.vector.VectorOperators.Unary V_" + op + " = jdk.incubator.vector.VectorOperators." + op + ";");
       }
       field("static final jdk.incubator.vector.VectorOperators.Associative V_ADD = jdk.incubator.vector.VectorOperators.ADD;");
       field("static final jdk.incubator.vector.VectorOperators.Comparison V_GE = jdk.incubator.vector.VectorOperators.GE;");
+      field("static final jdk.incubator.vector.VectorOperators.Comparison V_LT = jdk.incubator.vector.VectorOperators.LT;");
     }
     LayerSharing sharing = new LayerSharing();
     LayerSharing.Placement[] placements = new LayerSharing.Placement[m];

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flowvi.codegen.CodegenException;
 import dev.flowvi.codegen.CodegenMode;
@@ -277,6 +278,48 @@ class FlowCompilerTest {
     assertTrue(src.contains("private static void l1Forward("), src);
     assertTrue(!src.contains("private static void l2Forward("), src);
     assertTrue(src.contains("SplineMath.knots(p, o + 0 + j * 16, 4, -1.0, 1.0, tab1)"), src);
+  }
+
+  /**
+   * With vector lanes, the sandwich's value passes run one loop per step, LeakyTanh in lanes
+   * (EXPM1, LOG, LOG1P) and the spline scalar; inputs of sd 4 put lanes on both sides of |x| = 3
+   * (and of |y| = tanh 3 for the inverse), whose blends must pick what the interpreter computes.
+   */
+  @Test
+  void leakyTanhRunsInLanesOnBothSidesOfItsKnee() {
+    Bijection flow = Chain.of(LeakyTanh.of(3, 3.0), Elementwise.of(RationalQuadraticSpline.of(4, 1.0), 3), Invert.of(LeakyTanh.of(3, 3.0)));
+    assertTrue(!FlowSourceGenerator.generate(FlowProgram.of(flow, false), "k").source().contains("V_EXPM1"), "scalar lanes keep the fused loop");
+    assumeTrue(dev.flowvi.engine.kernel.VectorSupport.enabled(), "vector lanes need the Vector API");
+    FlowProgram program = FlowProgram.of(flow, true);
+    String src = FlowSourceGenerator.generate(program, "k").source();
+    assertTrue(src.contains(".lanewise(V_EXPM1)") && src.contains(".lanewise(V_LOG1P)"), src);
+    Bijection compiled = FlowCompiler.compile(program, flow, CACHE);
+    double[] p = parameters(flow, 5);
+    for (int n : new int[] {37, 64}) {
+      RandomStream rng = RandomStream.of(n);
+      double[] x = gaussian(3 * n, rng);
+      int outside = 0;
+      for (int q = 0; q < x.length; q++) {
+        x[q] *= 4.0;
+        outside += Math.abs(x[q]) > 3.0 ? 1 : 0;
+      }
+      assertTrue(outside > 10 && outside < x.length - 10, outside + " of " + x.length + " inputs beyond the knee");
+      double[] yI = new double[3 * n];
+      double[] yC = new double[3 * n];
+      double[] ldI = new double[n];
+      double[] ldC = new double[n];
+      flow.forward(p, 3, x, null, yI, ldI, n, flow.newWorkspace(n));
+      compiled.forward(p, 3, x, null, yC, ldC, n, compiled.newWorkspace(n));
+      close("forward y, n " + n, yI, yC);
+      close("forward logDet, n " + n, ldI, ldC);
+      double[] xI = new double[3 * n];
+      double[] xC = new double[3 * n];
+      flow.inverse(p, 3, yI, null, xI, ldI, n, flow.newWorkspace(n));
+      compiled.inverse(p, 3, yI, null, xC, ldC, n, compiled.newWorkspace(n));
+      close("inverse x, n " + n, xI, xC);
+      close("inverse logDet, n " + n, ldI, ldC);
+      close("round trip, n " + n, x, xC, 1e-9);
+    }
   }
 
   @Test
