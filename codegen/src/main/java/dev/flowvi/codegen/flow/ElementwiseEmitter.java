@@ -211,12 +211,12 @@ final class ElementwiseEmitter {
   }
 
   /**
-   * Whether a value pass runs one loop per step instead of one fused loop: when LeakyTanh shares
-   * its chain with a step that stays scalar (a spline). The fused scalar loop is bound by the
-   * latency of LeakyTanh's exp and log calls; in its own loop they run in Vector API lanes.
+   * Whether a value pass runs one loop per step instead of one fused loop: when it has a
+   * LeakyTanh, alone or in a chain with steps that stay scalar (a spline). The fused scalar loop is
+   * bound by the latency of LeakyTanh's exp and log calls; in its own loop they run in lanes.
    */
   private boolean splitsForLanes(List<Integer> order, boolean flowForward) {
-    if (!gen.program.vector || order.size() < 2) {
+    if (!gen.program.vector || order.isEmpty()) {
       return false;
     }
     for (int x : order) {

@@ -280,14 +280,19 @@ class FlowCompilerTest {
     assertTrue(src.contains("SplineMath.knots(p, o + 0 + j * 16, 4, -1.0, 1.0, tab1)"), src);
   }
 
+  static Stream<Bijection> leakyTanhChains() {
+    return Stream.of(Chain.of(LeakyTanh.of(3, 3.0), Elementwise.of(RationalQuadraticSpline.of(4, 1.0), 3), Invert.of(LeakyTanh.of(3, 3.0))),
+        Chain.of(LeakyTanh.of(3, 3.0), Exp.of(3)), LeakyTanh.of(3, 3.0));
+  }
+
   /**
    * With vector lanes, the sandwich's value passes run one loop per step, LeakyTanh in lanes
    * (EXPM1, LOG, LOG1P) and the spline scalar; inputs of sd 4 put lanes on both sides of |x| = 3
    * (and of |y| = tanh 3 for the inverse), whose blends must pick what the interpreter computes.
    */
-  @Test
-  void leakyTanhRunsInLanesOnBothSidesOfItsKnee() {
-    Bijection flow = Chain.of(LeakyTanh.of(3, 3.0), Elementwise.of(RationalQuadraticSpline.of(4, 1.0), 3), Invert.of(LeakyTanh.of(3, 3.0)));
+  @ParameterizedTest
+  @MethodSource("leakyTanhChains")
+  void leakyTanhRunsInLanesOnBothSidesOfItsKnee(Bijection flow) {
     assertTrue(!FlowSourceGenerator.generate(FlowProgram.of(flow, false), "k").source().contains("V_EXPM1"), "scalar lanes keep the fused loop");
     assumeTrue(dev.flowvi.engine.kernel.VectorSupport.enabled(), "vector lanes need the Vector API");
     FlowProgram program = FlowProgram.of(flow, true);
