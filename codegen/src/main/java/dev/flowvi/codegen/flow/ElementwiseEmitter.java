@@ -193,7 +193,8 @@ final class ElementwiseEmitter {
    * Whether the segment gets a Vector API loop over the points before its scalar tail: shifts and
    * scales (two lane operations) and Exp (VectorOperators.EXP, within 1 ulp of Math.exp, not
    * bit-identical). Splines (per-point bin search), the other maps and the inverse maps (whose
-   * input is checked against the image point by point, as the engine does) stay scalar.
+   * input is checked against the image point by point, as the engine does) stay scalar; a value
+   * pass with LeakyTanh runs it in lanes in a loop of its own ({@link #splitsForLanes}).
    */
   private boolean vectorisable(List<Integer> order, boolean flowForward) {
     if (!gen.program.vector || order.isEmpty()) {

@@ -19,15 +19,16 @@ import dev.flowvi.engine.bijection.Bijection;
  * the inverse of a MaskedAutoregressive layer costs one network pass instead of D, and a Coupling
  * layer one network pass in either direction. Dense layers and spline transformers call the
  * engine's kernels, which run on the Vector API when it is enabled; then the generated elementwise
- * shift/scale/Exp loops and the conditioner's activations and identity offsets also run over the
- * batch in Vector API lanes with a scalar tail, unless {@code -Dflowvi.flow.lanes=scalar} (lane
- * code boxes until C2 reaches it, thousands of calls). The variant is part of the cache key.
+ * shift/scale/Exp loops, LeakyTanh's value passes (in a loop of their own when the chain has a
+ * spline) and the conditioner's activations and identity offsets also run over the batch in Vector
+ * API lanes with a scalar tail, unless {@code -Dflowvi.flow.lanes=scalar} (lane code boxes until C2
+ * reaches it, thousands of calls). The variant is part of the cache key.
  * An unconditional Planar layer forms û and m = wᵀû once per pass ({@link PlanarEmitter}), a
  * conditional one runs its Mlp with constant sizes and forms them per point ({@link
  * ConditionalPlanarEmitter}); a BlockAutoregressiveNetwork has its block structure as loop bounds
  * and keeps the engine's bracketed Newton inverse and implicit-function-theorem gradients ({@link
  * BlockAutoregressiveEmitter}). Every layer gets its own methods, so no method grows with the depth
- * of the flow. Compiled kinds:
+ * of the flow, and layers with the same code share them ({@link LayerSharing}). Compiled kinds:
  * {@value FlowProgram#SUPPORTED}. Anything else (a Stack part that mixes coordinates, say)
  * throws {@link CodegenException}, on which {@link #compileOrInterpret} falls back to the
  * interpreted flow.
