@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * dev.flowvi.engine.kernel.VectorSupport#choose}. Row primitives use a loopBound body and a scalar
  * tail (masked tails cost 4× on JDK 17, see DESIGN.md); rows shorter than one vector go straight
  * to the scalar loops, creating no vector at all. Whole layers of at least one vector of points run
- * in register tiles (from JDK 21 on) that give the same values as the layer loop over the row
- * primitives.
+ * in register tiles (from JDK 21 on) that give the layer loop's values over the row primitives (to
+ * a lane reduction's round-off for dL/dW).
  */
 public final class VectorDenseKernels extends ScalarDenseKernels {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -42,7 +42,8 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   // bound by that traffic. A tile keeps UNITS output rows × two vectors of points in registers for
   // the whole sum, loading each input vector once per tile. Every sum still runs over its terms in
   // ascending order with one FMA per term, and the scalar tails use the axpy tail's unfused
-  // multiply-add, so each value equals the axpy form's. A masked connection enters a tile as an
+  // multiply-add, so y and dL/dx equal the axpy form's; dL/dW ends in the same lane reduction as
+  // dot, whose order of lanes may differ between JIT tiers. A masked connection enters a tile as an
   // exact zero weight (see weight): a branch per connection would merge vector accumulators at
   // control-flow joins, which C2 on JDK 17 boxes. With finite inputs a zero term leaves the sum as
   // it was (a −0 sum may become +0); a non-finite input, which makes its point non-finite anyway,
