@@ -1,13 +1,10 @@
 package dev.flowvi.cli.report;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * Writes the whole report of a fit into one directory: {@code summary.csv}, {@code draws.csv},
@@ -43,11 +40,14 @@ public final class ReportDirectory {
     // The corner plot is the slowest file (a quarter second for M2's 27 parameters): it is drawn
     // on a thread of its own while this one writes the others.
     CornerPlot plot = corner;
-    FutureTask<Void> cornerTask = new FutureTask<>(() -> {
-      plot.write(dir.resolve(HtmlReport.CORNER_PNG));
-      return null;
-    });
-    Thread cornerThread = new Thread(cornerTask, "flowvi-corner-plot");
+    Throwable[] cornerFailure = new Throwable[1];
+    Thread cornerThread = new Thread(() -> {
+      try {
+        plot.write(dir.resolve(HtmlReport.CORNER_PNG));
+      } catch (IOException | RuntimeException | Error e) {
+        cornerFailure[0] = e;
+      }
+    }, "flowvi-corner-plot");
     cornerThread.setDaemon(true);
     cornerThread.start();
     List<String> written = new ArrayList<>();
@@ -64,9 +64,10 @@ public final class ReportDirectory {
       }
     } finally {
       // Also when a write above failed: the plot's file is not left half-written behind us.
-      awaitQuietly(cornerThread);
+      joinUninterruptibly(cornerThread);
     }
-    await(cornerTask);
+    // join() orders the plot thread's write of cornerFailure before this read.
+    rethrow(cornerFailure[0]);
     written.add(HtmlReport.CORNER_PNG);
     List<String> linked = new ArrayList<>(written);
     linked.addAll(alsoInDir);
@@ -75,7 +76,7 @@ public final class ReportDirectory {
     return written;
   }
 
-  private static void awaitQuietly(Thread thread) {
+  private static void joinUninterruptibly(Thread thread) {
     boolean interrupted = false;
     while (thread.isAlive()) {
       try {
@@ -89,25 +90,16 @@ public final class ReportDirectory {
     }
   }
 
-  /** The corner plot's outcome: its IOException or unchecked exception as it was thrown. */
-  private static void await(FutureTask<Void> task) throws IOException {
-    try {
-      task.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while writing " + HtmlReport.CORNER_PNG);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException("could not write " + HtmlReport.CORNER_PNG + ": " + cause, cause);
+  /** The corner plot's failure, as it was thrown, if it failed. */
+  private static void rethrow(Throwable failure) throws IOException {
+    if (failure instanceof IOException io) {
+      throw io;
+    }
+    if (failure instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failure instanceof Error err) {
+      throw err;
     }
   }
 }
