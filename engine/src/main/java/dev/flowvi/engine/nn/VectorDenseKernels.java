@@ -212,8 +212,8 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
       return;
     }
     int bound = S.loopBound(n);
-    for (int o = 0; o < out; o++) {
-      if (gb != null) {
+    if (gb != null) {
+      for (int o = 0; o < out; o++) {
         gb[gbOff + o] += sum(gy, gyOff + o * n, n);
       }
     }
