@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * dev.flowvi.engine.kernel.VectorSupport#choose}. Row primitives use a loopBound body and a scalar
  * tail (masked tails cost 4× on JDK 17, see DESIGN.md); rows shorter than one vector go straight
  * to the scalar loops, creating no vector at all. Whole layers of at least one vector of points run
- * in register tiles (from JDK 21 on) that give the layer loop's values over the row primitives (to
- * a lane reduction's round-off for dL/dW).
+ * y and dL/dx in register tiles (from JDK 21 on) or in the grouped axpy form (JDK 17), both equal
+ * to the layer loop over the row primitives bit for bit, and dL/dW from a point-major copy of x
+ * with no lane reduction.
  */
 public final class VectorDenseKernels extends ScalarDenseKernels {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -20,10 +21,10 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   private static final VectorOperators.Associative ADD = VectorOperators.ADD;
 
   /**
-   * Register tiles from JDK 21 on. On JDK 17, C2 boxed the tiles' vector accumulators in a compiled
-   * spline MAF once other tests had run (CompiledFlowAllocationTest: 7 MB per 50 warm rounds, where
-   * the axpy form allocates nothing), so there the layers keep the axpy form, which gives the same
-   * values.
+   * Register tiles for y and dL/dx from JDK 21 on. On JDK 17, C2 boxed the tiles' vector
+   * accumulators in a compiled spline MAF once other tests had run (CompiledFlowAllocationTest: 7 MB
+   * per 50 warm rounds, where the axpy form allocates nothing), so there those passes run the grouped
+   * axpy form, which gives the same values.
    */
   static final boolean TILES_BY_DEFAULT = Runtime.version().feature() >= 21;
 
@@ -33,7 +34,7 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
     this(TILES_BY_DEFAULT);
   }
 
-  /** With {@code tiles} false, whole layers run as the layer loop over the vector row primitives. */
+  /** With {@code tiles} false, y and dL/dx run in the grouped axpy form. */
   VectorDenseKernels(boolean tiles) {
     this.tiles = tiles;
   }
@@ -42,8 +43,7 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   // bound by that traffic. A tile keeps UNITS output rows × two vectors of points in registers for
   // the whole sum, loading each input vector once per tile. Every sum still runs over its terms in
   // ascending order with one FMA per term, and the scalar tails use the axpy tail's unfused
-  // multiply-add, so y and dL/dx equal the axpy form's; dL/dW ends in the same lane reduction as
-  // dot, whose order of lanes may differ between JIT tiers. A masked connection enters a tile as an
+  // multiply-add, so y and dL/dx equal the axpy form's (dL/dW: see weightGradient). A masked connection enters a tile as an
   // exact zero weight (see weight): a branch per connection would merge vector accumulators at
   // control-flow joins, which C2 on JDK 17 boxes. With finite inputs a zero term leaves the sum as
   // it was (a −0 sum may become +0); a non-finite input, which makes its point non-finite anyway,
@@ -62,11 +62,75 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   @Override
   public void dense(double[] w, int wOff, double[] b, int bOff, boolean[] mask, int out, int in,
       double[] x, int xOff, double[] y, int yOff, int n) {
-    if (n < L || !tiles) {
+    if (n < L) {
       super.dense(w, wOff, b, bOff, mask, out, in, x, xOff, y, yOff, n);
       return;
     }
+    if (!tiles) {
+      int[] terms = terms(in);
+      for (int o = 0; o < out; o++) {
+        int yRow = yOff + o * n;
+        java.util.Arrays.fill(y, yRow, yRow + n, b[bOff + o]);
+        int count = terms(mask, o * in, in, 1, 0, 1, terms);
+        accumulate(w, wOff + o * in, 1, terms, count, x, xOff, y, yRow, n);
+      }
+      return;
+    }
     rows(w, wOff, mask, out, in, in, 1, b, bOff, x, xOff, y, yOff, n);
+  }
+
+  // The axpy form in groups (JDK 17). Each output row is still the layer loop's sum, term by term in
+  // ascending order with the axpy's fused multiply-add (unfused in the scalar tail), so the values
+  // are the axpy form's bit for bit; but four terms share one load and one store of the output row,
+  // which the plain axpy form pays per term. No vector is carried across loop iterations or calls,
+  // the shape C2 on JDK 17 keeps unboxed.
+
+  /**
+   * dst row += Σ_e w[w0 + t_e·wStride]·(src row t_e) over the terms t_e = terms[0..count), in
+   * order; rows of src are n apart from srcOff.
+   */
+  private void accumulate(double[] w, int w0, int wStride, int[] terms, int count, double[] src, int srcOff,
+      double[] dst, int dstRow, int n) {
+    int e = 0;
+    for (; e + 4 <= count; e += 4) {
+      int t0 = terms[e];
+      int t1 = terms[e + 1];
+      int t2 = terms[e + 2];
+      int t3 = terms[e + 3];
+      axpy4(w[w0 + t0 * wStride], srcOff + t0 * n, w[w0 + t1 * wStride], srcOff + t1 * n,
+          w[w0 + t2 * wStride], srcOff + t2 * n, w[w0 + t3 * wStride], srcOff + t3 * n, src, dst, dstRow, n);
+    }
+    for (; e < count; e++) {
+      int t = terms[e];
+      axpy(w[w0 + t * wStride], src, srcOff + t * n, dst, dstRow, n);
+    }
+  }
+
+  /** y += a0·x[x0..] then a1·x[x1..], a2·x[x2..], a3·x[x3..], as four {@link #axpy} calls in that order would. */
+  private static void axpy4(double a0, int x0, double a1, int x1, double a2, int x2, double a3, int x3,
+      double[] x, double[] y, int y0, int len) {
+    int bound = S.loopBound(len);
+    DoubleVector v0 = DoubleVector.broadcast(S, a0);
+    DoubleVector v1 = DoubleVector.broadcast(S, a1);
+    DoubleVector v2 = DoubleVector.broadcast(S, a2);
+    DoubleVector v3 = DoubleVector.broadcast(S, a3);
+    int i = 0;
+    for (; i < bound; i += L) {
+      DoubleVector acc = DoubleVector.fromArray(S, y, y0 + i);
+      acc = DoubleVector.fromArray(S, x, x0 + i).fma(v0, acc);
+      acc = DoubleVector.fromArray(S, x, x1 + i).fma(v1, acc);
+      acc = DoubleVector.fromArray(S, x, x2 + i).fma(v2, acc);
+      acc = DoubleVector.fromArray(S, x, x3 + i).fma(v3, acc);
+      acc.intoArray(y, y0 + i);
+    }
+    for (; i < len; i++) {
+      double s = y[y0 + i];
+      s += a0 * x[x0 + i];
+      s += a1 * x[x1 + i];
+      s += a2 * x[x2 + i];
+      s += a3 * x[x3 + i];
+      y[y0 + i] = s;
+    }
   }
 
   /**
@@ -207,62 +271,100 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
   @Override
   public void denseBackward(double[] w, int wOff, boolean[] mask, int out, int in, double[] x, int xOff,
       double[] gy, int gyOff, double[] gx, int gxOff, double[] gw, int gwOff, double[] gb, int gbOff, int n) {
-    if (n < L || !tiles) {
+    if (n < L) {
       super.denseBackward(w, wOff, mask, out, in, x, xOff, gy, gyOff, gx, gxOff, gw, gwOff, gb, gbOff, n);
       return;
     }
-    int bound = S.loopBound(n);
+    if (gw != null) {
+      weightGradient(mask, out, in, x, xOff, gy, gyOff, gw, gwOff, n);
+    }
     if (gb != null) {
       for (int o = 0; o < out; o++) {
         gb[gbOff + o] += sum(gy, gyOff + o * n, n);
       }
     }
-    if (gw != null) {
-      weightGradient(mask, out, in, x, xOff, gy, gyOff, gw, gwOff, n, bound);
-    }
-    if (gx != null) {
+    if (gx != null && !tiles) {
+      // gx = Wᵀ·gy in the grouped axpy form: input row k from zero over its connected outputs, ascending.
+      int[] terms = terms(out);
+      for (int k = 0; k < in; k++) {
+        int gxRow = gxOff + k * n;
+        java.util.Arrays.fill(gx, gxRow, gxRow + n, 0.0);
+        int count = terms(mask, k, out, 1, 0, in, terms);
+        accumulate(w, wOff + k, in, terms, count, gy, gyOff, gx, gxRow, n);
+      }
+    } else if (gx != null) {
       // gx = Wᵀ·gy, each input row summed over the outputs in ascending order from zero, as the axpy form does.
       rows(w, wOff, mask, in, out, 1, in, null, 0, gy, gyOff, gx, gxOff, n);
     }
   }
 
-  /**
-   * gw[o][k] += Σ_i gy[o,i]·x[k,i] for the connected (o, k): tiles of 2 output × 4 input rows, eight
-   * vector accumulators fed by six loads, each reduced and finished with its scalar tail as
-   * {@link #dot} does. Rows left over go to {@link #dot} itself.
-   */
-  private void weightGradient(boolean[] mask, int out, int in, double[] x, int xOff,
-      double[] gy, int gyOff, double[] gw, int gwOff, int n, int bound) {
+  // dL/dW. With points in lanes, each gw[o][k] = Σ_i gy[o,i]·x[k,i] would end in a reduction across
+  // lanes plus a scalar tail: at the trainer's 125-point chunks those cost as much as the sum itself,
+  // and they made dot the largest part of a MADE layer's backward pass (JFR, M1 seed step). So x is
+  // first copied point-major (one row of inputs per point, padded with zeros to whole vectors), and
+  // a tile of GRADIENT_ROWS outputs × one or two vectors of inputs keeps its sums in registers
+  // while it runs through the points in order: no reduction, no tail, and each gw is summed over
+  // i = 0..n−1 in order with one fused multiply-add per point, on any JIT tier. Only connected
+  // (o, k) are written; the padded and masked lanes are computed and dropped.
+
+  /** Output rows of a weight-gradient tile. */
+  private static final int GRADIENT_ROWS = 4;
+
+  /** Per thread: x point-major (see above), and one tile's sums on their way to gw. */
+  private static final ThreadLocal<double[][]> GRADIENT_SCRATCH =
+      ThreadLocal.withInitial(() -> new double[][] {new double[0], new double[2 * GRADIENT_ROWS * L]});
+
+  private static void weightGradient(boolean[] mask, int out, int in, double[] x, int xOff,
+      double[] gy, int gyOff, double[] gw, int gwOff, int n) {
+    int vectors = (in + L - 1) / L;
+    int stride = vectors * L;
+    double[][] scratch = GRADIENT_SCRATCH.get();
+    if (scratch[0].length < n * stride) {
+      scratch[0] = new double[n * stride];
+    }
+    double[] xt = scratch[0];
+    double[] sums = scratch[1];
+    for (int i = 0; i < n; i++) {
+      int row = i * stride;
+      for (int k = 0; k < in; k++) {
+        xt[row + k] = x[xOff + k * n + i];
+      }
+      java.util.Arrays.fill(xt, row + in, row + stride, 0.0);
+    }
     int o = 0;
-    for (; o + 2 <= out; o += 2) {
-      int k = 0;
-      for (; k + 4 <= in; k += 4) {
-        if (mask == null || anyConnected(mask, o * in + k, in)) {
-          weightGradientTile(mask, o, k, in, x, xOff, gy, gyOff, gw, gwOff, n, bound);
+    for (; o + GRADIENT_ROWS <= out; o += GRADIENT_ROWS) {
+      int g = gyOff + o * n;
+      int v = 0;
+      for (; v + 2 <= vectors; v += 2) {
+        if (anyConnected(mask, o, GRADIENT_ROWS, in, v * L, 2 * L)) {
+          gradientTile(gy, g, n, xt, v * L, stride, sums);
+          addConnected(sums, 2 * L, mask, o, GRADIENT_ROWS, in, v * L, 2 * L, gw, gwOff);
         }
       }
-      for (; k < in; k++) {
-        for (int r = o; r < o + 2; r++) {
-          if (mask == null || mask[r * in + k]) {
-            gw[gwOff + r * in + k] += dot(gy, gyOff + r * n, x, xOff + k * n, n);
-          }
-        }
+      if (v < vectors && anyConnected(mask, o, GRADIENT_ROWS, in, v * L, L)) {
+        gradientTileOneVector(gy, g, n, xt, v * L, stride, sums);
+        addConnected(sums, L, mask, o, GRADIENT_ROWS, in, v * L, L, gw, gwOff);
       }
     }
     for (; o < out; o++) {
-      for (int k = 0; k < in; k++) {
-        if (mask == null || mask[o * in + k]) {
-          gw[gwOff + o * in + k] += dot(gy, gyOff + o * n, x, xOff + k * n, n);
+      for (int v = 0; v < vectors; v++) {
+        if (anyConnected(mask, o, 1, in, v * L, L)) {
+          gradientRow(gy, gyOff + o * n, n, xt, v * L, stride, sums);
+          addConnected(sums, L, mask, o, 1, in, v * L, L, gw, gwOff);
         }
       }
     }
   }
 
-  /** Whether any of the 2 × 4 connections of a weight-gradient tile exists. */
-  private static boolean anyConnected(boolean[] mask, int m0, int in) {
-    for (int r = 0; r < 2; r++) {
-      for (int c = 0; c < 4; c++) {
-        if (mask[m0 + r * in + c]) {
+  /** Whether any of rows o..o+rows−1 connects to an input in [k0, k0 + width) (all do without a mask). */
+  private static boolean anyConnected(boolean[] mask, int o, int rows, int in, int k0, int width) {
+    if (mask == null) {
+      return true;
+    }
+    int k1 = Math.min(in, k0 + width);
+    for (int r = o; r < o + rows; r++) {
+      for (int k = k0; k < k1; k++) {
+        if (mask[r * in + k]) {
           return true;
         }
       }
@@ -270,59 +372,86 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
     return false;
   }
 
-  private static void weightGradientTile(boolean[] mask, int o, int k, int in, double[] x, int xOff,
-      double[] gy, int gyOff, double[] gw, int gwOff, int n, int bound) {
-    int g0 = gyOff + o * n;
-    int g1 = g0 + n;
-    int x0 = xOff + k * n;
-    DoubleVector s00 = DoubleVector.zero(S);
-    DoubleVector s01 = s00;
-    DoubleVector s02 = s00;
-    DoubleVector s03 = s00;
-    DoubleVector s10 = s00;
-    DoubleVector s11 = s00;
-    DoubleVector s12 = s00;
-    DoubleVector s13 = s00;
-    for (int i = 0; i < bound; i += L) {
-      DoubleVector ga = DoubleVector.fromArray(S, gy, g0 + i);
-      DoubleVector gb = DoubleVector.fromArray(S, gy, g1 + i);
-      DoubleVector xa = DoubleVector.fromArray(S, x, x0 + i);
-      DoubleVector xb = DoubleVector.fromArray(S, x, x0 + n + i);
-      DoubleVector xc = DoubleVector.fromArray(S, x, x0 + 2 * n + i);
-      DoubleVector xd = DoubleVector.fromArray(S, x, x0 + 3 * n + i);
-      s00 = ga.fma(xa, s00);
-      s01 = ga.fma(xb, s01);
-      s02 = ga.fma(xc, s02);
-      s03 = ga.fma(xd, s03);
-      s10 = gb.fma(xa, s10);
-      s11 = gb.fma(xb, s11);
-      s12 = gb.fma(xc, s12);
-      s13 = gb.fma(xd, s13);
-    }
-    int r0 = o * in + k;
-    int r1 = r0 + in;
-    addConnected(mask, r0, gw, gwOff, dotTail(s00.reduceLanes(ADD), gy, g0, x, x0, bound, n));
-    addConnected(mask, r0 + 1, gw, gwOff, dotTail(s01.reduceLanes(ADD), gy, g0, x, x0 + n, bound, n));
-    addConnected(mask, r0 + 2, gw, gwOff, dotTail(s02.reduceLanes(ADD), gy, g0, x, x0 + 2 * n, bound, n));
-    addConnected(mask, r0 + 3, gw, gwOff, dotTail(s03.reduceLanes(ADD), gy, g0, x, x0 + 3 * n, bound, n));
-    addConnected(mask, r1, gw, gwOff, dotTail(s10.reduceLanes(ADD), gy, g1, x, x0, bound, n));
-    addConnected(mask, r1 + 1, gw, gwOff, dotTail(s11.reduceLanes(ADD), gy, g1, x, x0 + n, bound, n));
-    addConnected(mask, r1 + 2, gw, gwOff, dotTail(s12.reduceLanes(ADD), gy, g1, x, x0 + 2 * n, bound, n));
-    addConnected(mask, r1 + 3, gw, gwOff, dotTail(s13.reduceLanes(ADD), gy, g1, x, x0 + 3 * n, bound, n));
-  }
-
-  private static void addConnected(boolean[] mask, int m, double[] gw, int gwOff, double value) {
-    if (mask == null || mask[m]) {
-      gw[gwOff + m] += value;
+  /**
+   * gw[r][k] += sums[(r − o)·width + k − k0] for the connected (r, k) of rows o..o+rows−1 and
+   * inputs k0..min(in, k0 + width)−1.
+   */
+  private static void addConnected(double[] sums, int width, boolean[] mask, int o, int rows, int in, int k0, int span,
+      double[] gw, int gwOff) {
+    int k1 = Math.min(in, k0 + span);
+    for (int r = 0; r < rows; r++) {
+      int m0 = (o + r) * in;
+      for (int k = k0; k < k1; k++) {
+        if (mask == null || mask[m0 + k]) {
+          gw[gwOff + m0 + k] += sums[r * width + k - k0];
+        }
+      }
     }
   }
 
-  /** {@link #dot}'s finish: its scalar tail added, in order, to the reduced vector part {@code s}. */
-  private static double dotTail(double s, double[] a, int aOff, double[] b, int bOff, int from, int n) {
-    for (int i = from; i < n; i++) {
-      s += a[aOff + i] * b[bOff + i];
+  /** Σ_i gy[row r, i]·xt[i, k0 .. k0 + 2L) for GRADIENT_ROWS rows from {@code g}, into sums (rows of 2L). */
+  private static void gradientTile(double[] gy, int g, int n, double[] xt, int k0, int stride, double[] sums) {
+    DoubleVector a00 = DoubleVector.zero(S);
+    DoubleVector a01 = a00;
+    DoubleVector a10 = a00;
+    DoubleVector a11 = a00;
+    DoubleVector a20 = a00;
+    DoubleVector a21 = a00;
+    DoubleVector a30 = a00;
+    DoubleVector a31 = a00;
+    for (int i = 0; i < n; i++) {
+      int p = i * stride + k0;
+      DoubleVector xa = DoubleVector.fromArray(S, xt, p);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, p + L);
+      DoubleVector c0 = DoubleVector.broadcast(S, gy[g + i]);
+      a00 = xa.fma(c0, a00);
+      a01 = xb.fma(c0, a01);
+      DoubleVector c1 = DoubleVector.broadcast(S, gy[g + n + i]);
+      a10 = xa.fma(c1, a10);
+      a11 = xb.fma(c1, a11);
+      DoubleVector c2 = DoubleVector.broadcast(S, gy[g + 2 * n + i]);
+      a20 = xa.fma(c2, a20);
+      a21 = xb.fma(c2, a21);
+      DoubleVector c3 = DoubleVector.broadcast(S, gy[g + 3 * n + i]);
+      a30 = xa.fma(c3, a30);
+      a31 = xb.fma(c3, a31);
     }
-    return s;
+    a00.intoArray(sums, 0);
+    a01.intoArray(sums, L);
+    a10.intoArray(sums, 2 * L);
+    a11.intoArray(sums, 3 * L);
+    a20.intoArray(sums, 4 * L);
+    a21.intoArray(sums, 5 * L);
+    a30.intoArray(sums, 6 * L);
+    a31.intoArray(sums, 7 * L);
+  }
+
+  /** {@link #gradientTile} over one vector of inputs (sums in rows of L). */
+  private static void gradientTileOneVector(double[] gy, int g, int n, double[] xt, int k0, int stride, double[] sums) {
+    DoubleVector a0 = DoubleVector.zero(S);
+    DoubleVector a1 = a0;
+    DoubleVector a2 = a0;
+    DoubleVector a3 = a0;
+    for (int i = 0; i < n; i++) {
+      DoubleVector xa = DoubleVector.fromArray(S, xt, i * stride + k0);
+      a0 = xa.fma(DoubleVector.broadcast(S, gy[g + i]), a0);
+      a1 = xa.fma(DoubleVector.broadcast(S, gy[g + n + i]), a1);
+      a2 = xa.fma(DoubleVector.broadcast(S, gy[g + 2 * n + i]), a2);
+      a3 = xa.fma(DoubleVector.broadcast(S, gy[g + 3 * n + i]), a3);
+    }
+    a0.intoArray(sums, 0);
+    a1.intoArray(sums, L);
+    a2.intoArray(sums, 2 * L);
+    a3.intoArray(sums, 3 * L);
+  }
+
+  /** One output row's sums over one vector of inputs. */
+  private static void gradientRow(double[] gy, int g, int n, double[] xt, int k0, int stride, double[] sums) {
+    DoubleVector a = DoubleVector.zero(S);
+    for (int i = 0; i < n; i++) {
+      a = DoubleVector.fromArray(S, xt, i * stride + k0).fma(DoubleVector.broadcast(S, gy[g + i]), a);
+    }
+    a.intoArray(sums, 0);
   }
 
   @Override

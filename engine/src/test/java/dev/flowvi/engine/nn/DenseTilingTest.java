@@ -28,10 +28,12 @@ class DenseTilingTest {
 
   static Stream<Arguments> shapes() {
     Stream.Builder<Arguments> s = Stream.builder();
-    for (int n : new int[] {1, 3, 8, 9, 16, 17, 125, 500}) {
-      s.add(Arguments.of(7, 13, n));
-      s.add(Arguments.of(50, 50, n));
-      s.add(Arguments.of(1, 2, n));
+    for (boolean tiles : new boolean[] {true, false}) {
+      for (int n : new int[] {1, 3, 8, 9, 16, 17, 125, 500}) {
+        s.add(Arguments.of(7, 13, n, tiles));
+        s.add(Arguments.of(50, 50, n, tiles));
+        s.add(Arguments.of(1, 2, n, tiles));
+      }
     }
     return s.build();
   }
@@ -53,11 +55,11 @@ class DenseTilingTest {
     return v;
   }
 
-  @ParameterizedTest(name = "{0}x{1}, n={2}")
+  @ParameterizedTest(name = "{0}x{1}, n={2}, row tiles {3}")
   @MethodSource("shapes")
-  void tiledLayersAgreeWithTheScalarReference(int out, int in, int n) {
+  void tiledLayersAgreeWithTheScalarReference(int out, int in, int n, boolean tiles) {
     assumeTrue(VectorSupport.enabled(), "vector kernels disabled in this JVM: " + VectorSupport.describe());
-    DenseKernels vector = new VectorDenseKernels(true);
+    DenseKernels vector = new VectorDenseKernels(tiles);
     DenseKernels scalar = DenseKernels.scalar();
     RandomStream rng = RandomStream.of(out * 1000 + in * 10 + n);
     int wOff = 3;
@@ -124,18 +126,20 @@ class DenseTilingTest {
   }
 
   /**
-   * The tiles keep each sum's order of terms and its fused multiply-adds, and the scalar tails the
-   * axpy tail's unfused ones, so y and dL/dx equal the layer loop over the vector row primitives
-   * ({@link DenseKernels#axpy}, {@link DenseKernels#dot}, {@link DenseKernels#sum}) exactly; dL/dW
-   * and dL/db, which end in a lane reduction, to its round-off.
+   * Both forward forms (register tiles from JDK 21, grouped axpy on JDK 17) keep each sum's order
+   * of terms and its fused multiply-adds, and the scalar tails the axpy tail's unfused ones, so y
+   * and dL/dx equal the layer loop over the vector row primitives ({@link DenseKernels#axpy})
+   * exactly. dL/dW is each connected weight's sum over the points in order, one fused multiply-add
+   * per point from zero, then added to gw: equal to that loop of {@link Math#fma} exactly. dL/db
+   * ends in a lane reduction and equals {@link DenseKernels#sum} to its round-off.
    */
-  @ParameterizedTest(name = "{0}x{1}, n={2}")
+  @ParameterizedTest(name = "{0}x{1}, n={2}, row tiles {3}")
   @MethodSource("shapes")
-  void tiledLayersEqualTheAxpyFormBitForBit(int out, int in, int n) {
+  void layersEqualTheAxpyFormBitForBit(int out, int in, int n, boolean tiles) {
     assumeTrue(VectorSupport.enabled(), "vector kernels disabled in this JVM: " + VectorSupport.describe());
-    assumeTrue(n > 1, "one point is one dot product along each weight row (DenseKernelsTest)");
-    // The tiles on any JDK (JDK 17 runs the axpy form by default), against the axpy form's primitives.
-    DenseKernels k = new VectorDenseKernels(true);
+    // Below one vector the layers are the scalar reference's (tiledLayersAgreeWithTheScalarReference).
+    assumeTrue(n >= jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length(), "fewer points than one vector");
+    DenseKernels k = new VectorDenseKernels(tiles);
     RandomStream rng = RandomStream.of(31 * n + out + in);
     double[] weights = gaussian(rng, out * in);
     double[] b = gaussian(rng, out);
@@ -152,8 +156,8 @@ class DenseTilingTest {
       k.dense(w, 0, b, 0, m, out, in, x, 0, y, 0, n);
       double[] gx = new double[in * n];
       double[] gxAxpy = new double[in * n];
-      double[] gw = new double[out * in];
-      double[] gwAxpy = new double[out * in];
+      double[] gw = gaussian(rng, out * in);
+      double[] gwFma = gw.clone();
       double[] gb = new double[out];
       double[] gbAxpy = new double[out];
       k.denseBackward(w, 0, m, out, in, x, 0, g, 0, gx, 0, gw, 0, gb, 0, n);
@@ -163,7 +167,11 @@ class DenseTilingTest {
         for (int c = 0; c < in; c++) {
           if (connected(m, o * in + c)) {
             k.axpy(w[o * in + c], x, c * n, yAxpy, o * n, n);
-            gwAxpy[o * in + c] += k.dot(g, o * n, x, c * n, n);
+            double s = 0.0;
+            for (int i = 0; i < n; i++) {
+              s = Math.fma(x[c * n + i], g[o * n + i], s);
+            }
+            gwFma[o * in + c] += s;
             k.axpy(w[o * in + c], g, o * n, gxAxpy, c * n, n);
           }
         }
@@ -171,21 +179,15 @@ class DenseTilingTest {
       String label = out + "x" + in + ", n " + n + (m == null ? "" : ", masked");
       assertArrayEquals(yAxpy, y, label + ": y");
       assertArrayEquals(gxAxpy, gx, label + ": gradX");
-      // dW and db end in reduceLanes(ADD), whose order of lanes is unspecified and differs between
-      // JIT tiers: equal to the reduction's round-off, TOL times the sum of the terms' sizes.
+      assertArrayEquals(gwFma, gw, label + ": gradW (masked entries untouched)");
+      // db ends in reduceLanes(ADD), whose order of lanes is unspecified and differs between JIT
+      // tiers: equal to the reduction's round-off, TOL times the sum of the terms' sizes.
       for (int o = 0; o < out; o++) {
         double gbScale = 0.0;
         for (int i = 0; i < n; i++) {
           gbScale += Math.abs(g[o * n + i]);
         }
         assertEquals(gbAxpy[o], gb[o], TOL * gbScale, label + ": gradB[" + o + "]");
-        for (int c = 0; c < in; c++) {
-          double scale = 0.0;
-          for (int i = 0; i < n; i++) {
-            scale += Math.abs(g[o * n + i] * x[c * n + i]);
-          }
-          assertEquals(gwAxpy[o * in + c], gw[o * in + c], TOL * scale, label + ": gradW[" + o + "," + c + "]");
-        }
       }
       for (double[] a : new double[][] {y, gx, gw, gb}) {
         for (double v : a) {
