@@ -55,7 +55,14 @@ public final class VectorSplineKernel implements SplineKernel {
   private static final int G_OTHER_WIDTH = 19;
   private static final int G_D0 = 20;
   private static final int G_D1 = 21;
-  private static final int ROWS = 22;
+  // Between the two phases of an adjoint: ξ, the rational function's numerator and denominator,
+  // the slope numerator M, and dL/d(output) of the inverse (forward: dL/dξ).
+  private static final int XI = 22;
+  private static final int NUM = 23;
+  private static final int DEN = 24;
+  private static final int M = 25;
+  private static final int G_MID = 26;
+  private static final int ROWS = 27;
   private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[ROWS * LANES]);
 
   @Override
@@ -114,7 +121,8 @@ public final class VectorSplineKernel implements SplineKernel {
       search(knots, lo, hi, raw, base, 0, stride, gradRaw, gBase, sc);
       locate(knots, lo, hi, raw, base, bins * stride, stride, gradRaw, gBase, sc);
       slopes(sc);
-      forwardAdjoint(lo, hi, sc, gradY, gradYOff + i, gradLogDet, i, gradX, gradXOff + i);
+      forwardAdjoint(lo, hi, sc, gradY, gradYOff + i, gradLogDet, i);
+      forwardAdjointParameters(lo, hi, sc, gradY, gradYOff + i, gradLogDet, i, gradX, gradXOff + i);
       double c = hi - lo - MIN_WIDTH * bins;
       softmaxGradient(gradRaw, gBase, stride, bins, c, sc, SEARCH, G_SEARCH_KNOT, G_SEARCH_WIDTH);
       softmaxGradient(gradRaw, gBase + bins * stride, stride, bins, c, sc, OTHER, G_OTHER_KNOT, G_OTHER_WIDTH);
@@ -142,7 +150,8 @@ public final class VectorSplineKernel implements SplineKernel {
       search(knots, lo, hi, raw, base, bins * stride, stride, gradRaw, gBase, sc);
       locate(knots, lo, hi, raw, base, 0, stride, gradRaw, gBase, sc);
       slopes(sc);
-      inverseAdjoint(lo, hi, sc, gradX, gradXOff + i, gradLogDet, i, gradY, gradYOff + i);
+      inverseAdjoint(lo, hi, sc, gradX, gradXOff + i, gradLogDet, i);
+      inverseAdjointParameters(lo, hi, sc, gradX, gradXOff + i, gradLogDet, i, gradY, gradYOff + i);
       double c = hi - lo - MIN_WIDTH * bins;
       softmaxGradient(gradRaw, gBase + bins * stride, stride, bins, c, sc, SEARCH, G_SEARCH_KNOT, G_SEARCH_WIDTH);
       softmaxGradient(gradRaw, gBase, stride, bins, c, sc, OTHER, G_OTHER_KNOT, G_OTHER_WIDTH);
@@ -313,11 +322,13 @@ public final class VectorSplineKernel implements SplineKernel {
 
   /**
    * Adjoint of y = y_k + h·N/D and log-det = log(s²M/D²) at fixed ξ and s, then through
-   * ξ = (x − x_k)/w and s = h/w, as ScalarSplineKernel.forwardPoint. Writes dL/dx and the
-   * adjoints of both axes' knot and width and of both knot slopes, zero outside.
+   * ξ = (x − x_k)/w and s = h/w, as ScalarSplineKernel.forwardPoint. This first phase computes
+   * ξ and dL/dξ (into G_MID); {@link #forwardAdjointParameters} writes dL/dx and the adjoints of
+   * both axes' knot and width and of both knot slopes, zero outside. (Two phases: as one method the
+   * last lane operations were left out of C2's inlining in some JDK 17 runs and boxed,
+   * CompiledFlowAllocationTest.)
    */
-  private static void forwardAdjoint(double lo, double hi, double[] sc, double[] g, int gAt, double[] gradLogDet, int at,
-      double[] out, int outAt) {
+  private static void forwardAdjoint(double lo, double hi, double[] sc, double[] g, int gAt, double[] gradLogDet, int at) {
     DoubleVector v = DoubleVector.fromArray(SPECIES, sc, V * LANES);
     VectorMask<Double> outside = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).not();
     DoubleVector vc = v.blend(lo, outside);
@@ -341,7 +352,34 @@ public final class VectorSplineKernel implements SplineKernel {
     DoubleVector gNum = gy.mul(h).div(den);
     DoubleVector gDen = gy.neg().mul(h).mul(num).div(den.mul(den)).sub(gl.mul(2.0).div(den));
     DoubleVector gM = gl.div(m);
-    DoubleVector gXi = gNum.mul(s.mul(2.0).mul(xi).add(d0.mul(oneMinus2Xi))).add(gDen.mul(dd).mul(oneMinus2Xi)).add(gM.mul(mXi));
+    gNum.mul(s.mul(2.0).mul(xi).add(d0.mul(oneMinus2Xi))).add(gDen.mul(dd).mul(oneMinus2Xi)).add(gM.mul(mXi))
+        .intoArray(sc, G_MID * LANES);
+    xi.intoArray(sc, XI * LANES);
+    num.intoArray(sc, NUM * LANES);
+    den.intoArray(sc, DEN * LANES);
+    m.intoArray(sc, M * LANES);
+  }
+
+  /** The forward adjoint's second phase: dL/dx and the parameter gradients' scratch rows, from dL/dξ in G_MID. */
+  private static void forwardAdjointParameters(double lo, double hi, double[] sc, double[] g, int gAt, double[] gradLogDet, int at,
+      double[] out, int outAt) {
+    DoubleVector v = DoubleVector.fromArray(SPECIES, sc, V * LANES);
+    VectorMask<Double> outside = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).not();
+    DoubleVector w = DoubleVector.fromArray(SPECIES, sc, (SEARCH + WIDTH) * LANES);
+    DoubleVector h = DoubleVector.fromArray(SPECIES, sc, (OTHER + WIDTH) * LANES);
+    DoubleVector gy = DoubleVector.fromArray(SPECIES, g, gAt);
+    DoubleVector gl = DoubleVector.fromArray(SPECIES, gradLogDet, at);
+    DoubleVector xi = DoubleVector.fromArray(SPECIES, sc, XI * LANES);
+    DoubleVector num = DoubleVector.fromArray(SPECIES, sc, NUM * LANES);
+    DoubleVector den = DoubleVector.fromArray(SPECIES, sc, DEN * LANES);
+    DoubleVector m = DoubleVector.fromArray(SPECIES, sc, M * LANES);
+    DoubleVector gXi = DoubleVector.fromArray(SPECIES, sc, G_MID * LANES);
+    DoubleVector s = h.div(w);
+    DoubleVector u = xi.neg().add(1.0);
+    DoubleVector t = xi.mul(u);
+    DoubleVector gNum = gy.mul(h).div(den);
+    DoubleVector gDen = gy.neg().mul(h).mul(num).div(den.mul(den)).sub(gl.mul(2.0).div(den));
+    DoubleVector gM = gl.div(m);
     DoubleVector gS = gNum.mul(xi).mul(xi).add(gDen.mul(t.mul(-2.0).add(1.0))).add(gM.mul(2.0).mul(t)).add(gl.mul(2.0).div(s));
     gXi.div(w).blend(gy, outside).intoArray(out, outAt);
     gXi.neg().div(w).blend(0.0, outside).intoArray(sc, G_SEARCH_KNOT * LANES);
@@ -355,10 +393,9 @@ public final class VectorSplineKernel implements SplineKernel {
   /**
    * Adjoint of the inverse pass by the implicit function theorem, as ScalarSplineKernel.inversePoint:
    * dL/dy = (dL/dx·w − dL/dlogDet·∂logdet/∂ξ)/Y_ξ, and the parameters get their direct part plus
-   * −dL/dy·∂Y/∂θ at fixed ξ.
+   * −dL/dy·∂Y/∂θ at fixed ξ. This first phase solves for ξ and dL/dy (into G_MID).
    */
-  private static void inverseAdjoint(double lo, double hi, double[] sc, double[] g, int gAt, double[] gradLogDet, int at,
-      double[] out, int outAt) {
+  private static void inverseAdjoint(double lo, double hi, double[] sc, double[] g, int gAt, double[] gradLogDet, int at) {
     DoubleVector v = DoubleVector.fromArray(SPECIES, sc, V * LANES);
     VectorMask<Double> outside = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).not();
     DoubleVector vc = v.blend(lo, outside);
@@ -384,7 +421,30 @@ public final class VectorSplineKernel implements SplineKernel {
     DoubleVector mXi = d1.sub(s).mul(2.0).mul(xi).sub(d0.sub(s).mul(2.0).mul(u));
     DoubleVector yXi = h.mul(s).mul(m).div(den.mul(den));
     DoubleVector ldXi = mXi.div(m).sub(dd.mul(2.0).mul(xi.mul(-2.0).add(1.0)).div(den));
-    DoubleVector gY = gx.mul(w).sub(gl.mul(ldXi)).div(yXi);
+    gx.mul(w).sub(gl.mul(ldXi)).div(yXi).intoArray(sc, G_MID * LANES);
+    xi.intoArray(sc, XI * LANES);
+    num.intoArray(sc, NUM * LANES);
+    den.intoArray(sc, DEN * LANES);
+    m.intoArray(sc, M * LANES);
+  }
+
+  /** The inverse adjoint's second phase: dL/dy and the parameter gradients' scratch rows, from dL/dy in G_MID. */
+  private static void inverseAdjointParameters(double lo, double hi, double[] sc, double[] g, int gAt, double[] gradLogDet, int at,
+      double[] out, int outAt) {
+    DoubleVector v = DoubleVector.fromArray(SPECIES, sc, V * LANES);
+    VectorMask<Double> outside = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).not();
+    DoubleVector h = DoubleVector.fromArray(SPECIES, sc, (SEARCH + WIDTH) * LANES);
+    DoubleVector w = DoubleVector.fromArray(SPECIES, sc, (OTHER + WIDTH) * LANES);
+    DoubleVector gx = DoubleVector.fromArray(SPECIES, g, gAt);
+    DoubleVector gl = DoubleVector.fromArray(SPECIES, gradLogDet, at);
+    DoubleVector xi = DoubleVector.fromArray(SPECIES, sc, XI * LANES);
+    DoubleVector num = DoubleVector.fromArray(SPECIES, sc, NUM * LANES);
+    DoubleVector den = DoubleVector.fromArray(SPECIES, sc, DEN * LANES);
+    DoubleVector m = DoubleVector.fromArray(SPECIES, sc, M * LANES);
+    DoubleVector gY = DoubleVector.fromArray(SPECIES, sc, G_MID * LANES);
+    DoubleVector s = h.div(w);
+    DoubleVector u = xi.neg().add(1.0);
+    DoubleVector t = xi.mul(u);
     DoubleVector cy = gY.neg();
     DoubleVector cl = gl.neg();
     DoubleVector gNum = cy.mul(h).div(den);
