@@ -338,19 +338,19 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
       for (; v + 2 <= vectors; v += 2) {
         if (anyConnected(mask, o, GRADIENT_ROWS, in, v * L, 2 * L)) {
           gradientTile(gy, g, n, xt, v * L, stride, sums);
-          addConnected(sums, 2 * L, mask, o, GRADIENT_ROWS, in, v * L, 2 * L, gw, gwOff);
+          addConnected(sums, 2 * L, mask, o, GRADIENT_ROWS, in, v * L, gw, gwOff);
         }
       }
       if (v < vectors && anyConnected(mask, o, GRADIENT_ROWS, in, v * L, L)) {
         gradientTileOneVector(gy, g, n, xt, v * L, stride, sums);
-        addConnected(sums, L, mask, o, GRADIENT_ROWS, in, v * L, L, gw, gwOff);
+        addConnected(sums, L, mask, o, GRADIENT_ROWS, in, v * L, gw, gwOff);
       }
     }
     for (; o < out; o++) {
       for (int v = 0; v < vectors; v++) {
         if (anyConnected(mask, o, 1, in, v * L, L)) {
           gradientRow(gy, gyOff + o * n, n, xt, v * L, stride, sums);
-          addConnected(sums, L, mask, o, 1, in, v * L, L, gw, gwOff);
+          addConnected(sums, L, mask, o, 1, in, v * L, gw, gwOff);
         }
       }
     }
@@ -376,9 +376,9 @@ public final class VectorDenseKernels extends ScalarDenseKernels {
    * gw[r][k] += sums[(r − o)·width + k − k0] for the connected (r, k) of rows o..o+rows−1 and
    * inputs k0..min(in, k0 + width)−1.
    */
-  private static void addConnected(double[] sums, int width, boolean[] mask, int o, int rows, int in, int k0, int span,
+  private static void addConnected(double[] sums, int width, boolean[] mask, int o, int rows, int in, int k0,
       double[] gw, int gwOff) {
-    int k1 = Math.min(in, k0 + span);
+    int k1 = Math.min(in, k0 + width);
     for (int r = 0; r < rows; r++) {
       int m0 = (o + r) * in;
       for (int k = k0; k < k1; k++) {
