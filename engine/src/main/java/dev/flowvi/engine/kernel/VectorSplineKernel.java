@@ -56,13 +56,18 @@ public final class VectorSplineKernel implements SplineKernel {
   private static final int G_D0 = 20;
   private static final int G_D1 = 21;
   // Between the two phases of an adjoint: ξ, the rational function's numerator and denominator,
-  // the slope numerator M, and dL/d(output) of the inverse (forward: dL/dξ).
+  // the slope numerator M (inverse) and dL/d(output) of the inverse or dL/dξ of the forward; the
+  // forward also passes the adjoints of the numerator, denominator and M, which its second phase
+  // needs as well.
   private static final int XI = 22;
   private static final int NUM = 23;
   private static final int DEN = 24;
   private static final int M = 25;
   private static final int G_MID = 26;
-  private static final int ROWS = 27;
+  private static final int G_NUM = 27;
+  private static final int G_DEN = 28;
+  private static final int G_M = 29;
+  private static final int ROWS = 30;
   private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[ROWS * LANES]);
 
   @Override
@@ -357,10 +362,15 @@ public final class VectorSplineKernel implements SplineKernel {
     xi.intoArray(sc, XI * LANES);
     num.intoArray(sc, NUM * LANES);
     den.intoArray(sc, DEN * LANES);
-    m.intoArray(sc, M * LANES);
+    gNum.intoArray(sc, G_NUM * LANES);
+    gDen.intoArray(sc, G_DEN * LANES);
+    gM.intoArray(sc, G_M * LANES);
   }
 
-  /** The forward adjoint's second phase: dL/dx and the parameter gradients' scratch rows, from dL/dξ in G_MID. */
+  /**
+   * The forward adjoint's second phase: dL/dx and the parameter gradients' scratch rows, from
+   * dL/dξ in G_MID and the first phase's adjoints of N, D and M.
+   */
   private static void forwardAdjointParameters(double lo, double hi, double[] sc, double[] g, int gAt, double[] gradLogDet, int at,
       double[] out, int outAt) {
     DoubleVector v = DoubleVector.fromArray(SPECIES, sc, V * LANES);
@@ -372,14 +382,13 @@ public final class VectorSplineKernel implements SplineKernel {
     DoubleVector xi = DoubleVector.fromArray(SPECIES, sc, XI * LANES);
     DoubleVector num = DoubleVector.fromArray(SPECIES, sc, NUM * LANES);
     DoubleVector den = DoubleVector.fromArray(SPECIES, sc, DEN * LANES);
-    DoubleVector m = DoubleVector.fromArray(SPECIES, sc, M * LANES);
     DoubleVector gXi = DoubleVector.fromArray(SPECIES, sc, G_MID * LANES);
+    DoubleVector gNum = DoubleVector.fromArray(SPECIES, sc, G_NUM * LANES);
+    DoubleVector gDen = DoubleVector.fromArray(SPECIES, sc, G_DEN * LANES);
+    DoubleVector gM = DoubleVector.fromArray(SPECIES, sc, G_M * LANES);
     DoubleVector s = h.div(w);
     DoubleVector u = xi.neg().add(1.0);
     DoubleVector t = xi.mul(u);
-    DoubleVector gNum = gy.mul(h).div(den);
-    DoubleVector gDen = gy.neg().mul(h).mul(num).div(den.mul(den)).sub(gl.mul(2.0).div(den));
-    DoubleVector gM = gl.div(m);
     DoubleVector gS = gNum.mul(xi).mul(xi).add(gDen.mul(t.mul(-2.0).add(1.0))).add(gM.mul(2.0).mul(t)).add(gl.mul(2.0).div(s));
     gXi.div(w).blend(gy, outside).intoArray(out, outAt);
     gXi.neg().div(w).blend(0.0, outside).intoArray(sc, G_SEARCH_KNOT * LANES);
