@@ -19,7 +19,7 @@ import java.util.Map;
  * fused loop over the data rows in which every row-wise node is a local variable, the sums over
  * rows are accumulators, and (for the gradient) the adjoints of the row-wise nodes follow in
  * reverse order inside the same iteration, adding into accumulators of the per-sample scalars that
- * the rows use. Scalars the rows read are hoisted out of the loop. With {@link RowLanes#VECTOR}
+ * the rows use ({@link RowBody}). Scalars the rows read are hoisted out of the loop. With {@link RowLanes#VECTOR}
  * the same body runs over DoubleVector lanes, cut into tile segments ({@link TiledRowLoop}), with
  * a scalar loop for the last rows.
  *
@@ -109,7 +109,8 @@ final class ModelSourceGenerator {
   /** Plans the vector loop's body as tile segments; their scratch starts at w[base]. */
   private TiledRowLoop tiles(String name, boolean gradient, int base, int callsPerSegment) {
     SourceWriter body = new SourceWriter();
-    rowBody(body, RowLanes.VECTOR, gradient);
+    RowBody rows = rowBody(RowLanes.VECTOR, gradient);
+    rows.write(body);
     List<String> statements = new ArrayList<>();
     for (String line : body.build().split("\n")) {
       if (!line.isBlank()) {
@@ -123,23 +124,23 @@ final class ModelSourceGenerator {
       columnArrays.put("C" + c, "c" + c);
     }
     for (int p : rowScalars) {
-      constants.put("P" + p, "DoubleVector.broadcast(S, " + value(p) + ")");
+      constants.put("P" + p, value(p));
     }
     for (int sum : g.sumNodes()) {
-      accumulators.put("S" + sum, value(sum));
+      accumulators.put("S" + sum, value(sum) + " += %s;");
     }
     if (gradient) {
-      constants.put("Z", "DoubleVector.zero(S)");
       for (int sum : g.sumNodes()) {
-        constants.put("Q" + g.inputs(sum)[0], "DoubleVector.broadcast(S, " + adjoint(sum) + ")");
-      }
-      for (int p : rowScalars) {
-        if (g.kind(p) >= GraphView.PARAM) {
-          accumulators.put("B" + p, adjoint(p));
-        }
+        constants.put("Q" + g.inputs(sum)[0], adjoint(sum));
       }
     }
+    constants.putAll(rows.constants());
+    accumulators.putAll(rows.accumulators());
     return new TiledRowLoop(name, statements, constants, columnArrays, accumulators, base, callsPerSegment);
+  }
+
+  private RowBody rowBody(RowLanes lanes, boolean gradient) {
+    return new RowBody(g, lanes, gradient, sumOfRow, this::value, this::adjoint);
   }
 
   /** Whether every row-wise operation has a Vector API form (log-gamma and pow have none). */
@@ -614,6 +615,9 @@ final class ModelSourceGenerator {
   private void scalarLoop(SourceWriter w, String name, boolean gradient) {
     RowLanes lanes = RowLanes.SCALAR;
     int[] sums = g.sumNodes();
+    SourceWriter bodyText = new SourceWriter();
+    RowBody body = rowBody(lanes, gradient);
+    body.write(bodyText);
     w.blank();
     w.open("private void " + name + "(double[] w, int from)");
     w.line("final int rows = this.rows;");
@@ -623,6 +627,9 @@ final class ModelSourceGenerator {
     for (int p : rowScalars) {
       w.line("final double p" + p + " = " + value(p) + ";");
     }
+    for (Map.Entry<String, String> c : body.constants().entrySet()) {
+      w.line("final double " + c.getKey() + " = " + c.getValue() + ";");
+    }
     for (int s : sums) {
       w.line("double s" + s + " = 0.0;");
     }
@@ -630,237 +637,27 @@ final class ModelSourceGenerator {
       for (int s : sums) {
         w.line("final double q" + g.inputs(s)[0] + " = " + adjoint(s) + ";");
       }
-      for (int p : rowScalars) {
-        if (g.kind(p) >= GraphView.PARAM) {
-          w.line("double b" + p + " = 0.0;");
-        }
-      }
+    }
+    for (String acc : body.accumulators().keySet()) {
+      w.line("double " + acc + " = 0.0;");
     }
     w.open("for (int i = from; i < rows; i++)");
     for (int c : columns) {
       w.line("double C" + c + " = " + lanes.load("c" + c) + ";");
     }
-    rowBody(w, lanes, gradient);
+    for (String line : bodyText.build().split("\n")) {
+      if (!line.isBlank()) {
+        w.line(line.trim());
+      }
+    }
     w.close();
     for (int s : sums) {
       w.line("w[" + s + "] += s" + s + ";");
     }
-    if (gradient) {
-      for (int p : rowScalars) {
-        if (g.kind(p) >= GraphView.PARAM) {
-          w.line(adjoint(p) + " += b" + p + ";");
-        }
-      }
+    for (Map.Entry<String, String> acc : body.accumulators().entrySet()) {
+      w.line(acc.getValue().replace("%s", acc.getKey()));
     }
     w.close();
-  }
-
-  private String operand(int id, RowLanes lanes) {
-    switch (g.kind(id)) {
-      case GraphView.ROW: return "r" + id;
-      case GraphView.FIXED_ROW: return "C" + id;
-      default: return lanes.scalar(id);
-    }
-  }
-
-  /** The accumulator that receives the adjoint of operand {@code id}, or null for data and constants. */
-  private String adjointTarget(int id, RowLanes lanes) {
-    switch (g.kind(id)) {
-      case GraphView.ROW: return "g" + id;
-      case GraphView.PARAM:
-      case GraphView.SCALAR: return (lanes == RowLanes.VECTOR ? "B" : "b") + id;
-      default: return null;
-    }
-  }
-
-  /** The statements of one row iteration; the caller has loaded the data columns into C locals. */
-  private void rowBody(SourceWriter w, RowLanes L, boolean gradient) {
-    String type = L.type();
-    int[] rowOrder = g.rowOrder();
-    for (int r : rowOrder) {
-      forward(w, L, r);
-    }
-    for (int s : g.sumNodes()) {
-      w.line(L.accumulate((L == RowLanes.VECTOR ? "S" : "s") + s, "r" + g.inputs(s)[0]));
-    }
-    if (!gradient) {
-      return;
-    }
-    for (int r : rowOrder) {
-      String seed = sumOfRow[r] >= 0 ? (L == RowLanes.VECTOR ? "Q" : "q") + r : (L == RowLanes.VECTOR ? "Z" : "0.0");
-      w.line(type + " g" + r + " = " + seed + ";");
-    }
-    for (int t = rowOrder.length - 1; t >= 0; t--) {
-      backward(w, L, rowOrder[t]);
-    }
-  }
-
-  private void forward(SourceWriter w, RowLanes L, int r) {
-    String op = g.op(r);
-    int[] in = g.inputs(r);
-    String[] a = new String[in.length];
-    for (int k = 0; k < in.length; k++) {
-      a[k] = operand(in[k], L);
-    }
-    String out = "r" + r;
-    String e;
-    switch (op) {
-      case "ADD": e = L.add(a[0], a[1]); break;
-      case "SUB": e = L.sub(a[0], a[1]); break;
-      case "MUL": e = L.mul(a[0], a[1]); break;
-      case "DIV": e = L.div(a[0], a[1]); break;
-      case "NEG": e = L.neg(a[0]); break;
-      case "SQUARE": e = L.mul(a[0], a[0]); break;
-      case "EXP": case "LOG": case "LOG1P": case "EXPM1": case "SQRT": e = L.unary(op, a[0]); break;
-      case "LOGISTIC": e = L.logistic(a[0]); break;
-      case "LOG1P_EXP": e = L.log1pExp(a[0]); break;
-      case "IN_INTERVAL": e = L.inInterval(a[0], a[1], a[2]); break;
-      case "HALF_SQUARED_Z": {
-        // −½((x − μ)·τ)² with the precision τ = 1/σ.
-        String z = "z_" + out;
-        w.line(L.type() + " " + z + " = " + L.mul(L.sub(a[0], a[1]), a[2]) + ";");
-        e = L.mul(L.scale(z, -0.5), z);
-        break;
-      }
-      case "LINEAR": {
-        double[] coef = g.coefficients(r);
-        e = signed(L, a[0], coef[0]);
-        for (int k = 1; k < a.length; k++) {
-          e = L.add(e, signed(L, a[k], coef[k]));
-        }
-        break;
-      }
-      case "LOG_SUM_EXP":
-        L.logSumExp(w, out, a);
-        return;
-      case "POW": e = "Math.pow(" + a[0] + ", " + a[1] + ")"; break;
-      case "LGAMMA": e = "CompiledModelDensity.logGamma(" + a[0] + ")"; break;
-      default: throw new IllegalStateException(op + " is not a row-wise operation");
-    }
-    w.line(L.type() + " " + out + " = " + e + ";");
-  }
-
-  /** Adds node r's adjoint into its operands' accumulators, as RowKernels.backward. */
-  private void backward(SourceWriter w, RowLanes L, int r) {
-    String op = g.op(r);
-    int[] in = g.inputs(r);
-    String[] a = new String[in.length];
-    String[] t = new String[in.length];
-    boolean any = false;
-    for (int k = 0; k < in.length; k++) {
-      a[k] = operand(in[k], L);
-      t[k] = adjointTarget(in[k], L);
-      any |= t[k] != null;
-    }
-    if (!any) {
-      return;
-    }
-    String gr = "g" + r;
-    String out = "r" + r;
-    switch (op) {
-      case "ADD":
-        add(w, L, t[0], gr);
-        add(w, L, t[1], gr);
-        break;
-      case "SUB":
-        add(w, L, t[0], gr);
-        deduct(w, L, t[1], gr);
-        break;
-      case "NEG":
-        deduct(w, L, t[0], gr);
-        break;
-      case "MUL":
-        add(w, L, t[0], L.mul(gr, a[1]));
-        add(w, L, t[1], L.mul(gr, a[0]));
-        break;
-      case "DIV":
-        add(w, L, t[0], L.div(gr, a[1]));
-        deduct(w, L, t[1], L.div(L.mul(gr, out), a[1]));
-        break;
-      case "SQUARE":
-        add(w, L, t[0], L.mul(L.scale(gr, 2), a[0]));
-        break;
-      case "SQRT":
-        add(w, L, t[0], L.div(L.scale(gr, 0.5), out));
-        break;
-      case "EXP":
-        add(w, L, t[0], L.mul(gr, out));
-        break;
-      case "EXPM1":
-        add(w, L, t[0], L.mul(gr, L.add(out, L.literal(1))));
-        break;
-      case "LOG":
-        add(w, L, t[0], L.div(gr, a[0]));
-        break;
-      case "LOG1P":
-        add(w, L, t[0], L.div(gr, L.add(L.literal(1), a[0])));
-        break;
-      case "LOGISTIC":
-        add(w, L, t[0], L.mul(L.mul(gr, out), L.sub(L.literal(1), out)));
-        break;
-      case "LOG1P_EXP":
-        add(w, L, t[0], L.mul(gr, L.logistic(a[0])));
-        break;
-      case "LOG_SUM_EXP": {
-        // ∂out/∂a_k = e_k / Σ e, from the forward pass's shifted exponentials.
-        String share = "gs_" + r;
-        w.line(L.type() + " " + share + " = " + L.div(gr, RowLanes.lseSum(out)) + ";");
-        for (int k = 0; k < in.length; k++) {
-          add(w, L, t[k], L.mul(share, RowLanes.lseTerm(out, k)));
-        }
-        break;
-      }
-      case "POW":
-        add(w, L, t[0], gr + " * CompiledModelDensity.powBase(" + a[0] + ", " + a[1] + ")");
-        add(w, L, t[1], gr + " * CompiledModelDensity.powExponent(" + a[0] + ", " + out + ")");
-        break;
-      case "LGAMMA":
-        add(w, L, t[0], gr + " * CompiledModelDensity.digamma(" + a[0] + ")");
-        break;
-      case "IN_INTERVAL":
-        break;
-      case "HALF_SQUARED_Z": {
-        // With d = x − μ: ∂/∂x = −dτ², ∂/∂μ = dτ², ∂/∂τ = −d²τ.
-        String d = "d_" + r;
-        String gd = "gd_" + r;
-        w.line(L.type() + " " + d + " = " + L.sub(a[0], a[1]) + ";");
-        w.line(L.type() + " " + gd + " = " + L.mul(gr, d) + ";");
-        deduct(w, L, t[0], L.mul(L.mul(gd, a[2]), a[2]));
-        add(w, L, t[1], L.mul(L.mul(gd, a[2]), a[2]));
-        deduct(w, L, t[2], L.mul(L.mul(gd, d), a[2]));
-        break;
-      }
-      case "LINEAR": {
-        double[] coef = g.coefficients(r);
-        for (int k = 0; k < in.length; k++) {
-          if (coef[k] == -1) {
-            deduct(w, L, t[k], gr);
-          } else {
-            add(w, L, t[k], signed(L, gr, coef[k]));
-          }
-        }
-        break;
-      }
-      default:
-        throw new IllegalStateException(op + " is not a row-wise operation");
-    }
-  }
-
-  /** c·a, written as a or −a for the usual coefficients ±1. */
-  private static String signed(RowLanes L, String a, double c) {
-    return c == 1 ? a : c == -1 ? L.neg(a) : L.scale(a, c);
-  }
-
-  private static void deduct(SourceWriter w, RowLanes L, String target, String value) {
-    if (target != null) {
-      w.line(L.deduct(target, value));
-    }
-  }
-
-  private static void add(SourceWriter w, RowLanes L, String target, String value) {
-    if (target != null) {
-      w.line(L.accumulate(target, value));
-    }
   }
 
   private static void vectorHelpers(SourceWriter w) {

@@ -33,6 +33,9 @@ abstract class RowLanes {
 
   abstract String div(String a, String b);
 
+  /** a·b + c: one fused multiply-add in vector lanes; a product and a sum in scalar code, as the interpreter. */
+  abstract String fma(String a, String b, String c);
+
   abstract String neg(String a);
 
   /** EXP, LOG, LOG1P, EXPM1, SQRT, ABS applied to a. */
@@ -77,6 +80,7 @@ abstract class RowLanes {
     @Override String mul(String a, String b) { return "(" + a + " * " + b + ")"; }
     @Override String scale(String a, double c) { return "(" + SourceWriter.literal(c) + " * " + a + ")"; }
     @Override String div(String a, String b) { return "(" + a + " / " + b + ")"; }
+    @Override String fma(String a, String b, String c) { return "(" + a + " * " + b + " + " + c + ")"; }
     @Override String neg(String a) { return "(-" + a + ")"; }
 
     @Override
@@ -137,6 +141,7 @@ abstract class RowLanes {
     @Override String mul(String a, String b) { return a + ".mul(" + b + ")"; }
     @Override String scale(String a, double c) { return a + ".mul(" + SourceWriter.literal(c) + ")"; }
     @Override String div(String a, String b) { return a + ".div(" + b + ")"; }
+    @Override String fma(String a, String b, String c) { return a + ".fma(" + b + ", " + c + ")"; }
     /** −a as a·(−1), exact; DoubleVector.neg() is several times slower on JDK 17's C2. */
     @Override String neg(String a) { return a + ".mul(-1.0)"; }
     @Override String unary(String fn, String a) { return a + ".lanewise(" + fn + ")"; }

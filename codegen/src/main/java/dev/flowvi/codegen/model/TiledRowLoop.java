@@ -25,11 +25,12 @@ import java.util.regex.Pattern;
  * later one goes through a tile row of the scratch array {@code w} (stored at the end of the
  * iteration, loaded at the top of the reader's); rows are reused once their value is dead. An
  * accumulator lives in {@code w} as one vector between segments, so every lane sums its rows in
- * the same order as in one fused loop, and cutting the body adds no rounding. Broadcast constants
- * are declared inside the loop (C2 hoists them) so that no vector lives across the loop's entry. A
+ * the same order as in one fused loop, and cutting the body adds no rounding. A broadcast constant's
+ * scalar is read into a local before the loop (the loop's stores into {@code w} would otherwise
+ * make C2 load it again in every iteration) and broadcast inside it (C2 hoists that), so that no
+ * vector lives across the loop's entry. A
  * local that only copies a constant is re-declared in each segment that reads it instead of being
- * stored, and an adjoint's first update from its zero seed, {@code g = g.add(e)}, becomes
- * {@code g = e}. Data columns are loaded where they are read.
+ * stored. Data columns are loaded where they are read.
  *
  * <p>The statements are the ones {@link RowLanes#VECTOR} writes: {@code DoubleVector x = e;} or
  * {@code x = e;}, whose operands are the names this class is told about and the locals declared
@@ -40,8 +41,12 @@ final class TiledRowLoop {
   static final int TILE = 256;
   /** Doubles reserved per accumulator: the widest DoubleVector (2048-bit SVE). */
   static final int MAX_LANES = 32;
-  /** Vector API calls per segment: M2's gradient at this size inlines fully on JDK 17 and 25. */
-  static final int CALLS_PER_SEGMENT = 40;
+  /**
+   * Vector API calls per segment, by JDK: C2's code for M2's gradient is fastest at 40 on JDK 17
+   * and at 20 on JDK 25 (62–75 against 82–84 ms on 17, 55–58 against 82–87 ms on 25, several JVMs
+   * each; docs/PERFORMANCE.md). Both inline fully. JDK 21 is taken to behave like 25.
+   */
+  static final int CALLS_PER_SEGMENT = Runtime.version().feature() >= 21 ? 20 : 40;
 
   /** What a call of a generated helper (logistic, log1pExp, inInterval) counts as: about its own calls. */
   private static final int HELPER_CALLS = 6;
@@ -50,10 +55,6 @@ final class TiledRowLoop {
   private static final Pattern ASSIGNMENT = Pattern.compile("(\\w+) = (.*);");
   /** A name not preceded by '.' or a name character: a variable, a type or a helper, never a method. */
   private static final Pattern NAME = Pattern.compile("(?<![.\\w])([A-Za-z_]\\w*)");
-  /** An adjoint's first update, {@code g = g.add(e);} or {@code g = g.sub(e);}. */
-  private static final Pattern ZERO_SEEDED = Pattern.compile("(\\w+) = \\1\\.(add|sub)\\((.*)\\);");
-  /** The zero vector's name among the constants. */
-  private static final String ZERO = "Z";
   private static final Pattern CALL = Pattern.compile("(?:\\.|(?<![.\\w]))\\w+\\(");
 
   private final String name;
@@ -71,9 +72,10 @@ final class TiledRowLoop {
    *
    * @param name the driver method's name; segments are {@code name + "Tile" + k}
    * @param body the body's statements in order, without column loads
-   * @param constants broadcast constants by local name (P7, Q12, Z) with their initialiser
+   * @param constants broadcast constants by local name (P7, Q12, Z) with their scalar value's expression
    * @param columns data columns by local name (C3) with the array field they load from
-   * @param accumulators vector accumulators by local name (S9, B7) with the scratch slot their lanes add into
+   * @param accumulators vector accumulators by local name (S9, B7) with the statement that folds their
+   *     total, written {@code %s}, into the scratch array
    * @param base the first index of {@code w} this loop may use as tile scratch
    * @param callsPerSegment the largest number of Vector API calls in one segment
    */
@@ -124,8 +126,8 @@ final class TiledRowLoop {
     }
     w.close();
     for (int a = 0; a < accumulatorOrder.size(); a++) {
-      w.line(accumulators.get(accumulatorOrder.get(a)) + " += DoubleVector.fromArray(S, w, "
-          + (acc + a * MAX_LANES) + ").reduceLanes(ADD);");
+      w.line(accumulators.get(accumulatorOrder.get(a))
+          .replace("%s", "DoubleVector.fromArray(S, w, " + (acc + a * MAX_LANES) + ").reduceLanes(ADD)"));
     }
     w.line("return bound;");
     w.close();
@@ -143,10 +145,13 @@ final class TiledRowLoop {
     for (String a : seg.accumulators) {
       w.line("DoubleVector " + a + " = DoubleVector.fromArray(S, w, " + accumulatorOffset(a, acc) + ");");
     }
+    for (String c : seg.constants) {
+      w.line("final double k_" + c + " = " + constants.get(c) + ";");
+    }
     w.open("for (int i = start; i < end; i += S.length())");
     w.line("final int t = i - start;");
     for (String c : seg.constants) {
-      w.line("final DoubleVector " + c + " = " + constants.get(c) + ";");
+      w.line("final DoubleVector " + c + " = DoubleVector.broadcast(S, k_" + c + ");");
     }
     for (String c : seg.columns) {
       w.line("DoubleVector " + c + " = DoubleVector.fromArray(S, " + columns.get(c) + ", i);");
@@ -182,7 +187,7 @@ final class TiledRowLoop {
     final boolean declares;
     final List<String> reads;
     final int calls;
-    /** The constant this statement only copies ({@code DoubleVector g = Z;}), or null. */
+    /** The constant this statement only copies ({@code DoubleVector g = Q7;}), or null. */
     final String copyOf;
 
     Statement(String code, String target, boolean declares, List<String> reads, int calls, String copyOf) {
@@ -263,14 +268,7 @@ final class TiledRowLoop {
       seg.calls += s.calls;
       String code = s.code;
       List<String> reads = new ArrayList<>(s.reads);
-      Matcher zeroSeeded = ZERO_SEEDED.matcher(code);
-      if (!s.declares && ZERO.equals(copies.get(s.target)) && !seg.declared.contains(s.target)
-          && zeroSeeded.matches()) {
-        // 0 + e is e, and 0 − e is −e (up to the sign of a zero): no zero vector, no extra operation.
-        String e = zeroSeeded.group(3);
-        code = "DoubleVector " + s.target + " = " + (zeroSeeded.group(2).equals("add") ? e : e + ".mul(-1.0)") + ";";
-        reads.remove(s.target);
-      } else if (!s.declares && !reads.contains(s.target)) {
+      if (!s.declares && !reads.contains(s.target)) {
         reads.add(s.target);
       }
       for (String v : reads) {

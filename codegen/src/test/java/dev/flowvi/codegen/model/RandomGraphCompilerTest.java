@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * used linearly (the fused sweep). 301 rows leave a scalar tail after any vector loop.
  */
 class RandomGraphCompilerTest {
-  private static final int GRAPHS = 10;
+  private static final int GRAPHS = 40;
   private static final int ROWS = 301;
 
   @Test
