@@ -41,6 +41,8 @@ final class RowBody {
   private final int[] sumOfRow;
   private final IntFunction<String> value;
   private final IntFunction<String> adjoint;
+  /** Row nodes' operand slots that read each node. */
+  private final int[] uses;
   /** Contributions each row node's adjoint receives (seed included); 0 means its adjoint is zero. */
   private final int[] contributions;
   /** Products folded into their one consumer's add or subtract (vector lanes). */
@@ -73,7 +75,7 @@ final class RowBody {
     this.value = value;
     this.adjoint = adjoint;
     int n = g.size();
-    int[] uses = new int[n];
+    this.uses = new int[n];
     int[] consumer = new int[n];
     int[] rowOrder = g.rowOrder();
     for (int r : rowOrder) {
@@ -101,7 +103,7 @@ final class RowBody {
     this.fused = new boolean[n];
     if (vector) {
       for (int r : rowOrder) {
-        fused[r] = g.op(r).equals("MUL") && uses[r] == 1 && sumOfRow[r] < 0 && foldsInto(r, consumer[r]);
+        fused[r] = foldable(r) && foldsInto(r, consumer[r]);
       }
     }
     this.squareFolded = new boolean[n];
@@ -181,12 +183,18 @@ final class RowBody {
     return k == GraphView.FIXED_SCALAR || k == GraphView.PARAM || k == GraphView.SCALAR;
   }
 
+  /** Whether node id is a product that only one row node reads (and no sum). */
+  private boolean foldable(int id) {
+    return g.kind(id) == GraphView.ROW && g.op(id).equals("MUL") && uses[id] == 1 && sumOfRow[id] < 0;
+  }
+
   /** Whether product m can be one fused multiply-add inside consumer c. */
   private boolean foldsInto(int m, int c) {
     int[] in = g.inputs(c);
     switch (g.op(c)) {
       case "ADD":
-        return true;
+        // Of a sum of two products, only the second is folded: the first must exist as the addend.
+        return in[1] == m || !foldable(in[1]);
       case "SUB":
       case "HALF_SQUARED_Z":
         // x − a·b = fma(−a, b, x) needs a row-invariant factor to negate once, outside the loop.

@@ -20,9 +20,13 @@ import dev.flowvi.engine.examples.M1Data;
 import dev.flowvi.engine.examples.M2Data;
 import dev.flowvi.engine.examples.SeedModels;
 import dev.flowvi.engine.kernel.VectorSupport;
+import dev.flowvi.engine.model.Constraint;
 import dev.flowvi.engine.model.DataTable;
+import dev.flowvi.engine.model.Density;
+import dev.flowvi.engine.model.Expr;
 import dev.flowvi.engine.model.GraphView;
 import dev.flowvi.engine.model.Model;
+import dev.flowvi.engine.model.ModelBuilder;
 import dev.flowvi.engine.model.ModelLogDensity;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.target.LogDensity;
@@ -82,6 +86,47 @@ class ModelCompilerTest {
       double[] z = nearTruth(m2, m2Truth(), 3, 24);
       for (Lanes lanes : lanesAvailable(m2, data)) {
         compare(ModelCompiler.logDensity(m2, data, CodegenMode.STRICT, lanes), GraphView.of(m2, data).interpretedScalar(), z, TOL);
+      }
+    }
+  }
+
+  /**
+   * Regression means built from products of a parameter and a column: a·x₁ + b·x₂ (a sum of two
+   * single-use products, of which the vector loop may fold only one into a multiply-add),
+   * c − a·x₁ (a folded, negated product) and a·x₁ + b·x₂ − c·x₃ (an n-ary chain).
+   */
+  @Test
+  void sumsAndDifferencesOfProductsMatchTheInterpreter() {
+    for (int form = 0; form < 3; form++) {
+      ModelBuilder b = ModelBuilder.create();
+      Expr[] x = {b.data("x1"), b.data("x2"), b.data("x3")};
+      Expr y = b.data("y");
+      Expr[] coef = new Expr[3];
+      for (int k = 0; k < 3; k++) {
+        coef[k] = b.parameter("beta" + k, Constraint.real()).prior(Density.normal(Expr.of(0), Expr.of(2))).value();
+      }
+      Expr mean = form == 0 ? coef[0].times(x[0]).plus(coef[1].times(x[1]))
+          : form == 1 ? coef[2].minus(coef[0].times(x[0]))
+          : coef[0].times(x[0]).plus(coef[1].times(x[1])).minus(coef[2].times(x[2]));
+      b.add(Expr.sum(Density.normal(mean, Expr.of(0.7)).logDensity(y)));
+      Model model = b.build();
+      RandomStream rng = RandomStream.of(41 + form);
+      int rows = 203;
+      Map<String, double[]> cols = new java.util.LinkedHashMap<>();
+      for (String name : new String[] {"x1", "x2", "x3", "y"}) {
+        double[] v = new double[rows];
+        for (int i = 0; i < rows; i++) {
+          v[i] = rng.nextGaussian();
+        }
+        cols.put(name, v);
+      }
+      DataTable data = DataTable.of("products", cols);
+      double[] z = new double[3 * 4];
+      for (int k = 0; k < z.length; k++) {
+        z[k] = rng.nextGaussian();
+      }
+      for (Lanes lanes : lanesAvailable(model, data)) {
+        compare(ModelCompiler.logDensity(model, data, CodegenMode.STRICT, lanes), GraphView.of(model, data).interpretedScalar(), z, TOL);
       }
     }
   }
