@@ -101,14 +101,10 @@ final class RowBody {
       }
     }
     this.fused = new boolean[n];
-    if (vector) {
-      for (int r : rowOrder) {
-        fused[r] = foldable(r) && foldsInto(r, consumer[r]);
-      }
-    }
     this.squareFolded = new boolean[n];
     if (vector) {
       for (int r : rowOrder) {
+        fused[r] = foldable(r) && foldsInto(r, consumer[r]);
         squareFolded[r] = g.op(r).equals("HALF_SQUARED_Z") && uses[r] == 1 && sumOfRow[r] < 0
             && g.op(consumer[r]).equals("LINEAR") && coefficientOf(consumer[r], r) == 1;
       }
@@ -178,6 +174,14 @@ final class RowBody {
     }
   }
 
+  private String[] operands(int[] in) {
+    String[] a = new String[in.length];
+    for (int k = 0; k < in.length; k++) {
+      a[k] = operand(in[k]);
+    }
+    return a;
+  }
+
   private boolean rowScalar(int id) {
     int k = g.kind(id);
     return k == GraphView.FIXED_SCALAR || k == GraphView.PARAM || k == GraphView.SCALAR;
@@ -231,10 +235,7 @@ final class RowBody {
   private void forward(SourceWriter w, int r) {
     String op = g.op(r);
     int[] in = g.inputs(r);
-    String[] a = new String[in.length];
-    for (int k = 0; k < in.length; k++) {
-      a[k] = operand(in[k]);
-    }
+    String[] a = operands(in);
     String out = "r" + r;
     String e;
     switch (op) {
@@ -357,11 +358,7 @@ final class RowBody {
 
     /** The product of the row factors only. */
     String rowProduct() {
-      String e = rows.get(0);
-      for (int k = 1; k < rows.size(); k++) {
-        e = L.mul(e, rows.get(k));
-      }
-      return e;
+      return product(rows, rows.size());
     }
 
     /** The whole magnitude in lanes: row factors times the scale as one constant. */
@@ -441,18 +438,20 @@ final class RowBody {
       f.add(scaleConstant(t));
     }
     if (vector && add && f.size() >= 2) {
-      String head = f.get(0);
-      for (int k = 1; k < f.size() - 1; k++) {
-        head = L.mul(head, f.get(k));
-      }
-      w.line(acc + " = " + L.fma(head, f.get(f.size() - 1), acc) + ";");
+      w.line(acc + " = " + L.fma(product(f, f.size() - 1), f.get(f.size() - 1), acc) + ";");
       return;
     }
-    String v = f.get(0);
-    for (int k = 1; k < f.size(); k++) {
-      v = L.mul(v, f.get(k));
-    }
+    String v = product(f, f.size());
     w.line(add ? L.accumulate(acc, v) : L.deduct(acc, v));
+  }
+
+  /** The product of the first {@code count} factors, left to right. */
+  private String product(List<String> factors, int count) {
+    String e = factors.get(0);
+    for (int k = 1; k < count; k++) {
+      e = L.mul(e, factors.get(k));
+    }
+    return e;
   }
 
   /** A term of node r's adjoint with the given sign and r's scale, before its row factors. */
@@ -472,10 +471,7 @@ final class RowBody {
   private void backward(SourceWriter w, int r) {
     String op = g.op(r);
     int[] in = g.inputs(r);
-    String[] a = new String[in.length];
-    for (int k = 0; k < in.length; k++) {
-      a[k] = operand(in[k]);
-    }
+    String[] a = operands(in);
     String gr = adjName[r];
     String out = "r" + r;
     switch (op) {
