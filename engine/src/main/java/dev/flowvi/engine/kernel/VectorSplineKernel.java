@@ -3,6 +3,7 @@ package dev.flowvi.engine.kernel;
 import static dev.flowvi.engine.kernel.SplineKernel.MIN_DERIVATIVE;
 import static dev.flowvi.engine.kernel.SplineKernel.MIN_WIDTH;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -13,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * point with its own raw parameters, loaded unit-stride from the feature-major layout. The
  * per-point softmax, cumulative sum, bin search and knot-slope lookup run lane-wise: every bin is
  * visited, and masks blend in the bin whose left knot the point has passed, so no gather is needed.
- * Operations follow {@link ScalarSplineKernel} in the same order; the tail of each batch runs
- * through that kernel's per-point methods.
+ * Operations follow {@link ScalarSplineKernel} in the same order; the tail of each batch is padded
+ * to a whole vector and runs through the same lane code.
  *
  * <p><b>Scratch.</b> Each block runs as small phases (bin search, other-axis lookup, knot slopes,
  * value or adjoint, raw gradients) that hand lane values to each other through a per-thread
@@ -69,6 +70,7 @@ public final class VectorSplineKernel implements SplineKernel {
   private static final int G_M = 29;
   private static final int ROWS = 30;
   private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[ROWS * LANES]);
+  private static final ThreadLocal<Tail> TAIL = ThreadLocal.withInitial(Tail::new);
 
   @Override
   public void forward(int knots, double lo, double hi,
@@ -85,8 +87,15 @@ public final class VectorSplineKernel implements SplineKernel {
       slopes(sc);
       forwardValue(lo, hi, sc, y, yOff + i, logDet, i);
     }
-    for (; i < len; i++) {
-      ScalarSplineKernel.forwardPoint(knots, lo, hi, raw, rawOff + i, stride, x[xOff + i], y, yOff + i, logDet, i, 0, 0, null, 0);
+    if (i < len) {
+      Tail t = TAIL.get();
+      int n = len - i;
+      double[] tRaw = t.pack(raw, rawOff + i, stride, n, 3 * knots + 4);
+      t.pad(x, xOff + i, n, t.in);
+      t.carry(logDet, i, n);
+      forward(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.out, 0, t.logDet, LANES);
+      System.arraycopy(t.out, 0, y, yOff + i, n);
+      System.arraycopy(t.logDet, 0, logDet, i, n);
     }
   }
 
@@ -105,8 +114,15 @@ public final class VectorSplineKernel implements SplineKernel {
       slopes(sc);
       inverseValue(lo, hi, sc, x, xOff + i, logDet, i);
     }
-    for (; i < len; i++) {
-      ScalarSplineKernel.inversePoint(knots, lo, hi, raw, rawOff + i, stride, y[yOff + i], x, xOff + i, logDet, i, 0, 0, null, 0);
+    if (i < len) {
+      Tail t = TAIL.get();
+      int n = len - i;
+      double[] tRaw = t.pack(raw, rawOff + i, stride, n, 3 * knots + 4);
+      t.pad(y, yOff + i, n, t.in);
+      t.carry(logDet, i, n);
+      inverse(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.out, 0, t.logDet, LANES);
+      System.arraycopy(t.out, 0, x, xOff + i, n);
+      System.arraycopy(t.logDet, 0, logDet, i, n);
     }
   }
 
@@ -133,9 +149,16 @@ public final class VectorSplineKernel implements SplineKernel {
       softmaxGradient(gradRaw, gBase + bins * stride, stride, bins, c, sc, OTHER, G_OTHER_KNOT, G_OTHER_WIDTH);
       derivativeGradient(gradRaw, gBase + 2 * bins * stride, stride, knots + 2, sc);
     }
-    for (; i < len; i++) {
-      ScalarSplineKernel.forwardPoint(knots, lo, hi, raw, rawOff + i, stride, x[xOff + i], gradX, gradXOff + i, null, i,
-          gradY[gradYOff + i], gradLogDet[i], gradRaw, gradRawOff + i);
+    if (i < len) {
+      Tail t = TAIL.get();
+      int n = len - i;
+      int rows = 3 * knots + 4;
+      double[] tRaw = t.pack(raw, rawOff + i, stride, n, rows);
+      t.pad(x, xOff + i, n, t.in);
+      t.adjoints(gradY, gradYOff + i, gradLogDet, i, n);
+      forwardBackward(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.gradOut, 0, t.gradLogDet, t.out, 0, t.gradRaw, 0, LANES);
+      System.arraycopy(t.out, 0, gradX, gradXOff + i, n);
+      t.unpackGradRaw(gradRaw, gradRawOff + i, stride, n, rows);
     }
   }
 
@@ -162,9 +185,73 @@ public final class VectorSplineKernel implements SplineKernel {
       softmaxGradient(gradRaw, gBase, stride, bins, c, sc, OTHER, G_OTHER_KNOT, G_OTHER_WIDTH);
       derivativeGradient(gradRaw, gBase + 2 * bins * stride, stride, knots + 2, sc);
     }
-    for (; i < len; i++) {
-      ScalarSplineKernel.inversePoint(knots, lo, hi, raw, rawOff + i, stride, y[yOff + i], gradY, gradYOff + i, null, i,
-          gradX[gradXOff + i], gradLogDet[i], gradRaw, gradRawOff + i);
+    if (i < len) {
+      Tail t = TAIL.get();
+      int n = len - i;
+      int rows = 3 * knots + 4;
+      double[] tRaw = t.pack(raw, rawOff + i, stride, n, rows);
+      t.pad(y, yOff + i, n, t.in);
+      t.adjoints(gradX, gradXOff + i, gradLogDet, i, n);
+      inverseBackward(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.gradOut, 0, t.gradLogDet, t.out, 0, t.gradRaw, 0, LANES);
+      System.arraycopy(t.out, 0, gradY, gradYOff + i, n);
+      t.unpackGradRaw(gradRaw, gradRawOff + i, stride, n, rows);
+    }
+  }
+
+  /**
+   * The last {@code n < LANES} points of a batch, padded to one vector block so that they run
+   * through the same lane code as the rest: spare lanes repeat the last point, with zero adjoints,
+   * and their results are dropped. A scalar tail would cost C2 a second, larger compile of the
+   * per-point kernel for a few points per call. Grown once per thread to the largest knot count.
+   */
+  private static final class Tail {
+    final double[] in = new double[LANES];
+    final double[] out = new double[LANES];
+    final double[] logDet = new double[LANES];
+    final double[] gradOut = new double[LANES];
+    final double[] gradLogDet = new double[LANES];
+    double[] raw = new double[0];
+    double[] gradRaw = new double[0];
+
+    /** Raw rows {@code 0..rows-1} of points {@code from..from+n-1}, each row padded to LANES. */
+    double[] pack(double[] src, int from, int stride, int n, int rows) {
+      if (raw.length < rows * LANES) {
+        raw = new double[rows * LANES];
+        gradRaw = new double[rows * LANES];
+      }
+      for (int p = 0; p < rows; p++) {
+        pad(src, from + p * stride, n, raw, p * LANES);
+      }
+      return raw;
+    }
+
+    void pad(double[] src, int from, int n, double[] dst) {
+      pad(src, from, n, dst, 0);
+    }
+
+    private static void pad(double[] src, int from, int n, double[] dst, int at) {
+      System.arraycopy(src, from, dst, at, n);
+      Arrays.fill(dst, at + n, at + LANES, src[from + n - 1]);
+    }
+
+    /** The log-dets accumulated so far, which a pass adds to. */
+    void carry(double[] src, int from, int n) {
+      System.arraycopy(src, from, logDet, 0, n);
+      Arrays.fill(logDet, n, LANES, 0.0);
+    }
+
+    /** The incoming adjoints, zero in the spare lanes. */
+    void adjoints(double[] grad, int gradFrom, double[] gradLd, int ldFrom, int n) {
+      System.arraycopy(grad, gradFrom, gradOut, 0, n);
+      Arrays.fill(gradOut, n, LANES, 0.0);
+      System.arraycopy(gradLd, ldFrom, gradLogDet, 0, n);
+      Arrays.fill(gradLogDet, n, LANES, 0.0);
+    }
+
+    void unpackGradRaw(double[] dst, int from, int stride, int n, int rows) {
+      for (int p = 0; p < rows; p++) {
+        System.arraycopy(gradRaw, p * LANES, dst, from + p * stride, n);
+      }
     }
   }
 

@@ -38,22 +38,24 @@ class SplineKernelAgreementTest {
   @Test
   void agreeOnRandomRawsAndInputs() {
     RandomStream rng = RandomStream.of(21);
-    for (int knots : new int[] {1, 5, 8}) {
-      for (double[] interval : new double[][] {{-3, 3}, {-1, 4}}) {
-        int n = 37; // several blocks for any species width, plus a scalar tail
-        int p = 3 * knots + 4;
-        int stride = n + 5;
-        int rawOff = 3;
-        double[] raw = new double[rawOff + p * stride];
-        for (int i = 0; i < raw.length; i++) {
-          raw[i] = 1.5 * rng.nextGaussian();
+    // 37: several blocks for any species width plus a padded tail; 1 and 3: only a tail.
+    for (int n : new int[] {37, 1, 3}) {
+      for (int knots : new int[] {1, 5, 8}) {
+        for (double[] interval : new double[][] {{-3, 3}, {-1, 4}}) {
+          int p = 3 * knots + 4;
+          int stride = n + 5;
+          int rawOff = 3;
+          double[] raw = new double[rawOff + p * stride];
+          for (int i = 0; i < raw.length; i++) {
+            raw[i] = 1.5 * rng.nextGaussian();
+          }
+          double[] in = new double[n + 2];
+          double span = interval[1] - interval[0];
+          for (int i = 0; i < in.length; i++) {
+            in[i] = interval[0] - 0.1 * span + 1.2 * span * rng.nextDouble();
+          }
+          compareAll(knots, interval[0], interval[1], raw, rawOff, stride, in, 2, n, rng);
         }
-        double[] in = new double[n + 2];
-        double span = interval[1] - interval[0];
-        for (int i = 0; i < in.length; i++) {
-          in[i] = interval[0] - 0.1 * span + 1.2 * span * rng.nextDouble();
-        }
-        compareAll(knots, interval[0], interval[1], raw, rawOff, stride, in, 2, n, rng);
       }
     }
   }
@@ -79,6 +81,8 @@ class SplineKernelAgreementTest {
         }
       }
       compareAll(knots, lo, hi, raw, 0, n, special, 0, n, rng);
+      // The last values again, in a padded tail of 5 after whole vectors of 2, 4 or 8 lanes.
+      compareAll(knots, lo, hi, raw, 3, n, special, 3, n - 3, rng);
     }
   }
 
@@ -103,6 +107,11 @@ class SplineKernelAgreementTest {
         agree(s[2][i], v[2][i], dir + "input gradient" + at);
         for (int q = 0; q < p; q++) {
           agree(s[3][q * stride + i], v[3][q * stride + i], dir + "raw gradient " + q + at);
+        }
+      }
+      for (int q = 0; q < p; q++) {
+        for (int i = n; i < stride; i++) {
+          assertTrue(v[3][q * stride + i] == 0.0, dir + "raw gradient " + q + " written beyond the batch, at " + i + ", " + what);
         }
       }
     }
