@@ -11,6 +11,9 @@ import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.model.Model;
 import dev.flowvi.engine.target.LogDensity;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 
 /**
  * Whether a fit runs on generated kernels (the default) or on the interpreted engine
@@ -42,10 +45,53 @@ public final class KernelChoice {
 
   /** {@code flow} with its bijection compiled (the same parameter vector), noting which ran. */
   public TransformedDistribution flow(TransformedDistribution flow, Map<String, String> description) {
-    Bijection bijection = flow.bijection();
-    Bijection chosen = FlowCompiler.compileOrInterpret(mode, bijection, KernelCache.shared());
-    description.put(FLOW_KERNELS, status(chosen != bijection));
-    return chosen == bijection ? flow : TransformedDistribution.of(flow.base(), chosen);
+    return described(flow, FlowCompiler.compileOrInterpret(mode, flow.bijection(), KernelCache.shared()), description);
+  }
+
+  /**
+   * Starts {@link #flow} on a thread of its own and returns the wait for it, for a plan whose flow
+   * does not depend on the work in between (a model compile and a mode search): Janino then
+   * compiles the two classes side by side. The result is the same as {@link #flow}'s; the
+   * description is written by the caller's thread, in {@link Supplier#get}.
+   */
+  public Supplier<TransformedDistribution> flowInBackground(TransformedDistribution flow, Map<String, String> description) {
+    FutureTask<Bijection> task = new FutureTask<>(() -> FlowCompiler.compileOrInterpret(mode, flow.bijection(), KernelCache.shared()));
+    Thread thread = new Thread(task, "flowvi-flow-compiler");
+    thread.setDaemon(true);
+    thread.start();
+    return () -> described(flow, await(task), description);
+  }
+
+  private TransformedDistribution described(TransformedDistribution flow, Bijection chosen, Map<String, String> description) {
+    description.put(FLOW_KERNELS, status(chosen != flow.bijection()));
+    return chosen == flow.bijection() ? flow : TransformedDistribution.of(flow.base(), chosen);
+  }
+
+  /** The task's result; its exception (strict mode's compile error, say) as the caller's own. */
+  private static Bijection await(FutureTask<Bijection> task) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new IllegalStateException("compiling the flow failed: " + cause, cause);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** The log density of {@code model} on {@code data}, compiled into one fused row loop when possible. */
