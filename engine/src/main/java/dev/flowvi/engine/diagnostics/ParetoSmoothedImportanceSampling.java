@@ -3,7 +3,6 @@ package dev.flowvi.engine.diagnostics;
 import dev.flowvi.engine.core.Checks;
 import dev.flowvi.engine.random.RandomStream;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * Pareto smoothed importance sampling (Vehtari, Simpson, Gelman, Yao and Gabry, arXiv 1507.02646)
@@ -122,12 +121,14 @@ public final class ParetoSmoothedImportanceSampling {
 
   /** Indices of the values strictly above max + u, ordered by value ascending. */
   private static int[] tailIndices(double[] lw, double max, double u) {
-    return IntStream.range(0, lw.length)
-        .filter(i -> lw[i] - max > u)
-        .boxed()
-        .sorted((a, b) -> Double.compare(lw[a], lw[b]))
-        .mapToInt(Integer::intValue)
-        .toArray();
+    int[] tail = new int[lw.length];
+    int count = 0;
+    for (int i = 0; i < lw.length; i++) {
+      if (lw[i] - max > u) {
+        tail[count++] = i;
+      }
+    }
+    return SortOrder.ascending(lw, tail, count);
   }
 
   private static double[] normalise(double[] lw) {

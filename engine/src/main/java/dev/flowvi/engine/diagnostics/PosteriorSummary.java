@@ -126,11 +126,7 @@ public final class PosteriorSummary {
 
   private static double[] weightedQuantiles(double[] x, double[] w, double[] probs) {
     int n = x.length;
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(x[a], x[b]));
+    int[] order = SortOrder.ascending(x);
     double[] value = new double[n];
     double[] position = new double[n];
     int k = 0;
