@@ -235,8 +235,33 @@ final class NetworkEmitter {
     w.line("double[] z = b[" + pre[l] + "];");
     w.line("double[] h = b[" + post[l] + "];");
     w.line("double[] gh = " + g + ";");
-    w.open("for (int i = " + u + " * n, end = i + n; i < end; i++)");
+    w.line("int i = " + u + " * n;");
+    w.line("int end = i + n;");
+    if (gen.program.vector) {
+      // In lanes, as the engine's VectorDenseKernels.activateBackward: the scalar loop's
+      // data-dependent branch on z > 0 mispredicted about half the time (14 % of an M1 step).
+      w.open("for (int bound = i + V_S.loopBound(n); i < bound; i += V_S.length())");
+      w.line("jdk.incubator.vector.DoubleVector vz = jdk.incubator.vector.DoubleVector.fromArray(V_S, z, i);");
+      w.line("jdk.incubator.vector.DoubleVector vg = jdk.incubator.vector.DoubleVector.fromArray(V_S, gh, i);");
+      w.line(laneDerivative() + ".intoArray(gh, i);");
+      w.close();
+    }
+    w.open("for (; i < end; i++)");
     w.line("gh[i] *= " + activationDerivative("z[i]", "h[i]") + ";");
     w.close();
+  }
+
+  /** gh times the activation's derivative in lanes, from vz, vg (and h), with the engine's vector kernel's operations. */
+  private String laneDerivative() {
+    String positive = "vz.compare(jdk.incubator.vector.VectorOperators.GT, 0.0)";
+    switch (activation) {
+      case RELU:
+        return "jdk.incubator.vector.DoubleVector.zero(V_S).blend(vg, " + positive + ")";
+      case TANH:
+        return "vg.mul(jdk.incubator.vector.DoubleVector.fromArray(V_S, h, i).neg().fma(jdk.incubator.vector.DoubleVector.fromArray(V_S, h, i), "
+            + "jdk.incubator.vector.DoubleVector.broadcast(V_S, 1.0)))";
+      default:
+        return "vg.mul(jdk.incubator.vector.DoubleVector.fromArray(V_S, h, i).add(1.0).blend(1.0, " + positive + "))";
+    }
   }
 }

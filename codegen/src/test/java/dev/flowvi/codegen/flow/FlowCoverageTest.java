@@ -147,6 +147,14 @@ class FlowCoverageTest {
         Arguments.of("coupling relu", 5, Flows.coupling(StandardNormal.of(5)).layers(2).width(8).seed(3).build().bijection()),
         Arguments.of("coupling tanh conditional", 26, Flows.coupling(StandardNormal.of(26)).layers(2).width(8)
             .activation(Activation.TANH).conditionDim(3).seed(4).build().bijection()),
+        // M1's flow family: MADE networks whose activations' adjoints run in lanes, in both directions.
+        Arguments.of("maf spline relu, sampling-fast", 4, Flows.maskedAutoregressive(StandardNormal.of(4))
+            .transformer(RationalQuadraticSpline.of(4, 4.0)).direction(Flows.Direction.SAMPLING_FAST).layers(2).width(8).seed(5)
+            .build().bijection()),
+        Arguments.of("maf elu, density-fast", 5, Flows.maskedAutoregressive(StandardNormal.of(5))
+            .activation(Activation.ELU).direction(Flows.Direction.DENSITY_FAST).layers(2).width(8).seed(6).build().bijection()),
+        Arguments.of("maf tanh, sampling-fast", 3, Flows.maskedAutoregressive(StandardNormal.of(3))
+            .activation(Activation.TANH).direction(Flows.Direction.SAMPLING_FAST).layers(2).width(8).seed(7).build().bijection()),
         Arguments.of("shift-scale and exp chain", 3, Chain.of(Affine.of(3), Loc.of(3), Scale.of(3),
             Elementwise.of(AffineTransformer.softClamped(), 3), Invert.of(Affine.of(3)),
             Stack.of(Loc.of(1), Elementwise.of(AffineTransformer.withScaleFloor(), 2)), Exp.of(3))));
