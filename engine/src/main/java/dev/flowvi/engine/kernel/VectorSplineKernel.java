@@ -88,14 +88,7 @@ public final class VectorSplineKernel implements SplineKernel {
       forwardValue(lo, hi, sc, y, yOff + i, logDet, i);
     }
     if (i < len) {
-      Tail t = TAIL.get();
-      int n = len - i;
-      double[] tRaw = t.pack(raw, rawOff + i, stride, n, 3 * knots + 4);
-      t.pad(x, xOff + i, n, t.in);
-      t.carry(logDet, i, n);
-      forward(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.out, 0, t.logDet, LANES);
-      System.arraycopy(t.out, 0, y, yOff + i, n);
-      System.arraycopy(t.logDet, 0, logDet, i, n);
+      valueTail(true, knots, lo, hi, raw, rawOff, stride, x, xOff, y, yOff, logDet, i, len);
     }
   }
 
@@ -115,14 +108,7 @@ public final class VectorSplineKernel implements SplineKernel {
       inverseValue(lo, hi, sc, x, xOff + i, logDet, i);
     }
     if (i < len) {
-      Tail t = TAIL.get();
-      int n = len - i;
-      double[] tRaw = t.pack(raw, rawOff + i, stride, n, 3 * knots + 4);
-      t.pad(y, yOff + i, n, t.in);
-      t.carry(logDet, i, n);
-      inverse(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.out, 0, t.logDet, LANES);
-      System.arraycopy(t.out, 0, x, xOff + i, n);
-      System.arraycopy(t.logDet, 0, logDet, i, n);
+      valueTail(false, knots, lo, hi, raw, rawOff, stride, y, yOff, x, xOff, logDet, i, len);
     }
   }
 
@@ -150,15 +136,8 @@ public final class VectorSplineKernel implements SplineKernel {
       derivativeGradient(gradRaw, gBase + 2 * bins * stride, stride, knots + 2, sc);
     }
     if (i < len) {
-      Tail t = TAIL.get();
-      int n = len - i;
-      int rows = 3 * knots + 4;
-      double[] tRaw = t.pack(raw, rawOff + i, stride, n, rows);
-      t.pad(x, xOff + i, n, t.in);
-      t.adjoints(gradY, gradYOff + i, gradLogDet, i, n);
-      forwardBackward(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.gradOut, 0, t.gradLogDet, t.out, 0, t.gradRaw, 0, LANES);
-      System.arraycopy(t.out, 0, gradX, gradXOff + i, n);
-      t.unpackGradRaw(gradRaw, gradRawOff + i, stride, n, rows);
+      backwardTail(true, knots, lo, hi, raw, rawOff, stride, x, xOff, gradY, gradYOff, gradLogDet, gradX, gradXOff,
+          gradRaw, gradRawOff, i, len);
     }
   }
 
@@ -186,16 +165,45 @@ public final class VectorSplineKernel implements SplineKernel {
       derivativeGradient(gradRaw, gBase + 2 * bins * stride, stride, knots + 2, sc);
     }
     if (i < len) {
-      Tail t = TAIL.get();
-      int n = len - i;
-      int rows = 3 * knots + 4;
-      double[] tRaw = t.pack(raw, rawOff + i, stride, n, rows);
-      t.pad(y, yOff + i, n, t.in);
-      t.adjoints(gradX, gradXOff + i, gradLogDet, i, n);
-      inverseBackward(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.gradOut, 0, t.gradLogDet, t.out, 0, t.gradRaw, 0, LANES);
-      System.arraycopy(t.out, 0, gradY, gradYOff + i, n);
-      t.unpackGradRaw(gradRaw, gradRawOff + i, stride, n, rows);
+      backwardTail(false, knots, lo, hi, raw, rawOff, stride, y, yOff, gradX, gradXOff, gradLogDet, gradY, gradYOff,
+          gradRaw, gradRawOff, i, len);
     }
+  }
+
+  /** Points i..len−1 of {@link #forward} ({@code forwardPass}) or {@link #inverse}, as one padded block. */
+  private void valueTail(boolean forwardPass, int knots, double lo, double hi, double[] raw, int rawOff, int stride,
+      double[] in, int inOff, double[] out, int outOff, double[] logDet, int i, int len) {
+    Tail t = TAIL.get();
+    int n = len - i;
+    double[] tRaw = t.pack(raw, rawOff + i, stride, n, 3 * knots + 4);
+    t.pad(in, inOff + i, n, t.in);
+    t.carry(logDet, i, n);
+    if (forwardPass) {
+      forward(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.out, 0, t.logDet, LANES);
+    } else {
+      inverse(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.out, 0, t.logDet, LANES);
+    }
+    System.arraycopy(t.out, 0, out, outOff + i, n);
+    System.arraycopy(t.logDet, 0, logDet, i, n);
+  }
+
+  /** Points i..len−1 of {@link #forwardBackward} ({@code forwardPass}) or {@link #inverseBackward}, as one padded block. */
+  private void backwardTail(boolean forwardPass, int knots, double lo, double hi, double[] raw, int rawOff, int stride,
+      double[] in, int inOff, double[] gradOut, int gradOutOff, double[] gradLogDet, double[] gradIn, int gradInOff,
+      double[] gradRaw, int gradRawOff, int i, int len) {
+    Tail t = TAIL.get();
+    int n = len - i;
+    int rows = 3 * knots + 4;
+    double[] tRaw = t.pack(raw, rawOff + i, stride, n, rows);
+    t.pad(in, inOff + i, n, t.in);
+    t.adjoints(gradOut, gradOutOff + i, gradLogDet, i, n);
+    if (forwardPass) {
+      forwardBackward(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.gradOut, 0, t.gradLogDet, t.out, 0, t.gradRaw, 0, LANES);
+    } else {
+      inverseBackward(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.gradOut, 0, t.gradLogDet, t.out, 0, t.gradRaw, 0, LANES);
+    }
+    System.arraycopy(t.out, 0, gradIn, gradInOff + i, n);
+    t.unpackGradRaw(gradRaw, gradRawOff + i, stride, n, rows);
   }
 
   /**
