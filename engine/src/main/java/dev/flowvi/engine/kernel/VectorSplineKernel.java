@@ -81,7 +81,8 @@ public final class VectorSplineKernel implements SplineKernel {
     int i = 0;
     for (; i < bound; i += LANES) {
       int base = rawOff + i;
-      DoubleVector.fromArray(SPECIES, x, xOff + i).intoArray(sc, V * LANES);
+      // A copy, not a vector load and store: a vector here is one more place C2 on JDK 17 can box.
+      System.arraycopy(x, xOff + i, sc, V * LANES, LANES);
       search(knots, lo, hi, raw, base, 0, stride, null, 0, sc);
       locate(knots, lo, hi, raw, base, bins * stride, stride, null, 0, sc);
       slopes(sc);
@@ -101,7 +102,7 @@ public final class VectorSplineKernel implements SplineKernel {
     int i = 0;
     for (; i < bound; i += LANES) {
       int base = rawOff + i;
-      DoubleVector.fromArray(SPECIES, y, yOff + i).intoArray(sc, V * LANES);
+      System.arraycopy(y, yOff + i, sc, V * LANES, LANES);
       search(knots, lo, hi, raw, base, bins * stride, stride, null, 0, sc);
       locate(knots, lo, hi, raw, base, 0, stride, null, 0, sc);
       slopes(sc);
@@ -124,7 +125,7 @@ public final class VectorSplineKernel implements SplineKernel {
     for (; i < bound; i += LANES) {
       int base = rawOff + i;
       int gBase = gradRawOff + i;
-      DoubleVector.fromArray(SPECIES, x, xOff + i).intoArray(sc, V * LANES);
+      System.arraycopy(x, xOff + i, sc, V * LANES, LANES);
       search(knots, lo, hi, raw, base, 0, stride, gradRaw, gBase, sc);
       locate(knots, lo, hi, raw, base, bins * stride, stride, gradRaw, gBase, sc);
       slopes(sc);
@@ -153,7 +154,7 @@ public final class VectorSplineKernel implements SplineKernel {
     for (; i < bound; i += LANES) {
       int base = rawOff + i;
       int gBase = gradRawOff + i;
-      DoubleVector.fromArray(SPECIES, y, yOff + i).intoArray(sc, V * LANES);
+      System.arraycopy(y, yOff + i, sc, V * LANES, LANES);
       search(knots, lo, hi, raw, base, bins * stride, stride, gradRaw, gBase, sc);
       locate(knots, lo, hi, raw, base, 0, stride, gradRaw, gBase, sc);
       slopes(sc);
