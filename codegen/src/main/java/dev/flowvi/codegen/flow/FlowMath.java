@@ -197,6 +197,15 @@ public final class FlowMath {
     }
   }
 
+  /**
+   * gh ← gh · act'(z) in place over elements {@code [from, from + len)} of hidden rows (h = act(z)),
+   * with the engine's row kernel: in lanes where it is the vector one, without the per-element
+   * branch on the sign of z that a scalar loop takes (mispredicted about half the time for ReLU).
+   */
+  public static void activationAdjoint(dev.flowvi.engine.nn.Activation act, double[] z, double[] h, double[] gh, int from, int len) {
+    ROWS.activateBackward(act, z, from, h, from, gh, from, gh, from, len);
+  }
+
   /** Σ a over {@code len} values, with the engine's row kernel. */
   public static double sum(double[] a, int aOff, int len) {
     return ROWS.sum(a, aOff, len);

@@ -129,9 +129,8 @@ final class NetworkEmitter {
       String gl = l == layers - 1 ? g : "b[" + gradPost[l] + "]";
       w.line("java.util.Arrays.fill(" + gradIn(l) + ", 0, " + gradLimit(l) + " * n, 0.0);");
       if (l < layers - 1) {
-        w.open("for (int u = 0; u < " + sizes[l + 1] + "; u++)");
-        activationBackward(l, "u", gl);
-        w.close();
+        // The layer's rows are contiguous: one call over all its units.
+        activationAdjoint(l, "0", sizes[l + 1] + " * n", gl);
       }
       w.line(MATH + ".denseBackward(p, o + " + weightOffset[l] + ", o + " + biasOffset[l] + ", MASK_" + name + "_" + l + ", "
           + sizes[l + 1] + ", " + sizes[l] + ", " + in(l) + ", " + gl + ", " + gradIn(l) + ", " + gradLimit(l) + ", gp, n);");
@@ -168,17 +167,6 @@ final class NetworkEmitter {
         return "Math.tanh(" + z + ")";
       default:
         return z + " > 0 ? " + z + " : Math.expm1(" + z + ")";
-    }
-  }
-
-  private String activationDerivative(String z, String h) {
-    switch (activation) {
-      case RELU:
-        return z + " > 0 ? 1.0 : 0.0";
-      case TANH:
-        return "1.0 - " + h + " * " + h;
-      default:
-        return z + " > 0 ? 1.0 : " + h + " + 1.0";
     }
   }
 
@@ -224,44 +212,15 @@ final class NetworkEmitter {
   /** Backward of one unit; for hidden layers first turns its post-activation adjoint into the pre-activation one. */
   void unitBackward(int l, String u, String g) {
     if (l < layers - 1) {
-      activationBackward(l, u, g);
+      activationAdjoint(l, u + " * n", "n", g);
     }
     w.line(MATH + ".denseUnitBackward(p, o + " + weightOffset[l] + ", o + " + biasOffset[l] + ", " + sizes[l] + ", START_" + name
         + "_" + l + ", COL_" + name + "_" + l + ", " + u + ", " + in(l) + ", " + g + ", " + gradIn(l) + ", " + gradLimit(l) + ", gp, n);");
   }
 
-  /** Turns row u of hidden layer l's post-activation adjoint {@code g} into the pre-activation one. */
-  private void activationBackward(int l, String u, String g) {
-    w.line("double[] z = b[" + pre[l] + "];");
-    w.line("double[] h = b[" + post[l] + "];");
-    w.line("double[] gh = " + g + ";");
-    w.line("int i = " + u + " * n;");
-    w.line("int end = i + n;");
-    if (gen.program.vector) {
-      // In lanes, as the engine's VectorDenseKernels.activateBackward: the scalar loop's
-      // data-dependent branch on z > 0 mispredicted about half the time (14 % of an M1 step).
-      w.open("for (int bound = i + V_S.loopBound(n); i < bound; i += V_S.length())");
-      w.line("jdk.incubator.vector.DoubleVector vz = jdk.incubator.vector.DoubleVector.fromArray(V_S, z, i);");
-      w.line("jdk.incubator.vector.DoubleVector vg = jdk.incubator.vector.DoubleVector.fromArray(V_S, gh, i);");
-      w.line(laneDerivative() + ".intoArray(gh, i);");
-      w.close();
-    }
-    w.open("for (; i < end; i++)");
-    w.line("gh[i] *= " + activationDerivative("z[i]", "h[i]") + ";");
-    w.close();
-  }
-
-  /** gh times the activation's derivative in lanes, from vz, vg (and h), with the engine's vector kernel's operations. */
-  private String laneDerivative() {
-    String positive = "vz.compare(jdk.incubator.vector.VectorOperators.GT, 0.0)";
-    switch (activation) {
-      case RELU:
-        return "jdk.incubator.vector.DoubleVector.zero(V_S).blend(vg, " + positive + ")";
-      case TANH:
-        return "vg.mul(jdk.incubator.vector.DoubleVector.fromArray(V_S, h, i).neg().fma(jdk.incubator.vector.DoubleVector.fromArray(V_S, h, i), "
-            + "jdk.incubator.vector.DoubleVector.broadcast(V_S, 1.0)))";
-      default:
-        return "vg.mul(jdk.incubator.vector.DoubleVector.fromArray(V_S, h, i).add(1.0).blend(1.0, " + positive + "))";
-    }
+  /** Turns elements [from, from + len) of hidden layer l's post-activation adjoint {@code g} into the pre-activation one. */
+  private void activationAdjoint(int l, String from, String len, String g) {
+    w.line(MATH + ".activationAdjoint(dev.flowvi.engine.nn.Activation." + activation.name() + ", b[" + pre[l] + "], b[" + post[l] + "], "
+        + g + ", " + from + ", " + len + ");");
   }
 }
