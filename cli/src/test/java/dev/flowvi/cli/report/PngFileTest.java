@@ -37,6 +37,21 @@ class PngFileTest {
   }
 
   @Test
+  void aSubImageWritesItsOwnPixels() throws IOException {
+    BufferedImage whole = new BufferedImage(20, 10, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 10; y++) {
+      for (int x = 0; x < 20; x++) {
+        whole.setRGB(x, y, (x << 16) | (y << 8) | (x + y));
+      }
+    }
+    // Shares the whole image's pixel array, with an offset and a wider scanline.
+    BufferedImage part = whole.getSubimage(5, 3, 7, 4);
+    Path file = dir.resolve("part.png");
+    PngFile.write(part, file);
+    assertDecodesTo(part, file);
+  }
+
+  @Test
   void otherImageTypesStillWrite() throws IOException {
     BufferedImage image = new BufferedImage(5, 4, BufferedImage.TYPE_INT_ARGB);
     image.setRGB(2, 1, 0xFF123456);
