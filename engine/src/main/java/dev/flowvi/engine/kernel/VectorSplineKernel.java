@@ -177,7 +177,7 @@ public final class VectorSplineKernel implements SplineKernel {
     Tail t = TAIL.get();
     int n = len - i;
     double[] tRaw = t.pack(raw, rawOff + i, stride, n, 3 * knots + 4);
-    t.pad(in, inOff + i, n, t.in);
+    t.input(in, inOff + i, n);
     t.carry(logDet, i, n);
     if (forwardPass) {
       forward(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.out, 0, t.logDet, LANES);
@@ -196,7 +196,7 @@ public final class VectorSplineKernel implements SplineKernel {
     int n = len - i;
     int rows = 3 * knots + 4;
     double[] tRaw = t.pack(raw, rawOff + i, stride, n, rows);
-    t.pad(in, inOff + i, n, t.in);
+    t.input(in, inOff + i, n);
     t.adjoints(gradOut, gradOutOff + i, gradLogDet, i, n);
     if (forwardPass) {
       forwardBackward(knots, lo, hi, tRaw, 0, LANES, t.in, 0, t.gradOut, 0, t.gradLogDet, t.out, 0, t.gradRaw, 0, LANES);
@@ -234,8 +234,9 @@ public final class VectorSplineKernel implements SplineKernel {
       return raw;
     }
 
-    void pad(double[] src, int from, int n, double[] dst) {
-      pad(src, from, n, dst, 0);
+    /** The points' inputs, padded. */
+    void input(double[] src, int from, int n) {
+      pad(src, from, n, in, 0);
     }
 
     private static void pad(double[] src, int from, int n, double[] dst, int at) {
