@@ -8,12 +8,14 @@ public final class CompiledClass {
   private final Class<?> type;
   private final Map<String, Integer> methodSizes;
   private final long compileNanos;
+  private final boolean fromStore;
 
-  CompiledClass(GeneratedSource source, Class<?> type, Map<String, Integer> methodSizes, long compileNanos) {
+  CompiledClass(GeneratedSource source, Class<?> type, Map<String, Integer> methodSizes, long compileNanos, boolean fromStore) {
     this.source = source;
     this.type = type;
     this.methodSizes = Map.copyOf(methodSizes);
     this.compileNanos = compileNanos;
+    this.fromStore = fromStore;
   }
 
   public GeneratedSource source() {
@@ -37,8 +39,14 @@ public final class CompiledClass {
     return max;
   }
 
+  /** Time to compile the class, or to read it back from a {@link BytecodeStore}, and load it. */
   public long compileNanos() {
     return compileNanos;
+  }
+
+  /** Whether the bytecode came from a {@link BytecodeStore} rather than from Janino. */
+  public boolean fromStore() {
+    return fromStore;
   }
 
   /** A new instance through the public no-argument constructor, cast to {@code type}. */

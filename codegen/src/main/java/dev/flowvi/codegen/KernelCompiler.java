@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.logging.Logger;
 import org.codehaus.commons.compiler.CompileException;
 import org.codehaus.janino.SimpleCompiler;
 
@@ -16,22 +17,41 @@ import org.codehaus.janino.SimpleCompiler;
  * <p>Janino accepts a Java subset: no lambdas, method references, {@code var}, records, switch
  * expressions or generics. Generators emit plain Java 8 style code with explicit casts. Setting
  * the system property {@code flowvi.codegen.dump} to a folder writes every source there before
- * compiling, so a user can read exactly what runs.
+ * compiling, so a user can read exactly what runs. With a {@link BytecodeStore}, a source compiled
+ * by an earlier process is loaded from its stored bytecode instead, and Janino does not run.
  */
 public final class KernelCompiler {
   public static final String DUMP_PROPERTY = "flowvi.codegen.dump";
   /** Class-file version 52 (Java 8): default and static interface methods are allowed. */
   private static final int TARGET_VERSION = 8;
+  /** Janino's settings, part of every stored entry's key. */
+  private static final String SETTINGS = "janino target " + TARGET_VERSION + ", debug lines and source";
+  private static final Logger LOG = Logger.getLogger(KernelCompiler.class.getName());
 
   private final ClassLoader parent;
+  private final BytecodeStore store;
 
   public KernelCompiler(ClassLoader parent) {
-    this.parent = parent;
+    this(parent, null);
   }
 
-  /** A compiler whose generated classes see the engine and this module. */
+  /** A compiler that keeps its classes' bytecode in {@code store} (null for none). */
+  public KernelCompiler(ClassLoader parent, BytecodeStore store) {
+    this.parent = parent;
+    this.store = store;
+  }
+
+  /**
+   * A compiler whose generated classes see the engine and this module, with the bytecode store
+   * that {@value BytecodeStore#DIRECTORY_PROPERTY} names, if any.
+   */
   public static KernelCompiler forEngine() {
-    return new KernelCompiler(KernelCompiler.class.getClassLoader());
+    return new KernelCompiler(KernelCompiler.class.getClassLoader(), BytecodeStore.configured());
+  }
+
+  /** The bytecode store in use, or null. */
+  public BytecodeStore store() {
+    return store;
   }
 
   /**
@@ -42,21 +62,52 @@ public final class KernelCompiler {
   public CompiledClass compile(GeneratedSource source) {
     dumpIfRequested(source);
     long start = System.nanoTime();
+    Map<String, byte[]> stored = store == null ? null : store.load(source, SETTINGS);
+    Class<?> type = null;
+    if (stored != null) {
+      try {
+        type = new BytecodeClassLoader(parent, stored).loadClass(source.className());
+      } catch (ClassNotFoundException | LinkageError e) {
+        LOG.warning("compiling " + source.className() + " again: its stored bytecode does not load (" + e + ")");
+        stored = null;
+      }
+    }
+    Map<String, byte[]> bytecodes = stored;
+    if (stored == null) {
+      bytecodes = cook(source, parent);
+      try {
+        type = new BytecodeClassLoader(parent, bytecodes).loadClass(source.className());
+      } catch (ClassNotFoundException | LinkageError e) {
+        throw new CodegenException("could not load generated class " + source.className()
+            + " for topology " + source.key() + ": " + e, e);
+      }
+      if (store != null) {
+        try {
+          store.store(source, SETTINGS, bytecodes);
+        } catch (java.io.UncheckedIOException e) {
+          LOG.warning(e.getMessage());
+        }
+      }
+    }
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    for (Map.Entry<String, byte[]> e : bytecodes.entrySet()) {
+      for (Map.Entry<String, Integer> m : MethodSizes.of(e.getValue()).entrySet()) {
+        sizes.put(e.getKey() + "." + m.getKey(), m.getValue());
+      }
+    }
+    return new CompiledClass(source, type, sizes, System.nanoTime() - start, stored != null);
+  }
+
+  /** Janino's bytecode for {@code source}, by class name, resolving other classes through {@code parent}. */
+  private static Map<String, byte[]> cook(GeneratedSource source, ClassLoader parent) {
     SimpleCompiler compiler = new SimpleCompiler();
     compiler.setParentClassLoader(parent);
     compiler.setTargetVersion(TARGET_VERSION);
     compiler.setDebuggingInformation(true, true, false);
     try {
       compiler.cook(source.simpleName() + ".java", new java.io.StringReader(source.source()));
-      Class<?> type = compiler.getClassLoader().loadClass(source.className());
-      Map<String, Integer> sizes = new LinkedHashMap<>();
-      for (Map.Entry<String, byte[]> e : compiler.getBytecodes().entrySet()) {
-        for (Map.Entry<String, Integer> m : MethodSizes.of(e.getValue()).entrySet()) {
-          sizes.put(e.getKey() + "." + m.getKey(), m.getValue());
-        }
-      }
-      return new CompiledClass(source, type, sizes, System.nanoTime() - start);
-    } catch (CompileException | IOException | ClassNotFoundException | LinkageError e) {
+      return compiler.getBytecodes();
+    } catch (CompileException | IOException e) {
       throw new CodegenException("could not compile generated class " + source.className()
           + " for topology " + source.key() + ": " + e.getMessage(), e);
     }

@@ -7,14 +7,12 @@ import dev.flowvi.codegen.CompiledOrInterpreted;
 import dev.flowvi.codegen.GeneratedSource;
 import dev.flowvi.codegen.KernelCache;
 import dev.flowvi.codegen.MethodSizes;
+import dev.flowvi.codegen.Sha256;
 import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.model.GraphView;
 import dev.flowvi.engine.model.Model;
 import dev.flowvi.engine.target.LogDensity;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -134,7 +132,7 @@ public final class ModelCompiler {
   /** The source of {@code generator}'s class, named by the hash of its text. */
   private static Unit unit(ModelSourceGenerator generator, boolean vector) {
     String template = generator.template();
-    String hash = sha256(template);
+    String hash = Sha256.hex(template, 12);
     String simpleName = "Model_" + hash;
     String key = "model:" + (vector ? "vector" : "scalar") + ":" + hash;
     GeneratedSource source = GeneratedSource.of(key, ModelSourceGenerator.PACKAGE + "." + simpleName,
@@ -160,19 +158,6 @@ public final class ModelCompiler {
           .newInstance(view.model(), view.rows(), columns, unit.generator.foldedValues());
     } catch (ReflectiveOperationException e) {
       throw new CodegenException("generated class " + compiled.type().getName() + " cannot be instantiated: " + e, e);
-    }
-  }
-
-  private static String sha256(String text) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder();
-      for (int k = 0; k < 12; k++) {
-        hex.append(String.format("%02x", d[k]));
-      }
-      return hex.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 
