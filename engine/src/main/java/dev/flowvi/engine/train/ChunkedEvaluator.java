@@ -9,15 +9,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Evaluates a {@link ChunkedLoss} over a step's units in fixed chunks, on one or more threads,
  * and reduces the chunks in chunk order.
  *
  * <p>The chunk count depends only on the units and the chunk size; chunk c of step s draws from
- * {@code root.derive(s, c)}; worker w owns its workspace and handles chunks w, w+W, …; every chunk
- * writes its own gradient array. So the reduced loss and gradient are the same sums in the same
- * order for any number of threads.
+ * {@code root.derive(s, c)}; every chunk writes its own gradient array. So the reduced loss and
+ * gradient are the same sums in the same order for any number of threads. Workers (the calling
+ * thread is one of them) take the next chunk not yet taken, each with a workspace of its own, so a
+ * worker that the OS or the JIT's compiler threads hold back does not hold the whole step back.
  */
 final class ChunkedEvaluator implements AutoCloseable {
   private final ChunkedLoss loss;
@@ -30,6 +32,7 @@ final class ChunkedEvaluator implements AutoCloseable {
   private final LossTotals[] chunkTotals;
   private final ExecutorService pool;
   private final List<Future<?>> futures = new ArrayList<>();
+  private final AtomicInteger nextChunk = new AtomicInteger();
 
   ChunkedEvaluator(ChunkedLoss loss, RandomStream root, int maxUnits, int chunkSize, int threads) {
     this.loss = loss;
@@ -46,7 +49,7 @@ final class ChunkedEvaluator implements AutoCloseable {
     for (int c = 0; c < maxChunks; c++) {
       chunkTotals[c] = new LossTotals();
     }
-    this.pool = workers > 1 ? Executors.newFixedThreadPool(workers, r -> {
+    this.pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1, r -> {
       Thread t = new Thread(r, "flowvi-trainer");
       t.setDaemon(true);
       return t;
@@ -64,13 +67,22 @@ final class ChunkedEvaluator implements AutoCloseable {
       throw new IllegalArgumentException("units is " + units + ", expected at most " + (maxChunks * chunkSize));
     }
     int active = Math.min(workers, chunks);
+    nextChunk.set(0);
     if (pool == null || active == 1) {
-      runWorker(0, 1, chunks, units, params, rows, step, grad != null);
+      runWorker(0, chunks, units, params, rows, step, grad != null);
     } else {
       futures.clear();
-      for (int w = 0; w < active; w++) {
+      for (int w = 1; w < active; w++) {
         final int worker = w;
-        futures.add(pool.submit(() -> runWorker(worker, active, chunks, units, params, rows, step, grad != null)));
+        futures.add(pool.submit(() -> runWorker(worker, chunks, units, params, rows, step, grad != null)));
+      }
+      // The first failure, on any worker, is rethrown once every worker has stopped touching the chunks.
+      Throwable failure = null;
+      try {
+        runWorker(0, chunks, units, params, rows, step, grad != null);
+      } catch (RuntimeException | Error e) {
+        failure = e;
+        nextChunk.set(chunks);
       }
       for (Future<?> f : futures) {
         try {
@@ -79,15 +91,20 @@ final class ChunkedEvaluator implements AutoCloseable {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("training was interrupted", e);
         } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException) {
-            throw (RuntimeException) cause;
+          if (failure == null) {
+            failure = e.getCause();
+            nextChunk.set(chunks);
           }
-          if (cause instanceof Error) {
-            throw (Error) cause;
-          }
-          throw new IllegalStateException(cause);
         }
+      }
+      if (failure instanceof RuntimeException) {
+        throw (RuntimeException) failure;
+      }
+      if (failure instanceof Error) {
+        throw (Error) failure;
+      }
+      if (failure != null) {
+        throw new IllegalStateException(failure);
       }
     }
     totals.reset();
@@ -112,9 +129,10 @@ final class ChunkedEvaluator implements AutoCloseable {
     }
   }
 
-  private void runWorker(int worker, int stride, int chunks, int units, double[] params, int[] rows, long step, boolean withGrad) {
+  /** Takes chunks not yet taken until none is left, with worker {@code worker}'s workspace. */
+  private void runWorker(int worker, int chunks, int units, double[] params, int[] rows, long step, boolean withGrad) {
     Workspace ws = workspaces[worker];
-    for (int c = worker; c < chunks; c += stride) {
+    for (int c = nextChunk.getAndIncrement(); c < chunks; c = nextChunk.getAndIncrement()) {
       int from = c * chunkSize;
       int count = Math.min(chunkSize, units - from);
       double[] g = chunkGrads[c];
