@@ -6,7 +6,6 @@ import dev.flowvi.cli.fit.FitPlan;
 import dev.flowvi.cli.fit.FitReports;
 import dev.flowvi.cli.fit.FittedFlows;
 import dev.flowvi.cli.fit.LearningRatePhases;
-import dev.flowvi.cli.fit.Preset;
 import dev.flowvi.cli.fit.VariationalFit;
 import dev.flowvi.cli.report.Draws;
 import dev.flowvi.cli.report.Evidence;
@@ -16,7 +15,6 @@ import dev.flowvi.cli.report.Provenance;
 import dev.flowvi.cli.report.ReportDirectory;
 import dev.flowvi.engine.io.FlowFile;
 import dev.flowvi.engine.random.RandomStream;
-import dev.flowvi.engine.train.Schedule;
 import dev.flowvi.engine.train.TrainerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -143,19 +141,7 @@ final class FitRunner {
   /** One fit of {@code plan} with {@code seed}. */
   private VariationalFit.Outcome fit(FitPlan plan, long seed, int draws) {
     LearningRatePhases phases = phases(plan);
-    TrainerConfig config = TrainerConfig.builder()
-        .seed(seed)
-        // The seed post calls fit_to_key_based_loss once per learning rate, each with a fresh Adam.
-        .schedule(training.preset() == Preset.SEED
-            ? Schedule.stages(phases.rates(), phases.steps())
-            : Schedule.piecewiseConstant(phases.rates(), phases.steps()))
-        .sampleCount(training.samples(plan.samples()))
-        .stickingTheLanding(plan.stickingTheLanding())
-        .clipNorm(plan.clipNorm())
-        // Patience as long as the run: never stops early, but hands back the best step's parameters.
-        .patience(plan.keepBest() ? phases.total() : 0)
-        .threads(training.threads())
-        .build();
+    TrainerConfig config = plan.trainerConfig(training.preset(), phases, training.samples(plan.samples()), seed, training.threads());
     ProgressListener progress = common.quiet() ? (s, t, l, r, e) -> {} : ProgressBar.on(err);
     return VariationalFit.run(plan.flow(), plan.target(), plan.constraining(), config, draws, progress);
   }

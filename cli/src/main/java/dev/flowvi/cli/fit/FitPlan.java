@@ -2,6 +2,8 @@ package dev.flowvi.cli.fit;
 
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.target.LogDensity;
+import dev.flowvi.engine.train.Schedule;
+import dev.flowvi.engine.train.TrainerConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,6 +19,26 @@ public record FitPlan(
 
   public FitPlan {
     description = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(description));
+  }
+
+  /**
+   * The trainer's settings for this plan under {@code preset}, with {@code phases} and
+   * {@code sampleCount} (the plan's own or the user's): the seed preset gets a fresh Adam per
+   * learning-rate stage, as the post's separate {@code fit_to_key_based_loss} calls have.
+   */
+  public TrainerConfig trainerConfig(Preset preset, LearningRatePhases phases, int sampleCount, long seed, int threads) {
+    return TrainerConfig.builder()
+        .seed(seed)
+        .schedule(preset == Preset.SEED
+            ? Schedule.stages(phases.rates(), phases.steps())
+            : Schedule.piecewiseConstant(phases.rates(), phases.steps()))
+        .sampleCount(sampleCount)
+        .stickingTheLanding(stickingTheLanding)
+        .clipNorm(clipNorm)
+        // Patience as long as the run: never stops early, but hands back the best step's parameters.
+        .patience(keepBest ? phases.total() : 0)
+        .threads(threads)
+        .build();
   }
 
   /** The same plan with a different budget (from --steps and --samples). */
