@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * class takes to load from its bytes).
  *
  * <p>An entry is found by a SHA-256 over the generated source, the class name, the compiler
- * settings and a fingerprint of the build: the jars that hold FlowVI and Janino, by path, size and
- * modification time. A rebuilt FlowVI therefore never links against bytecode compiled for an older
+ * settings and a fingerprint of the build: the jars that hold FlowVI and Janino (with its
+ * commons-compiler), by path, size and modification time. A rebuilt FlowVI therefore never links against bytecode compiled for an older
  * one; its entries simply stop being found. Each file ends with a SHA-256 of its contents, and an
  * entry that is unreadable, truncated or altered counts as absent, so the class is compiled again
  * and the file rewritten. Files are written to a temporary name and moved into place, so
@@ -78,7 +78,7 @@ public final class BytecodeStore {
       return null;
     }
     String fingerprint = jarFingerprint(KernelCompiler.class, dev.flowvi.engine.bijection.Bijection.class,
-        org.codehaus.janino.SimpleCompiler.class);
+        org.codehaus.janino.SimpleCompiler.class, org.codehaus.commons.compiler.CompileException.class);
     return fingerprint == null ? null : new BytecodeStore(Path.of(dir), fingerprint);
   }
 
@@ -132,8 +132,6 @@ public final class BytecodeStore {
     byte[] file;
     try {
       file = Files.readAllBytes(entry(source, settings));
-    } catch (NoSuchFileException e) {
-      return null;
     } catch (IOException e) {
       return null;
     }
