@@ -78,7 +78,7 @@ public final class RationalQuadraticSpline implements Transformer {
 
   @Override
   public int parameterCount() {
-    return 3 * knots + 4;
+    return SplineKernel.rawRows(knots);
   }
 
   @Override

@@ -77,7 +77,7 @@ public final class ScalarSplineKernel implements SplineKernel {
     if (!(v >= lo && v <= hi)) {
       out[outAt] = backward ? g : v;
       if (backward) {
-        zero(gradRaw, gBase, stride, 3 * knots + 4);
+        zero(gradRaw, gBase, stride, SplineKernel.rawRows(knots));
       }
       return;
     }
@@ -170,7 +170,7 @@ public final class ScalarSplineKernel implements SplineKernel {
     if (!(v >= lo && v <= hi)) {
       out[outAt] = backward ? g : v;
       if (backward) {
-        zero(gradRaw, gBase, stride, 3 * knots + 4);
+        zero(gradRaw, gBase, stride, SplineKernel.rawRows(knots));
       }
       return;
     }

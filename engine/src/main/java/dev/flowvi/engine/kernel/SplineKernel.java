@@ -26,6 +26,11 @@ public interface SplineKernel {
   /** Floor added to every softplus derivative, so slopes stay positive. */
   double MIN_DERIVATIVE = 1e-3;
 
+  /** Raw parameter rows per point for {@code knots} inner knots: K+1 widths, K+1 heights, K+2 slopes. */
+  static int rawRows(int knots) {
+    return 3 * knots + 4;
+  }
+
   void forward(int knots, double lo, double hi,
       double[] raw, int rawOff, int stride, double[] x, int xOff, double[] y, int yOff, double[] logDet, int len);
 

@@ -176,7 +176,7 @@ public final class VectorSplineKernel implements SplineKernel {
       double[] in, int inOff, double[] out, int outOff, double[] logDet, int i, int len) {
     Tail t = TAIL.get();
     int n = len - i;
-    double[] tRaw = t.pack(raw, rawOff + i, stride, n, 3 * knots + 4);
+    double[] tRaw = t.pack(raw, rawOff + i, stride, n, SplineKernel.rawRows(knots));
     t.input(in, inOff + i, n);
     t.carry(logDet, i, n);
     if (forwardPass) {
@@ -194,7 +194,7 @@ public final class VectorSplineKernel implements SplineKernel {
       double[] gradRaw, int gradRawOff, int i, int len) {
     Tail t = TAIL.get();
     int n = len - i;
-    int rows = 3 * knots + 4;
+    int rows = SplineKernel.rawRows(knots);
     double[] tRaw = t.pack(raw, rawOff + i, stride, n, rows);
     t.input(in, inOff + i, n);
     t.adjoints(gradOut, gradOutOff + i, gradLogDet, i, n);
