@@ -6,6 +6,7 @@ import dev.flowvi.codegen.flow.FlowCompiler;
 import dev.flowvi.codegen.model.CompiledModelDensity;
 import dev.flowvi.codegen.model.ModelCompiler;
 import dev.flowvi.engine.bijection.Bijection;
+import dev.flowvi.engine.core.Unchecked;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.model.Model;
@@ -79,14 +80,7 @@ public final class KernelChoice {
         }
       }
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      if (cause instanceof Error) {
-        throw (Error) cause;
-      }
-      throw new IllegalStateException("compiling the flow failed: " + cause, cause);
+      throw Unchecked.of(e.getCause(), "compiling the flow failed");
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package dev.flowvi.cli.report;
 
+import dev.flowvi.engine.core.Unchecked;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,11 +96,8 @@ public final class ReportDirectory {
     if (failure instanceof IOException io) {
       throw io;
     }
-    if (failure instanceof RuntimeException re) {
-      throw re;
-    }
-    if (failure instanceof Error err) {
-      throw err;
+    if (failure != null) {
+      throw Unchecked.of(failure, "drawing the corner plot failed");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.flowvi.engine.train;
 
+import dev.flowvi.engine.core.Unchecked;
 import dev.flowvi.engine.core.Workspace;
 import dev.flowvi.engine.random.RandomStream;
 import java.util.ArrayList;
@@ -97,14 +98,8 @@ final class ChunkedEvaluator implements AutoCloseable {
           }
         }
       }
-      if (failure instanceof RuntimeException) {
-        throw (RuntimeException) failure;
-      }
-      if (failure instanceof Error) {
-        throw (Error) failure;
-      }
       if (failure != null) {
-        throw new IllegalStateException(failure);
+        throw Unchecked.of(failure, "a training chunk failed");
       }
     }
     totals.reset();
