@@ -62,21 +62,21 @@ public final class KernelCompiler {
   public CompiledClass compile(GeneratedSource source) {
     dumpIfRequested(source);
     long start = System.nanoTime();
-    Map<String, byte[]> stored = store == null ? null : store.load(source, SETTINGS);
+    Map<String, byte[]> bytecodes = store == null ? null : store.load(source, SETTINGS);
+    boolean fromStore = bytecodes != null;
     Class<?> type = null;
-    if (stored != null) {
+    if (fromStore) {
       try {
-        type = new BytecodeClassLoader(parent, stored).loadClass(source.className());
+        type = define(bytecodes, source);
       } catch (ClassNotFoundException | LinkageError e) {
         LOG.warning("compiling " + source.className() + " again: its stored bytecode does not load (" + e + ")");
-        stored = null;
+        fromStore = false;
       }
     }
-    Map<String, byte[]> bytecodes = stored;
-    if (stored == null) {
+    if (!fromStore) {
       bytecodes = cook(source, parent);
       try {
-        type = new BytecodeClassLoader(parent, bytecodes).loadClass(source.className());
+        type = define(bytecodes, source);
       } catch (ClassNotFoundException | LinkageError e) {
         throw new CodegenException("could not load generated class " + source.className()
             + " for topology " + source.key() + ": " + e, e);
@@ -95,7 +95,12 @@ public final class KernelCompiler {
         sizes.put(e.getKey() + "." + m.getKey(), m.getValue());
       }
     }
-    return new CompiledClass(source, type, sizes, System.nanoTime() - start, stored != null);
+    return new CompiledClass(source, type, sizes, System.nanoTime() - start, fromStore);
+  }
+
+  /** Loads {@code source}'s class from {@code bytecodes} through a loader of its own. */
+  private Class<?> define(Map<String, byte[]> bytecodes, GeneratedSource source) throws ClassNotFoundException {
+    return new BytecodeClassLoader(parent, bytecodes).loadClass(source.className());
   }
 
   /** Janino's bytecode for {@code source}, by class name, resolving other classes through {@code parent}. */
