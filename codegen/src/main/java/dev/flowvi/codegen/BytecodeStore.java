@@ -107,10 +107,6 @@ public final class BytecodeStore {
     return b.toString();
   }
 
-  public Path directory() {
-    return directory;
-  }
-
   /** The file that holds (or would hold) the classes compiled from {@code source} with {@code settings}. */
   Path entry(GeneratedSource source, String settings) {
     return directory.resolve(key(source, settings) + SUFFIX);
