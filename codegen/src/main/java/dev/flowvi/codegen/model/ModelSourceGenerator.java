@@ -136,7 +136,8 @@ final class ModelSourceGenerator {
     }
     constants.putAll(rows.constants());
     accumulators.putAll(rows.accumulators());
-    return new TiledRowLoop(name, statements, constants, columnArrays, accumulators, base, callsPerSegment);
+    return new TiledRowLoop(name, statements, constants, columnArrays, accumulators, rows.logProducts(), base,
+        callsPerSegment);
   }
 
   private RowBody rowBody(RowLanes lanes, boolean gradient) {

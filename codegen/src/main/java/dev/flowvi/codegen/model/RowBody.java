@@ -33,6 +33,11 @@ import java.util.regex.Pattern;
  */
 final class RowBody {
   private static final Pattern NAME = Pattern.compile("\\w+");
+  /**
+   * The most terms of a log-sum-exp whose log is taken per tile: a tile's product of shifted sums
+   * is at most k^TILE, under 2^1023 for k ≤ 8 even with one lane.
+   */
+  static final int MAX_LOG_FOLDED_TERMS = 8;
 
   private final GraphView g;
   private final RowLanes L;
@@ -54,6 +59,10 @@ final class RowBody {
   private final double[] adjLiteral;
   /** Half squared z-scores summed by their one consumer as −½Σz² (vector lanes). */
   private final boolean[] squareFolded;
+  /** Log-sum-exps whose only use is one sum: their logs are taken once per tile (vector lanes). */
+  private final boolean[] logFolded;
+  /** Tile products of those log-sum-exps' shifted sums: name → the sum accumulator their log goes to. */
+  private final Map<String, String> logProducts = new LinkedHashMap<>();
   /** Row-invariant constants beyond the nodes' own: name → scalar expression. */
   private final Map<String, String> constants = new LinkedHashMap<>();
   private final Map<String, Integer> scaleIndex = new HashMap<>();
@@ -102,11 +111,18 @@ final class RowBody {
     }
     this.fused = new boolean[n];
     this.squareFolded = new boolean[n];
+    this.logFolded = new boolean[n];
+    int[] sumsReading = new int[n];
+    for (int s : g.sumNodes()) {
+      sumsReading[g.inputs(s)[0]]++;
+    }
     if (vector) {
       for (int r : rowOrder) {
         fused[r] = foldable(r) && foldsInto(r, consumer[r]);
         squareFolded[r] = g.op(r).equals("HALF_SQUARED_Z") && uses[r] == 1 && sumOfRow[r] < 0
             && g.op(consumer[r]).equals("LINEAR") && coefficientOf(consumer[r], r) == 1;
+        logFolded[r] = g.op(r).equals("LOG_SUM_EXP") && uses[r] == 0 && sumsReading[r] == 1
+            && g.inputs(r).length <= MAX_LOG_FOLDED_TERMS;
       }
     }
     this.adjName = new String[n];
@@ -132,6 +148,14 @@ final class RowBody {
     return constants;
   }
 
+  /**
+   * Vector products a tile's segment starts at one and, after its loop, adds the log of into a sum
+   * accumulator: name → that accumulator.
+   */
+  Map<String, String> logProducts() {
+    return logProducts;
+  }
+
   /** Adjoint accumulators in first-use order: name → fold statement with %s for their total. */
   Map<String, String> accumulators() {
     return accumulators;
@@ -146,7 +170,18 @@ final class RowBody {
       }
     }
     for (int s : g.sumNodes()) {
-      w.line(L.accumulate((vector ? "S" : "s") + s, "r" + g.inputs(s)[0]));
+      int r = g.inputs(s)[0];
+      String acc = (vector ? "S" : "s") + s;
+      if (logFolded[r]) {
+        // Σ (m + log Σe) as Σ m + log Π Σe: each Σe lies in [1, k] (its largest term is e⁰), so a
+        // tile's product cannot overflow, and one LOG per tile replaces one per row.
+        String product = "LP" + r;
+        logProducts.put(product, acc);
+        w.line(L.accumulate(acc, RowLanes.lseShift("r" + r)));
+        w.line(product + " = " + L.mul(product, RowLanes.lseSum("r" + r)) + ";");
+      } else {
+        w.line(L.accumulate(acc, "r" + r));
+      }
     }
     if (!gradient) {
       return;
@@ -282,7 +317,7 @@ final class RowBody {
         break;
       }
       case "LOG_SUM_EXP":
-        L.logSumExp(w, out, a);
+        L.logSumExp(w, out, a, !logFolded[r]);
         return;
       case "POW": e = "Math.pow(" + a[0] + ", " + a[1] + ")"; break;
       case "LGAMMA": e = "CompiledModelDensity.logGamma(" + a[0] + ")"; break;

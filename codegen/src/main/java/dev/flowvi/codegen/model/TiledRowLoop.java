@@ -62,6 +62,7 @@ final class TiledRowLoop {
   private final Map<String, String> columns;
   private final Map<String, String> accumulators;
   private final List<String> accumulatorOrder;
+  private final Map<String, String> logProducts;
   private final int base;
   private final List<Segment> segments = new ArrayList<>();
   private final Map<String, Integer> slot = new HashMap<>();
@@ -76,11 +77,13 @@ final class TiledRowLoop {
    * @param columns data columns by local name (C3) with the array field they load from
    * @param accumulators vector accumulators by local name (S9, B7) with the statement that folds their
    *     total, written {@code %s}, into the scratch array
+   * @param logProducts vector products by local name (LP8) with the accumulator that, after each
+   *     segment's loop, receives their log; a segment starts them at one
    * @param base the first index of {@code w} this loop may use as tile scratch
    * @param callsPerSegment the largest number of Vector API calls in one segment
    */
   TiledRowLoop(String name, List<String> body, Map<String, String> constants, Map<String, String> columns,
-      Map<String, String> accumulators, int base, int callsPerSegment) {
+      Map<String, String> accumulators, Map<String, String> logProducts, int base, int callsPerSegment) {
     if (callsPerSegment < 1) {
       throw new IllegalArgumentException("callsPerSegment is " + callsPerSegment + ", expected at least 1");
     }
@@ -89,6 +92,12 @@ final class TiledRowLoop {
     this.columns = columns;
     this.accumulators = accumulators;
     this.accumulatorOrder = new ArrayList<>(accumulators.keySet());
+    for (Map.Entry<String, String> p : logProducts.entrySet()) {
+      if (!accumulators.containsKey(p.getValue())) {
+        throw new IllegalArgumentException("log product " + p.getKey() + " goes to " + p.getValue() + ", which is not an accumulator");
+      }
+    }
+    this.logProducts = logProducts;
     this.base = base;
     plan(parse(body), callsPerSegment);
   }
@@ -148,6 +157,9 @@ final class TiledRowLoop {
     for (String c : seg.constants) {
       w.line("final double k_" + c + " = " + constants.get(c) + ";");
     }
+    for (String p : seg.products) {
+      w.line("DoubleVector " + p + " = DoubleVector.broadcast(S, 1.0);");
+    }
     w.open("for (int i = start; i < end; i += S.length())");
     w.line("final int t = i - start;");
     for (String c : seg.constants) {
@@ -166,6 +178,10 @@ final class TiledRowLoop {
       w.line(v + ".intoArray(w, " + rowOffset(v) + " + t);");
     }
     w.close();
+    for (String p : seg.products) {
+      String a = logProducts.get(p);
+      w.line(a + " = " + a + ".add(" + p + ".lanewise(LOG));");
+    }
     for (String a : seg.accumulators) {
       w.line(a + ".intoArray(w, " + accumulatorOffset(a, acc) + ");");
     }
@@ -216,12 +232,12 @@ final class TiledRowLoop {
       Matcher m = NAME.matcher(expression);
       while (m.find()) {
         String v = m.group(1);
-        if ((locals.contains(v) || constants.containsKey(v) || columns.containsKey(v) || accumulators.containsKey(v))
-            && !reads.contains(v)) {
+        if ((locals.contains(v) || constants.containsKey(v) || columns.containsKey(v) || accumulators.containsKey(v)
+            || logProducts.containsKey(v)) && !reads.contains(v)) {
           reads.add(v);
         }
       }
-      if (!declares && !locals.contains(target) && !accumulators.containsKey(target)) {
+      if (!declares && !locals.contains(target) && !accumulators.containsKey(target) && !logProducts.containsKey(target)) {
         throw new IllegalArgumentException("row statement '" + code + "' assigns " + target + ", which is not declared before it");
       }
       int calls = 0;
@@ -242,6 +258,7 @@ final class TiledRowLoop {
     final Set<String> columns = new LinkedHashSet<>();
     final Set<String> constants = new LinkedHashSet<>();
     final Set<String> accumulators = new LinkedHashSet<>();
+    final Set<String> products = new LinkedHashSet<>();
     final Set<String> loads = new LinkedHashSet<>();
     final Set<String> stores = new LinkedHashSet<>();
     final Set<String> declared = new HashSet<>();
@@ -278,6 +295,8 @@ final class TiledRowLoop {
           seg.constants.add(v);
         } else if (accumulators.containsKey(v)) {
           seg.accumulators.add(v);
+        } else if (logProducts.containsKey(v)) {
+          products(seg, v);
         } else if (!seg.declared.contains(v)) {
           seg.declared.add(v);
           String constant = copies.get(v);
@@ -295,6 +314,8 @@ final class TiledRowLoop {
       }
       if (accumulators.containsKey(s.target)) {
         seg.accumulators.add(s.target);
+      } else if (logProducts.containsKey(s.target)) {
+        products(seg, s.target);
       } else {
         seg.declared.add(s.target);
         copies.remove(s.target);
@@ -303,6 +324,18 @@ final class TiledRowLoop {
       seg.lines.add(code);
     }
     assignRows(lifetime);
+  }
+
+  /** A log product in seg: it lives in the segment only, and its log needs its accumulator there. */
+  private void products(Segment seg, String product) {
+    if (seg.products.add(product)) {
+      for (Segment other : segments) {
+        if (other != seg && other.products.contains(product)) {
+          throw new IllegalArgumentException("log product " + product + " is updated in two segments");
+        }
+      }
+    }
+    seg.accumulators.add(logProducts.get(product));
   }
 
   /**

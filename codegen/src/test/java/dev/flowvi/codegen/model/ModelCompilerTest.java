@@ -131,6 +131,58 @@ class ModelCompilerTest {
     }
   }
 
+  /**
+   * Mixtures whose log-sum-exp is summed straight away, so that the vector loop takes the log once
+   * per tile and, with two components, one EXP per row: rows where a uniform component is −∞
+   * (outside its interval) or where both are finite, with 2 and 3 components, and 203 rows (three
+   * tiles, the last partial, and a scalar tail).
+   */
+  @Test
+  void mixturesWithComponentsOutsideTheirSupportMatchTheInterpreter() {
+    for (int components = 2; components <= 3; components++) {
+      ModelBuilder b = ModelBuilder.create();
+      Expr y = b.data("y");
+      Expr mu = b.parameter("mu", Constraint.real()).prior(Density.normal(Expr.of(0), Expr.of(1))).value();
+      Expr w = b.parameter("w", Constraint.interval(0, 1)).prior(Density.uniform(Expr.of(0), Expr.of(1))).value();
+      Expr[] terms = new Expr[components];
+      terms[0] = Expr.log(w).plus(Density.normal(mu, Expr.of(1.3)).logDensity(y));
+      terms[1] = Expr.log1p(w.negate()).plus(Density.uniform(Expr.of(-1), Expr.of(1)).logDensity(y));
+      if (components == 3) {
+        terms[2] = Density.uniform(Expr.of(0.5), Expr.of(2)).logDensity(y).minus(1.0);
+      }
+      b.add(Expr.sum(Expr.logSumExp(terms)));
+      Model model = b.build();
+      RandomStream rng = RandomStream.of(43 + components);
+      int rows = 203;
+      double[] v = new double[rows];
+      for (int i = 0; i < rows; i++) {
+        v[i] = 2.5 * rng.nextGaussian();
+      }
+      DataTable data = DataTable.of("mixture", Map.of("y", v));
+      double[] z = new double[2 * 6];
+      for (int k = 0; k < z.length; k++) {
+        z[k] = rng.nextGaussian();
+      }
+      ModelLogDensity interpreted = GraphView.of(model, data).interpretedScalar();
+      for (Lanes lanes : lanesAvailable(model, data)) {
+        compare(ModelCompiler.logDensity(model, data, CodegenMode.STRICT, lanes), interpreted, z, TOL);
+      }
+      if (VectorSupport.enabled()) {
+        String source = new ModelSourceGenerator(GraphView.of(model, data), true).template();
+        assertTrue(source.contains(".lanewise(LOG));") && source.contains("DoubleVector.broadcast(S, 1.0);"),
+            "the vector loop takes the mixture's log once per tile:\n" + source);
+        StringBuilder loops = new StringBuilder();
+        for (String method : source.split("\n  private ")) {
+          if (method.startsWith("void rowsValueVectorTile") || method.startsWith("void rowsGradientVectorTile")) {
+            loops.append(method);
+          }
+        }
+        assertEquals(components == 2 ? (RowLanes.ONE_EXP_FOR_TWO_TERMS ? 2 : 4) : 6, count(loops.toString(), ".lanewise(EXP)"),
+            components + " components: EXP calls in the value and gradient loops\n" + loops);
+      }
+    }
+  }
+
   /** M2's true constrained values, in declaration order (EXAMPLES.md). */
   static double[] m2Truth() {
     double[] x = new double[27];
@@ -313,6 +365,14 @@ class ModelCompilerTest {
       }
     }
     return z;
+  }
+
+  private static int count(String text, String what) {
+    int count = 0;
+    for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+      count++;
+    }
+    return count;
   }
 
   static void compare(LogDensity a, LogDensity b, double[] z, double tol) {

@@ -67,7 +67,7 @@ class TiledRowLoopTest {
     Map<String, String> accumulators = new LinkedHashMap<>();
     accumulators.put("S9", "w[9] += %s;");
     accumulators.put("B0", "w[10] -= w[0] * %s;");
-    TiledRowLoop loop = new TiledRowLoop("rows", body, constants, Map.of("C3", "c3"), accumulators, 100, 1);
+    TiledRowLoop loop = new TiledRowLoop("rows", body, constants, Map.of("C3", "c3"), accumulators, Map.of(), 100, 1);
     assertEquals(5, loop.segmentCount(), "one segment per statement that calls (the two copies call nothing)");
     // r1 (segments 0 → 1), r2 (1 → 2) and g1 (3 → 4) share one row: each is dead when the next is stored.
     assertEquals(1, loop.tileRows());
@@ -88,14 +88,43 @@ class TiledRowLoopTest {
   void badBodiesAndBudgetsAreNamed() {
     Map<String, String> none = Map.of();
     IllegalArgumentException notAStatement = assertThrows(IllegalArgumentException.class,
-        () -> new TiledRowLoop("rows", List.of("if (x) y();"), none, none, none, 0, 4));
+        () -> new TiledRowLoop("rows", List.of("if (x) y();"), none, none, none, none, 0, 4));
     assertTrue(notAStatement.getMessage().contains("'if (x) y();'"), notAStatement.getMessage());
     IllegalArgumentException undeclared = assertThrows(IllegalArgumentException.class,
-        () -> new TiledRowLoop("rows", List.of("x = x.add(x);"), none, none, none, 0, 4));
+        () -> new TiledRowLoop("rows", List.of("x = x.add(x);"), none, none, none, none, 0, 4));
     assertTrue(undeclared.getMessage().contains("assigns x"), undeclared.getMessage());
     IllegalArgumentException budget = assertThrows(IllegalArgumentException.class,
-        () -> new TiledRowLoop("rows", List.of(), none, none, none, 0, 0));
+        () -> new TiledRowLoop("rows", List.of(), none, none, none, none, 0, 0));
     assertTrue(budget.getMessage().contains("callsPerSegment is 0"), budget.getMessage());
+    IllegalArgumentException product = assertThrows(IllegalArgumentException.class,
+        () -> new TiledRowLoop("rows", List.of(), none, none, none, Map.of("LP1", "S2"), 0, 4));
+    assertTrue(product.getMessage().contains("LP1 goes to S2, which is not an accumulator"), product.getMessage());
+  }
+
+  /**
+   * A log product starts at one in its segment, and after that segment's loop its log goes into
+   * its accumulator, which the segment then loads and stores even if no statement there names it.
+   */
+  @Test
+  void logProductsLiveInTheirSegmentAndFlushIntoTheirAccumulator() {
+    List<String> body = List.of(
+        "DoubleVector r1 = P0.mul(C3);",
+        "LP1 = LP1.mul(r1);",
+        "S9 = S9.add(r1);");
+    Map<String, String> accumulators = new LinkedHashMap<>();
+    accumulators.put("S9", "w[9] += %s;");
+    TiledRowLoop loop = new TiledRowLoop("rows", body, Map.of("P0", "w[0]"), Map.of("C3", "c3"), accumulators,
+        Map.of("LP1", "S9"), 100, 1);
+    assertEquals(3, loop.segmentCount());
+    SourceWriter w = new SourceWriter();
+    loop.emit(w);
+    String src = w.build();
+    String second = src.substring(src.indexOf("private void rowsTile1"), src.indexOf("private void rowsTile2"));
+    assertTrue(second.contains("DoubleVector LP1 = DoubleVector.broadcast(S, 1.0);"), second);
+    assertTrue(second.contains("DoubleVector S9 = DoubleVector.fromArray(S, w, 356);"), second);
+    int flush = second.indexOf("S9 = S9.add(LP1.lanewise(LOG));");
+    assertTrue(flush > second.indexOf("LP1 = LP1.mul(r1);") && flush < second.indexOf("S9.intoArray(w, 356);"), second);
+    assertFalse(src.substring(src.indexOf("private void rowsTile2")).contains("LP1"), src);
   }
 
   private static int count(String text, String what) {

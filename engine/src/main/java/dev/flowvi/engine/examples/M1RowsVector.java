@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API row sweep of M1, lanes across rows: per vector of rows the two components' log
- * densities, their log-sum-exp (lanewise EXP and LOG) and, for the gradient, five
+ * densities, their log-sum-exp (lanewise EXP, and one LOG per tile) and, for the gradient, five
  * responsibility-weighted sums in vector accumulators, scaled once at the end: Σ r1·d1·x, Σ r2·d2·x,
  * Σ r2·d2, Σ r1, Σ r2. The rows that do not fill a vector go to the scalar reference. Loaded only
  * through VectorSupport.
@@ -38,12 +38,15 @@ public final class M1RowsVector extends M1Rows {
   private static final int D2 = 1;
   private static final int R1 = 2;
   private static final int R2 = 3;
-  private static final int LP = 4;
-  private static final int ACC = 5;
+  /** Tile rows of each row's largest component log density and of its shifted sum Σe. */
+  private static final int MAX = 4;
+  private static final int SUM = 5;
+  private static final int ACC = 6;
   /** Accumulator rows of ACC (S.length() lanes each): log p, then Σ r1·d1·x, Σ r2·d2·x, Σ r2·d2, Σ r1, Σ r2. */
   private static final int SUMS = 6;
   private final ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(() -> new double[][] {
-      new double[TILE], new double[TILE], new double[TILE], new double[TILE], new double[TILE], new double[SUMS * S.length()]});
+      new double[TILE], new double[TILE], new double[TILE], new double[TILE], new double[TILE], new double[TILE],
+      new double[SUMS * S.length()]});
 
   /** Rows [0, bound): log p(y | θ) and, with g not null, its gradient added to g. */
   private double sweepTiles(double[] x, double[] y, int bound, double[] theta, double[] g) {
@@ -71,8 +74,9 @@ public final class M1RowsVector extends M1Rows {
   }
 
   /**
-   * Rows [start, start + len): each row's log density into the tile row LP and, with {@code
-   * responsibilities}, d1, d2, r1 and r2 into theirs.
+   * Rows [start, start + len): each row's largest component log density and shifted sum (its log
+   * density is max + log sum) into the tile rows MAX and SUM and, with {@code responsibilities},
+   * d1, d2, r1 and r2 into theirs.
    */
   private static void rowTerms(double[] x, double[] y, int start, int len, double[] theta, boolean responsibilities,
       double[][] work) {
@@ -94,7 +98,8 @@ public final class M1RowsVector extends M1Rows {
       DoubleVector ea = a.sub(max).lanewise(EXP);
       DoubleVector eb = b.sub(max).lanewise(EXP);
       DoubleVector sum = ea.add(eb);
-      max.add(sum.lanewise(LOG)).intoArray(work[LP], i);
+      max.intoArray(work[MAX], i);
+      sum.intoArray(work[SUM], i);
       if (responsibilities) {
         DoubleVector inv = DoubleVector.broadcast(S, 1.0).div(sum);
         d1.intoArray(work[D1], i);
@@ -105,14 +110,20 @@ public final class M1RowsVector extends M1Rows {
     }
   }
 
-  /** Adds the tile's log densities and, with {@code responsibilities}, Σ r1 and Σ r2 to their lanes of acc. */
+  /**
+   * Adds the tile's log densities and, with {@code responsibilities}, Σ r1 and Σ r2 to their lanes
+   * of acc. Σ (max + log sum) is taken as Σ max + log Π sum: each sum lies in [1, 2] (the larger
+   * term is e⁰), so the product of a tile's rows cannot overflow, and one LOG serves the tile.
+   */
   private static void sumLogTerms(int len, double[][] work, double[] acc, boolean responsibilities) {
     int l = S.length();
     DoubleVector total = DoubleVector.fromArray(S, acc, 0);
+    DoubleVector product = DoubleVector.broadcast(S, 1.0);
     for (int i = 0; i < len; i += l) {
-      total = total.add(DoubleVector.fromArray(S, work[LP], i));
+      total = total.add(DoubleVector.fromArray(S, work[MAX], i));
+      product = product.mul(DoubleVector.fromArray(S, work[SUM], i));
     }
-    total.intoArray(acc, 0);
+    total.add(product.lanewise(LOG)).intoArray(acc, 0);
     if (responsibilities) {
       DoubleVector sR1 = DoubleVector.fromArray(S, acc, 4 * l);
       DoubleVector sR2 = DoubleVector.fromArray(S, acc, 5 * l);

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API row sweep of M2, lanes across rows. Per tile of rows: each track's component
- * log density, the mixture's log-sum-exp (lanewise EXP and LOG), the responsibilities, then per
+ * log density, the mixture's log-sum-exp (lanewise EXP, and one LOG per tile), the responsibilities, then per
  * track the ten weighted sums in vector accumulators, with tile-sized arrays between the passes.
  * Each pass is a small method of its own, with no call that takes vectors: a vector passed to a
  * call C2 did not inline, or a method so large that C2 stops inlining the Vector API's own
@@ -80,7 +80,10 @@ public final class M2RowsVector extends M2Rows {
    * work[BACKGROUND_ROW] and their sum in work[SUM_ROW], for {@link #responsibilities}.
    */
   private static double logSumExp(double[] q, M2Columns d, int start, int bound, double[][] work) {
+    // Σ (max + log Σe) as Σ max + log Π Σe: each Σe lies in [1, 4] (the largest term is e⁰), so
+    // a tile's product stays below 4^TILE and one LOG per tile replaces one per row.
     DoubleVector total = DoubleVector.zero(S);
+    DoubleVector product = DoubleVector.broadcast(S, 1.0);
     for (int i = 0; i < bound; i += S.length()) {
       DoubleVector c0 = DoubleVector.fromArray(S, work[0], i);
       DoubleVector c1 = DoubleVector.fromArray(S, work[1], i);
@@ -97,9 +100,10 @@ public final class M2RowsVector extends M2Rows {
       e2.intoArray(work[2], i);
       sum.intoArray(work[SUM_ROW], i);
       eb.intoArray(work[BACKGROUND_ROW], i);
-      total = total.add(max.add(sum.lanewise(LOG)));
+      total = total.add(max);
+      product = product.mul(sum);
     }
-    return total.reduceLanes(VectorOperators.ADD);
+    return total.add(product.lanewise(LOG)).reduceLanes(VectorOperators.ADD);
   }
 
   /** The tracks' responsibilities into work[0..2] and the background's summed into acc[30]. */

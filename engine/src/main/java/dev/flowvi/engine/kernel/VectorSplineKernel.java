@@ -69,14 +69,26 @@ public final class VectorSplineKernel implements SplineKernel {
   private static final int G_DEN = 28;
   private static final int G_M = 29;
   private static final int ROWS = 30;
+  /** Row of the searched axis's first bin exponential; bin j's is row BIN_EXP + j. */
+  private static final int BIN_EXP = ROWS;
   private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[ROWS * LANES]);
   private static final ThreadLocal<Tail> TAIL = ThreadLocal.withInitial(Tail::new);
+
+  /** This thread's scratch block, with a row per bin after the ROWS fixed ones. */
+  private static double[] scratch(int bins) {
+    double[] sc = SCRATCH.get();
+    if (sc.length < (ROWS + bins) * LANES) {
+      sc = new double[(ROWS + bins) * LANES];
+      SCRATCH.set(sc);
+    }
+    return sc;
+  }
 
   @Override
   public void forward(int knots, double lo, double hi,
       double[] raw, int rawOff, int stride, double[] x, int xOff, double[] y, int yOff, double[] logDet, int len) {
     int bound = SPECIES.loopBound(len);
-    double[] sc = bound > 0 ? SCRATCH.get() : null;
+    double[] sc = bound > 0 ? scratch(knots + 1) : null;
     int bins = knots + 1;
     int i = 0;
     for (; i < bound; i += LANES) {
@@ -97,7 +109,7 @@ public final class VectorSplineKernel implements SplineKernel {
   public void inverse(int knots, double lo, double hi,
       double[] raw, int rawOff, int stride, double[] y, int yOff, double[] x, int xOff, double[] logDet, int len) {
     int bound = SPECIES.loopBound(len);
-    double[] sc = bound > 0 ? SCRATCH.get() : null;
+    double[] sc = bound > 0 ? scratch(knots + 1) : null;
     int bins = knots + 1;
     int i = 0;
     for (; i < bound; i += LANES) {
@@ -119,7 +131,7 @@ public final class VectorSplineKernel implements SplineKernel {
       double[] gradY, int gradYOff, double[] gradLogDet,
       double[] gradX, int gradXOff, double[] gradRaw, int gradRawOff, int len) {
     int bound = SPECIES.loopBound(len);
-    double[] sc = bound > 0 ? SCRATCH.get() : null;
+    double[] sc = bound > 0 ? scratch(knots + 1) : null;
     int bins = knots + 1;
     int i = 0;
     for (; i < bound; i += LANES) {
@@ -148,7 +160,7 @@ public final class VectorSplineKernel implements SplineKernel {
       double[] gradX, int gradXOff, double[] gradLogDet,
       double[] gradY, int gradYOff, double[] gradRaw, int gradRawOff, int len) {
     int bound = SPECIES.loopBound(len);
-    double[] sc = bound > 0 ? SCRATCH.get() : null;
+    double[] sc = bound > 0 ? scratch(knots + 1) : null;
     int bins = knots + 1;
     int i = 0;
     for (; i < bound; i += LANES) {
@@ -286,23 +298,26 @@ public final class VectorSplineKernel implements SplineKernel {
     for (int j = 1; j < bins; j++) {
       mx = mx.max(DoubleVector.fromArray(SPECIES, raw, base + axis + j * stride));
     }
+    // The exponentials go to scratch rows, so that the search below reads them instead of
+    // calling EXP for each bin a second time.
     DoubleVector sum = DoubleVector.zero(SPECIES);
     for (int j = 0; j < bins; j++) {
       DoubleVector e = DoubleVector.fromArray(SPECIES, raw, base + axis + j * stride).sub(mx).lanewise(VectorOperators.EXP);
       if (gradRaw != null) {
         e.intoArray(gradRaw, gBase + axis + j * stride);
       }
+      e.intoArray(sc, (BIN_EXP + j) * LANES);
       sum = sum.add(e);
     }
     DoubleVector scale = DoubleVector.broadcast(SPECIES, hi - lo - MIN_WIDTH * bins).div(sum);
     DoubleVector kv = DoubleVector.zero(SPECIES);
     DoubleVector pk = kv;
-    DoubleVector ek = DoubleVector.fromArray(SPECIES, raw, base + axis).sub(mx).lanewise(VectorOperators.EXP);
+    DoubleVector ek = DoubleVector.fromArray(SPECIES, sc, BIN_EXP * LANES);
     DoubleVector prefix = ek;
     DoubleVector rd0 = DoubleVector.fromArray(SPECIES, raw, base + dOff);
     DoubleVector rd1 = DoubleVector.fromArray(SPECIES, raw, base + dOff + stride);
     for (int j = 1; j < bins; j++) {
-      DoubleVector e = DoubleVector.fromArray(SPECIES, raw, base + axis + j * stride).sub(mx).lanewise(VectorOperators.EXP);
+      DoubleVector e = DoubleVector.fromArray(SPECIES, sc, (BIN_EXP + j) * LANES);
       VectorMask<Double> sel = vc.compare(VectorOperators.GE, scale.mul(prefix).add(j * MIN_WIDTH).add(lo));
       kv = kv.blend(j, sel);
       pk = pk.blend(prefix, sel);
