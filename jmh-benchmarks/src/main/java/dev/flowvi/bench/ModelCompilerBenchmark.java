@@ -36,8 +36,9 @@ import org.openjdk.jmh.annotations.State;
  *
  * <p>Work per data row of one sample, counted in the generated vector source of M2 (add, sub, mul,
  * max, and a fused multiply-add as 2; exp, log and division apart): the value loop is
- * {@link #VALUE_FLOPS_PER_ROW} flops, 4 exp and 1 log; the fused value-and-gradient loop is
- * {@link #GRADIENT_LOOP_FLOPS_PER_ROW} flops, 4 exp, 1 log and 1 division. Gflop/s of a
+ * {@link #VALUE_FLOPS_PER_ROW} flops and 4 exp; the fused value-and-gradient loop is
+ * {@link #GRADIENT_LOOP_FLOPS_PER_ROW} flops, 4 exp and 1 division. Both take one log per lane per
+ * tile of 256 rows, of the product of the rows' shifted sums. Gflop/s of a
  * logDensityAndGradient figure: GRADIENT_LOOP_FLOPS_PER_ROW · rows · 500 / (ms · 10^6); of a
  * logDensity figure, VALUE_FLOPS_PER_ROW.
  */
@@ -46,10 +47,10 @@ import org.openjdk.jmh.annotations.State;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class ModelCompilerBenchmark {
   static final int SAMPLES = 500;
-  /** Per row (add 12, sub 17, mul 18, max 3, fma 21): 3 tracks × 4 residuals, their squares summed, and the log-sum-exp. */
+  /** Per row (add 11, sub 17, mul 19, max 3, fma 21): 3 tracks × 4 residuals, their squares summed, and the log-sum-exp. */
   static final int VALUE_FLOPS_PER_ROW = 92;
   /**
-   * Per row, the generated tiled loop of value and adjoints (add 25, sub 17, mul 34, max 3, fma 45);
+   * Per row, the generated tiled loop of value and adjoints (add 24, sub 17, mul 35, max 3, fma 45);
    * 233 before the adjoints reused the residuals and left row-invariant factors out of the loop,
    * 267 in the fused loop before the tiles.
    */
