@@ -14,7 +14,7 @@ public final class RandomStream {
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
   private static final double DOUBLE_UNIT = 0x1.0p-53;
 
-  private final long seed;
+  private long seed;
   private long state;
 
   private RandomStream(long seed) {
@@ -31,9 +31,22 @@ public final class RandomStream {
   public RandomStream derive(long... keys) {
     long s = seed;
     for (long k : keys) {
-      s = mix64(s + GOLDEN_GAMMA * (k + 1) ^ 0xBB67AE8584CAA73BL);
+      s = step(s, k);
     }
     return new RandomStream(s);
+  }
+
+  /**
+   * Restarts this stream as {@code parent.derive(k0, k1)} would start, without allocating: the
+   * trainer's per-(step, chunk) streams reuse one object each.
+   */
+  public void restartAsDerived(RandomStream parent, long k0, long k1) {
+    seed = step(step(parent.seed, k0), k1);
+    state = seed;
+  }
+
+  private static long step(long s, long key) {
+    return mix64(s + GOLDEN_GAMMA * (key + 1) ^ 0xBB67AE8584CAA73BL);
   }
 
   /** The seed this stream started from (for provenance). */

@@ -3,14 +3,10 @@ package dev.flowvi.engine.train;
 import dev.flowvi.engine.core.Unchecked;
 import dev.flowvi.engine.core.Workspace;
 import dev.flowvi.engine.random.RandomStream;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Evaluates a {@link ChunkedLoss} over a step's units in fixed chunks, on one or more threads,
@@ -21,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gradient are the same sums in the same order for any number of threads. Workers (the calling
  * thread is one of them) take the next chunk not yet taken, each with a workspace of its own, so a
  * worker that the OS or the JIT's compiler threads hold back does not hold the whole step back.
+ *
+ * <p>The other workers are daemon threads that live as long as the evaluator and wait parked
+ * between steps; a step hands them its inputs through fields and a ticket, so a step allocates
+ * nothing (an executor's task, future and queue node came to about 220 B per step).
  */
 final class ChunkedEvaluator implements AutoCloseable {
   private final ChunkedLoss loss;
@@ -31,9 +31,26 @@ final class ChunkedEvaluator implements AutoCloseable {
   private final Workspace[] workspaces;
   private final double[][] chunkGrads;
   private final LossTotals[] chunkTotals;
-  private final ExecutorService pool;
-  private final List<Future<?>> futures = new ArrayList<>();
+  /** Chunk c's stream, restarted every step as root.derive(step, c). */
+  private final RandomStream[] chunkStreams;
   private final AtomicInteger nextChunk = new AtomicInteger();
+  /** Workers 1, 2, …: threads of their own; worker 0 is the calling thread. */
+  private final Helper[] helpers;
+  /** Helpers still running the current step. */
+  private final AtomicInteger busy = new AtomicInteger();
+  /** The first failure on a helper in the current step. */
+  private final AtomicReference<Throwable> helperFailure = new AtomicReference<>();
+  private volatile boolean closed;
+
+  // The current step, written by the caller before it hands out tickets (a volatile write), read
+  // by the helpers after they see theirs.
+  private Thread caller;
+  private double[] stepParams;
+  private int[] stepRows;
+  private int stepUnits;
+  private int stepChunks;
+  private long stepIndex;
+  private boolean stepWithGrad;
 
   ChunkedEvaluator(ChunkedLoss loss, RandomStream root, int maxUnits, int chunkSize, int threads) {
     this.loss = loss;
@@ -47,14 +64,16 @@ final class ChunkedEvaluator implements AutoCloseable {
     }
     this.chunkGrads = new double[maxChunks][loss.parameterCount()];
     this.chunkTotals = new LossTotals[maxChunks];
+    this.chunkStreams = new RandomStream[maxChunks];
     for (int c = 0; c < maxChunks; c++) {
       chunkTotals[c] = new LossTotals();
+      chunkStreams[c] = root.derive(0, c);
     }
-    this.pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1, r -> {
-      Thread t = new Thread(r, "flowvi-trainer");
-      t.setDaemon(true);
-      return t;
-    }) : null;
+    this.helpers = new Helper[Math.max(0, workers - 1)];
+    for (int h = 0; h < helpers.length; h++) {
+      helpers[h] = new Helper(h + 1);
+      helpers[h].thread.start();
+    }
   }
 
   /**
@@ -67,40 +86,15 @@ final class ChunkedEvaluator implements AutoCloseable {
     if (chunks > maxChunks) {
       throw new IllegalArgumentException("units is " + units + ", expected at most " + (maxChunks * chunkSize));
     }
+    if (closed) {
+      throw new IllegalStateException("the evaluator is closed");
+    }
     int active = Math.min(workers, chunks);
     nextChunk.set(0);
-    if (pool == null || active == 1) {
+    if (active <= 1) {
       runWorker(0, chunks, units, params, rows, step, grad != null);
     } else {
-      futures.clear();
-      for (int w = 1; w < active; w++) {
-        final int worker = w;
-        futures.add(pool.submit(() -> runWorker(worker, chunks, units, params, rows, step, grad != null)));
-      }
-      // The first failure, on any worker, is rethrown once every worker has stopped touching the chunks.
-      Throwable failure = null;
-      try {
-        runWorker(0, chunks, units, params, rows, step, grad != null);
-      } catch (RuntimeException | Error e) {
-        failure = e;
-        nextChunk.set(chunks);
-      }
-      for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("training was interrupted", e);
-        } catch (ExecutionException e) {
-          if (failure == null) {
-            failure = e.getCause();
-            nextChunk.set(chunks);
-          }
-        }
-      }
-      if (failure != null) {
-        throw Unchecked.of(failure, "a training chunk failed");
-      }
+      runOnAll(active, chunks, units, params, rows, step, grad != null);
     }
     totals.reset();
     if (grad != null) {
@@ -124,6 +118,51 @@ final class ChunkedEvaluator implements AutoCloseable {
     }
   }
 
+  /** One step on the calling thread and {@code active − 1} helpers; returns when all have stopped. */
+  private void runOnAll(int active, int chunks, int units, double[] params, int[] rows, long step, boolean withGrad) {
+    caller = Thread.currentThread();
+    stepParams = params;
+    stepRows = rows;
+    stepUnits = units;
+    stepChunks = chunks;
+    stepIndex = step;
+    stepWithGrad = withGrad;
+    helperFailure.set(null);
+    busy.set(active - 1);
+    for (int h = 0; h < active - 1; h++) {
+      helpers[h].ticket++;
+      LockSupport.unpark(helpers[h].thread);
+    }
+    // The first failure, on any worker, is rethrown once every worker has stopped touching the chunks.
+    Throwable failure = null;
+    try {
+      runWorker(0, chunks, units, params, rows, step, withGrad);
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      nextChunk.set(chunks);
+    }
+    boolean interrupted = false;
+    while (busy.get() > 0) {
+      LockSupport.park(this);
+      if (Thread.interrupted()) {
+        interrupted = true;
+        nextChunk.set(chunks);
+      }
+    }
+    stepParams = null;
+    stepRows = null;
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("training was interrupted");
+    }
+    if (failure == null) {
+      failure = helperFailure.get();
+    }
+    if (failure != null) {
+      throw Unchecked.of(failure, "a training chunk failed");
+    }
+  }
+
   /** Takes chunks not yet taken until none is left, with worker {@code worker}'s workspace. */
   private void runWorker(int worker, int chunks, int units, double[] params, int[] rows, long step, boolean withGrad) {
     Workspace ws = workspaces[worker];
@@ -133,14 +172,55 @@ final class ChunkedEvaluator implements AutoCloseable {
       double[] g = chunkGrads[c];
       Arrays.fill(g, 0.0);
       chunkTotals[c].reset();
-      loss.evaluate(params, rows, from, count, root.derive(step, c), ws, withGrad ? g : null, chunkTotals[c]);
+      RandomStream stream = chunkStreams[c];
+      stream.restartAsDerived(root, step, c);
+      loss.evaluate(params, rows, from, count, stream, ws, withGrad ? g : null, chunkTotals[c]);
+    }
+  }
+
+  /** A worker thread: parked until its ticket changes, then one step's chunks, then parked again. */
+  private final class Helper implements Runnable {
+    final int worker;
+    final Thread thread;
+    volatile long ticket;
+
+    Helper(int worker) {
+      this.worker = worker;
+      this.thread = new Thread(this, "flowvi-trainer-" + worker);
+      thread.setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      long done = 0;
+      while (true) {
+        long t;
+        while ((t = ticket) == done) {
+          if (closed) {
+            return;
+          }
+          LockSupport.park(this);
+        }
+        done = t;
+        try {
+          runWorker(worker, stepChunks, stepUnits, stepParams, stepRows, stepIndex, stepWithGrad);
+        } catch (Throwable e) {
+          helperFailure.compareAndSet(null, e);
+          nextChunk.set(stepChunks);
+        } finally {
+          if (busy.decrementAndGet() == 0) {
+            LockSupport.unpark(caller);
+          }
+        }
+      }
     }
   }
 
   @Override
   public void close() {
-    if (pool != null) {
-      pool.shutdownNow();
+    closed = true;
+    for (Helper h : helpers) {
+      LockSupport.unpark(h.thread);
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.target.LogDensity;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Fits flow parameters with Adam: variational inference against a target ({@link #fit}), any
@@ -228,7 +229,10 @@ public final class Trainer {
     }
 
     private String firstNonFiniteBlock(double[] grad) {
-      for (ParameterBlock b : layout.blocks()) {
+      // Indexed, not for-each: the list's iterator was one of the two objects a step allocated.
+      List<ParameterBlock> blocks = layout.blocks();
+      for (int i = 0; i < blocks.size(); i++) {
+        ParameterBlock b = blocks.get(i);
         if (b.frozen()) {
           continue;
         }

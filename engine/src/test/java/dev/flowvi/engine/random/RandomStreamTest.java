@@ -37,6 +37,22 @@ class RandomStreamTest {
     assertEquals(parent.derive(3, 5).seed(), parent.derive(3).derive(5).seed());
   }
 
+  /** The trainer's reused chunk streams: a restart gives derive(k0, k1)'s numbers, whatever came before. */
+  @Test
+  void restartingAsDerivedMatchesDeriveAndForgetsEarlierDraws() {
+    RandomStream parent = RandomStream.of(2024);
+    RandomStream reused = RandomStream.of(9);
+    for (long step = 0; step < 4; step++) {
+      for (long chunk = 0; chunk < 3; chunk++) {
+        draws(reused, 7);
+        reused.restartAsDerived(parent, step, chunk);
+        RandomStream fresh = parent.derive(step, chunk);
+        assertEquals(fresh.seed(), reused.seed());
+        assertEquals(Arrays.toString(draws(fresh, 20)), Arrays.toString(draws(reused, 20)), "step " + step + ", chunk " + chunk);
+      }
+    }
+  }
+
   @Test
   void derivedStreamsDependOnEveryKeyAndItsPosition() {
     RandomStream parent = RandomStream.of(1);

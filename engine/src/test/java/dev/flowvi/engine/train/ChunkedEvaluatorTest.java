@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flowvi.engine.core.ParameterLayout;
 import dev.flowvi.engine.core.Workspace;
 import dev.flowvi.engine.random.RandomStream;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +86,55 @@ class ChunkedEvaluatorTest {
       e.evaluate(new double[] {2, 0, 0}, null, units, 3, grad, totals);
     }
     return grad;
+  }
+
+  /**
+   * A step hands its chunks to the parked helper threads and restarts each chunk's stream in place:
+   * over 2000 warm steps on 1 and 3 threads neither the calling thread nor the helpers allocate
+   * (the bound, 8 B per step, is far below the 60 B per chunk of a derived stream and the ~220 B per
+   * step of an executor's task, future and queue node that this replaced).
+   */
+  @Test
+  void warmStepsAllocateNothingOnAnyThread() {
+    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter on this JVM");
+    com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
+    assumeTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled(), "allocation counter off");
+    for (int threads : new int[] {1, 3}) {
+      CountingLoss loss = new CountingLoss(10, -1, -1);
+      double[] params = {2, 0, 0};
+      double[] grad = new double[PARAMS];
+      LossTotals totals = new LossTotals();
+      try (ChunkedEvaluator e = new ChunkedEvaluator(loss, RandomStream.of(7), 95, 10, threads)) {
+        int steps = 2000;
+        for (int s = 0; s < steps; s++) {
+          e.evaluate(params, null, 95, s, grad, totals);
+        }
+        long[] ids = trainerThreadIds();
+        long before = allocated(bean, ids);
+        for (int s = 0; s < steps; s++) {
+          e.evaluate(params, null, 95, steps + s, grad, totals);
+        }
+        long bytes = allocated(bean, ids) - before;
+        assertTrue(bytes < 8L * steps, threads + " threads: " + bytes + " bytes in " + steps + " warm steps");
+      }
+    }
+  }
+
+  /** This thread and every live trainer thread (the helpers are named flowvi-trainer-*). */
+  private static long[] trainerThreadIds() {
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(Thread.currentThread()),
+            Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("flowvi-trainer")))
+        .mapToLong(Thread::getId).toArray();
+  }
+
+  /** Bytes the threads {@code ids} have allocated so far; reading them allocates nothing. */
+  private static long allocated(com.sun.management.ThreadMXBean bean, long[] ids) {
+    long bytes = 0;
+    for (long id : ids) {
+      bytes += Math.max(0, bean.getThreadAllocatedBytes(id));
+    }
+    return bytes;
   }
 
   @Test
