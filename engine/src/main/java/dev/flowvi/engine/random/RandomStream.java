@@ -31,7 +31,7 @@ public final class RandomStream {
   public RandomStream derive(long... keys) {
     long s = seed;
     for (long k : keys) {
-      s = step(s, k);
+      s = mixKey(s, k);
     }
     return new RandomStream(s);
   }
@@ -41,11 +41,15 @@ public final class RandomStream {
    * trainer's per-(step, chunk) streams reuse one object each.
    */
   public void restartAsDerived(RandomStream parent, long k0, long k1) {
-    seed = step(step(parent.seed, k0), k1);
+    if (parent == null) {
+      throw new IllegalArgumentException("parent must not be null");
+    }
+    seed = mixKey(mixKey(parent.seed, k0), k1);
     state = seed;
   }
 
-  private static long step(long s, long key) {
+  /** One key of {@link #derive}: the seed of the stream derived from seed {@code s} by {@code key}. */
+  private static long mixKey(long s, long key) {
     return mix64(s + GOLDEN_GAMMA * (key + 1) ^ 0xBB67AE8584CAA73BL);
   }
 

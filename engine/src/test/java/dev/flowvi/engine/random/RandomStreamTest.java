@@ -51,6 +51,9 @@ class RandomStreamTest {
         assertEquals(Arrays.toString(draws(fresh, 20)), Arrays.toString(draws(reused, 20)), "step " + step + ", chunk " + chunk);
       }
     }
+    IllegalArgumentException noParent = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> reused.restartAsDerived(null, 0, 0));
+    assertEquals("parent must not be null", noParent.getMessage());
   }
 
   @Test
