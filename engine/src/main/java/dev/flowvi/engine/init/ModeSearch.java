@@ -83,7 +83,7 @@ public final class ModeSearch {
         }
       }
       if (t < iterations) {
-        adam.step(z, grad, rate);
+        adam.update(z, grad, rate);
         rate *= decay;
       }
     }

@@ -114,17 +114,35 @@ public final class Adam {
     Checks.exactLength("params", params, m.length);
     Checks.exactLength("grad", grad, m.length);
     double norm = trainableNorm(grad);
-    double scale = norm > clipNorm ? clipNorm / norm : 1.0;
+    apply(params, grad, rate, norm > clipNorm ? clipNorm / norm : 1.0);
+    return norm;
+  }
+
+  /**
+   * The same update as {@link #step}, without returning the norm: without clipping (an infinite
+   * clip norm) the norm is not computed, which saves a pass over the gradient on every step.
+   */
+  public void update(double[] params, double[] grad, double rate) {
+    Checks.exactLength("params", params, m.length);
+    Checks.exactLength("grad", grad, m.length);
+    double scale = 1.0;
+    if (clipNorm != Double.POSITIVE_INFINITY) {
+      double norm = trainableNorm(grad);
+      scale = norm > clipNorm ? clipNorm / norm : 1.0;
+    }
+    apply(params, grad, rate, scale);
+  }
+
+  private void apply(double[] params, double[] grad, double rate, double scale) {
     t++;
     double c1 = 1.0 - Math.pow(beta1, t);
     double c2 = 1.0 - Math.pow(beta2, t);
     for (int r = 0; r < runs.length; r += 2) {
-      update(params, grad, runs[r], runs[r + 1], scale, rate, c1, c2);
+      updateRun(params, grad, runs[r], runs[r + 1], scale, rate, c1, c2);
     }
-    return norm;
   }
 
-  private void update(double[] params, double[] grad, int from, int to, double scale, double rate, double c1, double c2) {
+  private void updateRun(double[] params, double[] grad, int from, int to, double scale, double rate, double c1, double c2) {
     double[] m = this.m;
     double[] v = this.v;
     for (int k = from; k < to; k++) {

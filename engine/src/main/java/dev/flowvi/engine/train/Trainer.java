@@ -85,7 +85,7 @@ public final class Trainer {
           } else {
             run.sinceBest++;
           }
-          run.adam.step(run.params, grad, rate);
+          run.adam.update(run.params, grad, rate);
         } else {
           run.history[step] = Double.NaN;
         }
@@ -151,7 +151,7 @@ public final class Trainer {
           if (run.step(step, value, grad, totals.dropped(), rate)) {
             trainSum += totals.lossSum();
             trainKept += totals.kept();
-            run.adam.step(run.params, grad, rate);
+            run.adam.update(run.params, grad, rate);
           }
           listener.onStep(run.progress(step, value, rate));
           step++;

@@ -2,6 +2,7 @@ package dev.flowvi.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowvi.engine.core.ParameterLayout;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,29 @@ class AdamTest {
         assertEquals(ref[k], p[k], 0.0, "entry " + k + " at step " + t + (trainable[k] ? "" : " (frozen)"));
       }
     }
+  }
+
+  /** update is step without the returned norm: the same parameters, bit for bit, with and without clipping. */
+  @Test
+  void updateMovesTheParametersAsStepDoes() {
+    for (double clip : new double[] {Double.POSITIVE_INFINITY, 0.5}) {
+      Adam a = Adam.of(layout(), clip);
+      Adam b = Adam.of(layout(), clip);
+      double[] p = {1, 2, 3, 4};
+      double[] q = p.clone();
+      for (int t = 0; t < 4; t++) {
+        double[] g = {0.5 - t, -2 + 0.3 * t, 7, 1e-3 * (t + 1)};
+        a.step(p, g, 0.1);
+        b.update(q, g, 0.1);
+        for (int k = 0; k < p.length; k++) {
+          assertEquals(p[k], q[k], 0.0, "clip " + clip + ", step " + t + ", entry " + k);
+        }
+      }
+      assertEquals(a.updates(), b.updates());
+    }
+    IllegalArgumentException shortGrad = assertThrows(IllegalArgumentException.class,
+        () -> Adam.of(layout(), 1.0).update(new double[4], new double[3], 0.1));
+    assertTrue(shortGrad.getMessage().contains("grad"), shortGrad.getMessage());
   }
 
   /** Clipping scales the whole gradient; two steps then follow the clipped moments exactly. */
