@@ -43,7 +43,7 @@ final class ChunkedEvaluator implements AutoCloseable {
   private volatile boolean closed;
 
   // The current step, written by the caller before it hands out tickets (a volatile write), read
-  // by the helpers after they see theirs.
+  // by every worker: the caller and the helpers after they see their ticket.
   private Thread caller;
   private double[] stepParams;
   private int[] stepRows;
@@ -89,12 +89,23 @@ final class ChunkedEvaluator implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the evaluator is closed");
     }
-    int active = Math.min(workers, chunks);
+    stepParams = params;
+    stepRows = rows;
+    stepUnits = units;
+    stepChunks = chunks;
+    stepIndex = step;
+    stepWithGrad = grad != null;
     nextChunk.set(0);
-    if (active <= 1) {
-      runWorker(0, chunks, units, params, rows, step, grad != null);
-    } else {
-      runOnAll(active, chunks, units, params, rows, step, grad != null);
+    int active = Math.min(workers, chunks);
+    try {
+      if (active <= 1) {
+        runWorker(0);
+      } else {
+        runOnAll(active);
+      }
+    } finally {
+      stepParams = null;
+      stepRows = null;
     }
     totals.reset();
     if (grad != null) {
@@ -119,14 +130,8 @@ final class ChunkedEvaluator implements AutoCloseable {
   }
 
   /** One step on the calling thread and {@code active − 1} helpers; returns when all have stopped. */
-  private void runOnAll(int active, int chunks, int units, double[] params, int[] rows, long step, boolean withGrad) {
+  private void runOnAll(int active) {
     caller = Thread.currentThread();
-    stepParams = params;
-    stepRows = rows;
-    stepUnits = units;
-    stepChunks = chunks;
-    stepIndex = step;
-    stepWithGrad = withGrad;
     helperFailure.set(null);
     busy.set(active - 1);
     for (int h = 0; h < active - 1; h++) {
@@ -136,21 +141,19 @@ final class ChunkedEvaluator implements AutoCloseable {
     // The first failure, on any worker, is rethrown once every worker has stopped touching the chunks.
     Throwable failure = null;
     try {
-      runWorker(0, chunks, units, params, rows, step, withGrad);
+      runWorker(0);
     } catch (RuntimeException | Error e) {
       failure = e;
-      nextChunk.set(chunks);
+      nextChunk.set(stepChunks);
     }
     boolean interrupted = false;
     while (busy.get() > 0) {
       LockSupport.park(this);
       if (Thread.interrupted()) {
         interrupted = true;
-        nextChunk.set(chunks);
+        nextChunk.set(stepChunks);
       }
     }
-    stepParams = null;
-    stepRows = null;
     if (interrupted) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("training was interrupted");
@@ -163,18 +166,19 @@ final class ChunkedEvaluator implements AutoCloseable {
     }
   }
 
-  /** Takes chunks not yet taken until none is left, with worker {@code worker}'s workspace. */
-  private void runWorker(int worker, int chunks, int units, double[] params, int[] rows, long step, boolean withGrad) {
+  /** Takes the current step's chunks not yet taken until none is left, with worker {@code worker}'s workspace. */
+  private void runWorker(int worker) {
     Workspace ws = workspaces[worker];
+    int chunks = stepChunks;
     for (int c = nextChunk.getAndIncrement(); c < chunks; c = nextChunk.getAndIncrement()) {
       int from = c * chunkSize;
-      int count = Math.min(chunkSize, units - from);
+      int count = Math.min(chunkSize, stepUnits - from);
       double[] g = chunkGrads[c];
       Arrays.fill(g, 0.0);
       chunkTotals[c].reset();
       RandomStream stream = chunkStreams[c];
-      stream.restartAsDerived(root, step, c);
-      loss.evaluate(params, rows, from, count, stream, ws, withGrad ? g : null, chunkTotals[c]);
+      stream.restartAsDerived(root, stepIndex, c);
+      loss.evaluate(stepParams, stepRows, from, count, stream, ws, stepWithGrad ? g : null, chunkTotals[c]);
     }
   }
 
@@ -203,7 +207,7 @@ final class ChunkedEvaluator implements AutoCloseable {
         }
         done = t;
         try {
-          runWorker(worker, stepChunks, stepUnits, stepParams, stepRows, stepIndex, stepWithGrad);
+          runWorker(worker);
         } catch (Throwable e) {
           helperFailure.compareAndSet(null, e);
           nextChunk.set(stepChunks);
