@@ -12,7 +12,6 @@ import dev.flowvi.engine.examples.SeedModels;
 import dev.flowvi.engine.init.LaplaceApproximation;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.target.LogDensity;
-import dev.flowvi.engine.train.Trainer;
 import dev.flowvi.engine.train.TrainingListener;
 import dev.flowvi.engine.train.TrainingResult;
 import java.util.concurrent.TimeUnit;
@@ -94,13 +93,6 @@ public class PresetFitBenchmark {
       TransformedDistribution standardised = M1StandardisedExample.standardised(flow, laplace);
       return M1StandardisedExample.run(standardised, target, SEED, threads, TrainingListener.none());
     }
-    double[] params = flow.initialParameters(SEED);
-    TrainingResult result = null;
-    for (int stage = 0; stage < M1Example.STAGE_RATES.length; stage++) {
-      result = Trainer.of(M1Example.config(SEED, threads, M1Example.STAGE_RATES[stage], M1Example.STAGE_STEPS[stage]))
-          .fit(flow, target, params);
-      params = result.params();
-    }
-    return result;
+    return M1Example.run(flow, target, SEED, threads, TrainingListener.none());
   }
 }

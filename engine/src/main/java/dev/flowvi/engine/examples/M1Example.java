@@ -6,6 +6,7 @@ import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.flow.Flows;
 import dev.flowvi.engine.flow.Flows.Direction;
 import dev.flowvi.engine.model.DataTable;
+import dev.flowvi.engine.target.LogDensity;
 import dev.flowvi.engine.train.Schedule;
 import dev.flowvi.engine.train.Trainer;
 import dev.flowvi.engine.train.TrainerConfig;
@@ -68,8 +69,15 @@ public final class M1Example {
    * reuses {@code train_key}. Returns the second stage; its params belong to {@link #flow()}.
    */
   public static TrainingResult run(long seed, int threads, TrainingListener listener) {
-    TransformedDistribution flow = flow();
-    M1LogPosterior target = target(M1Data.generate(DATA_SEED));
+    return run(flow(), target(M1Data.generate(DATA_SEED)), seed, threads, listener);
+  }
+
+  /**
+   * The seed's two training stages of {@code flow} (the seed's flow family, compiled or not) on
+   * {@code target}; the result's params belong to {@code flow}.
+   */
+  public static TrainingResult run(TransformedDistribution flow, LogDensity target, long seed, int threads,
+      TrainingListener listener) {
     double[] params = flow.initialParameters(seed);
     TrainingResult result = null;
     for (int stage = 0; stage < STAGE_RATES.length; stage++) {
