@@ -137,7 +137,7 @@ final class ElementwiseEmitter {
       return;
     }
     w.line("int i = 0;");
-    if (vectorisable(order, flowForward)) {
+    if (vectorisable(order, flowForward, backward)) {
       if (backward) {
         vectorBackward(order, flowForward);
       } else {
@@ -190,20 +190,31 @@ final class ElementwiseEmitter {
   private static final String DV = "jdk.incubator.vector.DoubleVector";
 
   /**
+   * Splines and LeakyTanh in the backward passes' lanes from JDK 21 on. On JDK 17, C2 boxed the
+   * spline's per-bin vector accumulators in some JVMs (CompiledFlowAllocationTest: 5.8 to 27 MB
+   * per 50 warm rounds of a 5-D triangular spline flow, in 2 of 3 runs), so there those loops stay
+   * scalar; the value passes' spline lanes, which carry no vector across iterations, run on both.
+   */
+  static final boolean BACKWARD_SPLINE_LANES = Runtime.version().feature() >= 21;
+
+  /**
    * Whether the segment gets a Vector API loop over the points before its scalar tail: shifts and
    * scales (two lane operations) and Exp (VectorOperators.EXP, within 1 ulp of Math.exp, not
-   * bit-identical). Splines (per-point bin search), the other maps and the inverse maps (whose
-   * input is checked against the image point by point, as the engine does) stay scalar; a value
-   * pass with LeakyTanh runs it in lanes in a loop of its own ({@link #splitsForLanes}).
+   * bit-identical), and in backward passes also splines ({@link SplineLanes}) and LeakyTanh, whose
+   * adjoints need no transcendental ({@link #BACKWARD_SPLINE_LANES}). The other maps and the
+   * inverse maps (whose input is checked against the image point by point, as the engine does)
+   * stay scalar. A value pass with a spline or LeakyTanh runs those in lanes, each in a loop of
+   * its own ({@link #splitsForLanes}).
    */
-  private boolean vectorisable(List<Integer> order, boolean flowForward) {
+  private boolean vectorisable(List<Integer> order, boolean flowForward, boolean backward) {
     if (!gen.program.vector || order.isEmpty()) {
       return false;
     }
     for (int x : order) {
       FlowLayer.ElementwiseStep s = applied(x, flowForward);
       boolean ok = s instanceof FlowLayer.ShiftScaleStep
-          || s instanceof FlowLayer.MapStep m && m.kind() == FlowLayer.MapKind.EXP && m.forward();
+          || s instanceof FlowLayer.MapStep m && m.kind() == FlowLayer.MapKind.EXP && m.forward()
+          || backward && BACKWARD_SPLINE_LANES && (s instanceof FlowLayer.SplineStep || s instanceof FlowLayer.LeakyTanhStep);
       if (!ok) {
         return false;
       }
@@ -212,16 +223,17 @@ final class ElementwiseEmitter {
   }
 
   /**
-   * Whether a value pass runs one loop per step instead of one fused loop: when it has a
-   * LeakyTanh, alone or in a chain with steps that stay scalar (a spline). The fused scalar loop is
-   * bound by the latency of LeakyTanh's exp and log calls; in its own loop they run in lanes.
+   * Whether a value pass runs one loop per step instead of one fused loop: when it has a spline or
+   * a LeakyTanh, alone or in a chain with steps that stay scalar. The fused scalar loop is bound by
+   * the spline's bin search and LeakyTanh's exp and log calls; in loops of their own they run in lanes.
    */
   private boolean splitsForLanes(List<Integer> order, boolean flowForward) {
     if (!gen.program.vector || order.isEmpty()) {
       return false;
     }
     for (int x : order) {
-      if (applied(x, flowForward) instanceof FlowLayer.LeakyTanhStep) {
+      FlowLayer.ElementwiseStep s = applied(x, flowForward);
+      if (s instanceof FlowLayer.LeakyTanhStep || s instanceof FlowLayer.SplineStep) {
         return true;
       }
     }
@@ -231,7 +243,7 @@ final class ElementwiseEmitter {
   /**
    * The value pass as one loop over the points per step: step t reads the previous step's saved
    * values (or the source) and writes its own (or the destination), and adds its log-det to ld.
-   * LeakyTanh steps get a lane loop before their scalar tail.
+   * LeakyTanh and spline steps get a lane loop before their scalar tail.
    */
   private void splitValues(List<Integer> order, boolean flowForward) {
     int q = order.size();
@@ -248,6 +260,15 @@ final class ElementwiseEmitter {
         w.open("for (int bound = V_S.loopBound(n); i < bound; i += V_S.length())");
         w.line(DV + " v = " + load(inArray, inIndex) + ";");
         leakyTanhLanes(lt);
+        w.line("out.intoArray(" + outArray + ", " + outIndex + ");");
+        w.line(load("ld", "i") + ".add(ldv).intoArray(ld, i);");
+        w.close();
+      } else if (s instanceof FlowLayer.SplineStep sp) {
+        SplineLanes lanes = new SplineLanes(w, x, sp);
+        lanes.binScalars();
+        w.open("for (int bound = V_S.loopBound(n); i < bound; i += V_S.length())");
+        w.line(DV + " v = " + load(inArray, inIndex) + ";");
+        lanes.value("v", "out", "ldv");
         w.line("out.intoArray(" + outArray + ", " + outIndex + ");");
         w.line(load("ld", "i") + ".add(ldv).intoArray(ld, i);");
         w.close();
@@ -293,6 +314,29 @@ final class ElementwiseEmitter {
       w.line(DV + " out = lin.blend(at.blend(at.neg(), neg), in);");
       w.line(DV + " ldv = " + DV + ".broadcast(V_S, " + SourceWriter.literal(-FlowMath.logSech2(m)) + ").blend(v.neg().add(1.0).mul(v.add(1.0))"
           + ".lanewise(V_LOG).neg(), in);");
+    }
+  }
+
+  /**
+   * The adjoint of LeakyTanh(m) or its inverse for step t, in lanes: the scalar {@link
+   * #stepBackward} formulas, both sides of the edge computed and blended.
+   */
+  private void leakyTanhBackwardLanes(int t, FlowLayer.LeakyTanhStep lt) {
+    String v = "v" + t;
+    double m = lt.maxVal();
+    String mask = "jdk.incubator.vector.VectorMask<Double>";
+    if (lt.forward()) {
+      // From the saved output h = tanh x: tanh' = (1 − h)(1 + h) and (log tanh')' = −2h.
+      String h = "v" + (t + 1);
+      w.line(mask + " lt" + t + " = " + v + ".abs().compare(V_LT, " + SourceWriter.literal(m) + ");");
+      w.line("g = g.mul(" + SourceWriter.literal(FlowMath.sech2(m)) + ").blend(g.mul(" + h + ".neg().add(1.0).mul(" + h + ".add(1.0))).sub(gl.mul(2.0).mul("
+          + h + ")), lt" + t + ");");
+    } else {
+      String p = "ltp" + t;
+      w.line(mask + " lt" + t + " = " + v + ".abs().compare(V_LT, " + SourceWriter.literal(Math.tanh(m)) + ");");
+      w.line(DV + " " + p + " = " + v + ".neg().add(1.0).mul(" + v + ".add(1.0));");
+      w.line("g = g.mul(" + DV + ".broadcast(V_S, " + SourceWriter.literal(1.0 / FlowMath.sech2(m)) + ").blend(" + DV + ".broadcast(V_S, 1.0).div("
+          + p + "), lt" + t + ")).add(gl.mul(" + DV + ".zero(V_S).blend(" + v + ".mul(2.0).div(" + p + "), lt" + t + ")));");
     }
   }
 
@@ -351,12 +395,20 @@ final class ElementwiseEmitter {
 
   private void vectorBackward(List<Integer> order, boolean flowForward) {
     int q = order.size();
+    List<SplineLanes> splines = new ArrayList<>();
+    SplineLanes[] splineOf = new SplineLanes[steps.size()];
     for (int x : order) {
-      if (applied(x, flowForward) instanceof FlowLayer.ShiftScaleStep s) {
+      FlowLayer.ElementwiseStep applied = applied(x, flowForward);
+      if (applied instanceof FlowLayer.ShiftScaleStep s) {
         w.line(DV + " sgV" + x + " = " + DV + ".zero(V_S);");
         if (!isLoc(s)) {
           w.line(DV + " sgxV" + x + " = " + DV + ".zero(V_S);");
         }
+      } else if (applied instanceof FlowLayer.SplineStep sp) {
+        splineOf[x] = new SplineLanes(w, x, sp);
+        splines.add(splineOf[x]);
+        splineOf[x].binScalars();
+        splineOf[x].openAccumulators();
       }
     }
     w.open("for (int bound = V_S.loopBound(n); i < bound; i += V_S.length())");
@@ -376,6 +428,10 @@ final class ElementwiseEmitter {
           w.line("sgxV" + x + " = sgxV" + x + ".add(g.mul(v" + (s.forward() ? t : t + 1) + "));");
           w.line("g = g.mul(" + (s.forward() ? "s" : "is") + x + ");");
         }
+      } else if (s instanceof FlowLayer.SplineStep) {
+        splineOf[x].backward("v" + t);
+      } else if (s instanceof FlowLayer.LeakyTanhStep lt) {
+        leakyTanhBackwardLanes(t, lt);
       } else if (s.forward()) {
         // Exp: f' = e^x is the saved output, (log f')' = 1.
         w.line("g = g.mul(v" + (t + 1) + ").add(gl);");
@@ -386,6 +442,9 @@ final class ElementwiseEmitter {
     }
     w.line("g.intoArray(gSrc, si + i);");
     w.close();
+    for (SplineLanes lanes : splines) {
+      lanes.closeAccumulators();
+    }
     for (int x : order) {
       if (applied(x, flowForward) instanceof FlowLayer.ShiftScaleStep s) {
         w.line("sg" + x + " += sgV" + x + ".reduceLanes(V_ADD);");

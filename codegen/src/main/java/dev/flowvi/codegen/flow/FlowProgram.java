@@ -44,11 +44,29 @@ final class FlowProgram {
       + "BlockAutoregressiveNetwork (any block size, depth and conditioning)";
 
   /**
-   * Steps per fused elementwise loop: the pass methods of a group grow with its steps, and a long
-   * chain is split into several groups so each method stays well below HotSpot's 8000-byte
-   * huge-method limit (beyond which it is never JIT-compiled).
+   * Size of a fused elementwise group, in units of one step's code: the pass methods of a group
+   * grow with its steps, and a long chain is split into several groups so each method stays well
+   * below HotSpot's 8000-byte huge-method limit (beyond which it is never JIT-compiled). A step
+   * counts one unit, a spline in Vector API lanes more ({@link #fusionWeight}).
    */
-  static final int MAX_FUSED_STEPS = 12;
+  static final int MAX_FUSED_WEIGHT = 12;
+
+  /**
+   * A step's share of {@link #MAX_FUSED_WEIGHT}: one, or for a spline in lanes one plus half its
+   * bins, since its lane code blends each bin's quantities (a value pass with 8 knots is about
+   * 1.7 KB of bytecode, five times an affine step's).
+   */
+  static int fusionWeight(FlowLayer.ElementwiseStep step, boolean vector) {
+    return vector && step instanceof FlowLayer.SplineStep s ? 1 + (s.knots() + 1) / 2 : 1;
+  }
+
+  private static int fusionWeight(FlowLayer.ElementwiseGroup group, boolean vector) {
+    int weight = 0;
+    for (FlowLayer.ElementwiseStep step : group.steps()) {
+      weight += fusionWeight(step, vector);
+    }
+    return weight;
+  }
 
   final int dim;
   final int conditionDim;
@@ -113,7 +131,7 @@ final class FlowProgram {
       int last = layers.size() - 1;
       if (layer instanceof FlowLayer.ElementwiseGroup g && !permutedSinceLast
           && layers.get(last) instanceof FlowLayer.ElementwiseGroup previous
-          && previous.steps().size() + g.steps().size() <= MAX_FUSED_STEPS) {
+          && fusionWeight(previous, vector) + fusionWeight(g, vector) <= MAX_FUSED_WEIGHT) {
         // Fuse with the previous elementwise group: one loop, no intermediate stage.
         List<FlowLayer.ElementwiseStep> steps = new ArrayList<>(previous.steps());
         steps.addAll(g.steps());

@@ -141,7 +141,7 @@ class FlowCoverageTest {
     FlowCompilerTest.assertCompiledMatches(label, dim, flow, ontoSubset);
   }
 
-  /** Flows whose batch loops the vector variant vectorises: shift-scale and Exp chains, coupling networks. */
+  /** Flows whose batch loops the vector variant vectorises: shift-scale, Exp, LeakyTanh and spline chains, coupling networks. */
   static Stream<Arguments> vectorised() {
     return Stream.of(
         Arguments.of("coupling relu", 5, Flows.coupling(StandardNormal.of(5)).layers(2).width(8).seed(3).build().bijection()),
@@ -155,6 +155,14 @@ class FlowCoverageTest {
             .activation(Activation.ELU).direction(Flows.Direction.DENSITY_FAST).layers(2).width(8).seed(6).build().bijection()),
         Arguments.of("maf tanh, sampling-fast", 3, Flows.maskedAutoregressive(StandardNormal.of(3))
             .activation(Activation.TANH).direction(Flows.Direction.SAMPLING_FAST).layers(2).width(8).seed(7).build().bijection()),
+        // M2's flow family: LeakyTanh and shared-knot splines run in lanes in all four passes.
+        Arguments.of("triangular spline, sampling-fast", 26, Flows.triangularSpline(StandardNormal.of(26)).layers(2).knots(4)
+            .tanhMaxVal(3.0).direction(Flows.Direction.SAMPLING_FAST).seed(8).build().bijection()),
+        Arguments.of("triangular spline, density-fast", 5, Flows.triangularSpline(StandardNormal.of(5)).layers(2).knots(5)
+            .tanhMaxVal(2.0).direction(Flows.Direction.DENSITY_FAST).seed(9).build().bijection()),
+        // Narrow intervals: many points outside, where the splines are the identity; two splines share one backward loop.
+        Arguments.of("spline chain, points outside the intervals", 3, Chain.of(Elementwise.of(RationalQuadraticSpline.of(4, 1.0), 3),
+            Invert.of(Elementwise.of(RationalQuadraticSpline.of(3, 0.5), 3)), Invert.of(LeakyTanh.of(3, 0.8)), Affine.of(3))),
         Arguments.of("shift-scale and exp chain", 3, Chain.of(Affine.of(3), Loc.of(3), Scale.of(3),
             Elementwise.of(AffineTransformer.softClamped(), 3), Invert.of(Affine.of(3)),
             Stack.of(Loc.of(1), Elementwise.of(AffineTransformer.withScaleFloor(), 2)), Exp.of(3))));
@@ -219,10 +227,17 @@ class FlowCoverageTest {
   @Test
   void longElementwiseChainsAreSplitIntoGroupsOfAtMostTheFusionLimit() {
     List<Bijection> chain = new ArrayList<>();
-    for (int r = 0; r < 2 * FlowProgram.MAX_FUSED_STEPS + 1; r++) {
+    for (int r = 0; r < 2 * FlowProgram.MAX_FUSED_WEIGHT + 1; r++) {
       chain.add(Loc.of(2));
     }
     FlowProgram program = FlowProgram.of(Chain.of(chain));
     assertEquals(3, program.layers.size(), program.key());
+    // An 8-knot spline in lanes weighs 1 + 9/2 = 5 units: two per group; scalar splines weigh one.
+    List<Bijection> splines = new ArrayList<>();
+    for (int r = 0; r < 12; r++) {
+      splines.add(Elementwise.of(RationalQuadraticSpline.of(8, 3.0), 2));
+    }
+    assertEquals(6, FlowProgram.of(Chain.of(splines), true).layers.size());
+    assertEquals(1, FlowProgram.of(Chain.of(splines), false).layers.size());
   }
 }
