@@ -21,6 +21,12 @@ import java.util.regex.Pattern;
  * calls keep few vectors live; on JDK 25 the M2 ELBO step went from 146 to 99 ms. JDK 17 still
  * boxes in some segments' C2 compiles in some JVM runs (not in others; see docs/PERFORMANCE.md).
  *
+ * <p>A statement that calls a math stub (EXP, LOG, LOG1P, EXPM1) gets a segment of its own: the stub
+ * call clobbers every vector register, so in a larger segment every live vector was spilled and
+ * reloaded around each call. Alone, only its operands and result cross it. M2's gradient with 4
+ * EXP per row: 52–57 → 46–52 ms per step on JDK 25, 69–82 → 64–68 ms on JDK 17; M1's (two EXP):
+ * 0.61–0.67 → 0.46–0.51 ms on JDK 25, 0.94–1.17 → 0.61–0.66 ms on JDK 17 (2026-11-29).
+ *
  * <p>How: the body's statements are split in order. A value made in one segment and read in a
  * later one goes through a tile row of the scratch array {@code w} (stored at the end of the
  * iteration, loaded at the top of the reader's); rows are reused once their value is dead. An
@@ -56,6 +62,11 @@ final class TiledRowLoop {
   /** A name not preceded by '.' or a name character: a variable, a type or a helper, never a method. */
   private static final Pattern NAME = Pattern.compile("(?<![.\\w])([A-Za-z_]\\w*)");
   private static final Pattern CALL = Pattern.compile("(?:\\.|(?<![.\\w]))\\w+\\(");
+  /**
+   * A call of a Vector API math stub (EXP, LOG, LOG1P, EXPM1), after which no vector register
+   * keeps its value: each gets a segment of its own ({@link #plan}).
+   */
+  private static final Pattern STUB = Pattern.compile("\\.lanewise\\((EXP|LOG|LOG1P|EXPM1)\\)");
 
   private final String name;
   private final Map<String, String> constants;
@@ -203,15 +214,18 @@ final class TiledRowLoop {
     final boolean declares;
     final List<String> reads;
     final int calls;
+    /** Whether it calls a math stub. */
+    final boolean stub;
     /** The constant this statement only copies ({@code DoubleVector g = Q7;}), or null. */
     final String copyOf;
 
-    Statement(String code, String target, boolean declares, List<String> reads, int calls, String copyOf) {
+    Statement(String code, String target, boolean declares, List<String> reads, int calls, boolean stub, String copyOf) {
       this.code = code;
       this.target = target;
       this.declares = declares;
       this.reads = reads;
       this.calls = calls;
+      this.stub = stub;
       this.copyOf = copyOf;
     }
   }
@@ -247,7 +261,7 @@ final class TiledRowLoop {
       }
       String copyOf = declares && constants.containsKey(expression.trim()) ? expression.trim() : null;
       locals.add(target);
-      out.add(new Statement(code, target, declares, reads, calls, copyOf));
+      out.add(new Statement(code, target, declares, reads, calls, STUB.matcher(expression).find(), copyOf));
     }
     return out;
   }
@@ -263,6 +277,7 @@ final class TiledRowLoop {
     final Set<String> stores = new LinkedHashSet<>();
     final Set<String> declared = new HashSet<>();
     int calls;
+    boolean stub;
   }
 
   private void plan(List<Statement> statements, int callsPerSegment) {
@@ -277,12 +292,15 @@ final class TiledRowLoop {
         copies.put(s.target, s.copyOf);
         continue;
       }
-      if (seg.calls > 0 && seg.calls + s.calls > callsPerSegment) {
+      // A math stub call alone in its segment: only its operands and result then cross the call,
+      // instead of every vector live in a larger segment (spilled before each call, reloaded after).
+      if (seg.calls > 0 && (seg.calls + s.calls > callsPerSegment || s.stub || seg.stub)) {
         seg = new Segment();
         segments.add(seg);
       }
       int k = segments.size() - 1;
       seg.calls += s.calls;
+      seg.stub |= s.stub;
       String code = s.code;
       List<String> reads = new ArrayList<>(s.reads);
       if (!s.declares && !reads.contains(s.target)) {

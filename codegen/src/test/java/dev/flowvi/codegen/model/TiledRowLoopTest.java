@@ -84,6 +84,36 @@ class TiledRowLoopTest {
     assertTrue(src.contains("w[10] -= w[0] * DoubleVector.fromArray(S, w, 388).reduceLanes(ADD);"), src);
   }
 
+  /**
+   * A math stub call clobbers every vector register, so each statement with one gets a segment of
+   * its own, whatever the budget: only its operands and result cross the call.
+   */
+  @Test
+  void mathStubCallsGetSegmentsOfTheirOwn() {
+    List<String> body = List.of(
+        "DoubleVector a = P0.mul(C3);",
+        "DoubleVector b = P0.add(C3);",
+        "DoubleVector m = a.max(b);",
+        "DoubleVector e0 = a.sub(m).lanewise(EXP);",
+        "DoubleVector e1 = b.sub(m).lanewise(EXP);",
+        "DoubleVector l = e0.add(e1).lanewise(LOG);",
+        "S9 = S9.add(m.add(l));");
+    Map<String, String> constants = Map.of("P0", "w[0]");
+    Map<String, String> accumulators = Map.of("S9", "w[9] += %s;");
+    TiledRowLoop loop = new TiledRowLoop("rows", body, constants, Map.of("C3", "c3"), accumulators, Map.of(), 100, 1000);
+    assertEquals(5, loop.segmentCount(), "a, b, m | e0 | e1 | l | S9");
+    SourceWriter w = new SourceWriter();
+    loop.emit(w);
+    String src = w.build();
+    for (int k = 1; k <= 3; k++) {
+      String segment = src.substring(src.indexOf("private void rowsTile" + k + "("), src.indexOf("private void rowsTile" + (k + 1) + "("));
+      assertEquals(1, segment.split("lanewise\\(", -1).length - 1, "one stub call in segment " + k + ":\n" + segment);
+    }
+    // Without stub calls the same budget keeps the body in one segment.
+    TiledRowLoop plain = new TiledRowLoop("rows", body.subList(0, 3), constants, Map.of("C3", "c3"), accumulators, Map.of(), 100, 1000);
+    assertEquals(1, plain.segmentCount());
+  }
+
   @Test
   void badBodiesAndBudgetsAreNamed() {
     Map<String, String> none = Map.of();
