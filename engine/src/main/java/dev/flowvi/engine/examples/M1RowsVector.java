@@ -76,7 +76,9 @@ public final class M1RowsVector extends M1Rows {
   /**
    * Rows [start, start + len): each row's largest component log density and shifted sum (its log
    * density is max + log sum) into the tile rows MAX and SUM and, with {@code responsibilities},
-   * d1, d2, r1 and r2 into theirs.
+   * d1, d2, r1 and r2 into theirs. Each EXP runs in a loop of its own, through the tile rows R1
+   * and R2: the stub call clobbers every vector register, so in one loop the residuals, the other
+   * term and the shift were spilled and reloaded around both calls.
    */
   private static void rowTerms(double[] x, double[] y, int start, int len, double[] theta, boolean responsibilities,
       double[][] work) {
@@ -87,6 +89,9 @@ public final class M1RowsVector extends M1Rows {
     double c2 = theta[2];
     double a0 = Math.log(theta[3]) + LOG_NORM1;
     double b0 = Math.log1p(-theta[3]) + LOG_NORM2;
+    double[] ea = work[R1];
+    double[] eb = work[R2];
+    double[] shift = work[MAX];
     for (int i = 0; i < len; i += S.length()) {
       DoubleVector xr = DoubleVector.fromArray(S, x, start + i);
       DoubleVector yr = DoubleVector.fromArray(S, y, start + i);
@@ -94,19 +99,33 @@ public final class M1RowsVector extends M1Rows {
       DoubleVector d2 = yr.sub(xr.mul(m2)).sub(c2).mul(inv2);
       DoubleVector a = d1.mul(d1).mul(-0.5).add(a0);
       DoubleVector b = d2.mul(d2).mul(-0.5).add(b0);
-      DoubleVector max = a.max(b);
-      DoubleVector ea = a.sub(max).lanewise(EXP);
-      DoubleVector eb = b.sub(max).lanewise(EXP);
-      DoubleVector sum = ea.add(eb);
-      max.intoArray(work[MAX], i);
+      a.max(b).intoArray(shift, i);
+      a.intoArray(ea, i);
+      b.intoArray(eb, i);
+      if (responsibilities) {
+        d1.intoArray(work[D1], i);
+        d2.intoArray(work[D2], i);
+      }
+    }
+    exponentiate(ea, shift, len);
+    exponentiate(eb, shift, len);
+    for (int i = 0; i < len; i += S.length()) {
+      DoubleVector va = DoubleVector.fromArray(S, ea, i);
+      DoubleVector vb = DoubleVector.fromArray(S, eb, i);
+      DoubleVector sum = va.add(vb);
       sum.intoArray(work[SUM], i);
       if (responsibilities) {
         DoubleVector inv = DoubleVector.broadcast(S, 1.0).div(sum);
-        d1.intoArray(work[D1], i);
-        d2.intoArray(work[D2], i);
-        ea.mul(inv).intoArray(work[R1], i);
-        eb.mul(inv).intoArray(work[R2], i);
+        va.mul(inv).intoArray(ea, i);
+        vb.mul(inv).intoArray(eb, i);
       }
+    }
+  }
+
+  /** terms[i] = exp(terms[i] − shift[i]) over [0, len). */
+  private static void exponentiate(double[] terms, double[] shift, int len) {
+    for (int i = 0; i < len; i += S.length()) {
+      DoubleVector.fromArray(S, terms, i).sub(DoubleVector.fromArray(S, shift, i)).lanewise(EXP).intoArray(terms, i);
     }
   }
 

@@ -78,33 +78,45 @@ public final class M2RowsVector extends M2Rows {
    * Σ over rows [start, start + bound) of the mixture's log density, from the tracks' component
    * log densities in work[0..2]; leaves exp(c_k − max) in work[0..2], the background's in
    * work[BACKGROUND_ROW] and their sum in work[SUM_ROW], for {@link #responsibilities}.
+   *
+   * <p>Each EXP runs in a loop of its own: the stub call clobbers every vector register, so in one
+   * fused loop the other terms, the shift and both sums were spilled and reloaded around each of
+   * the four calls (the model compiler's TiledRowLoop cuts its segments the same way).
    */
   private static double logSumExp(double[] q, M2Columns d, int start, int bound, double[][] work) {
     // Σ (max + log Σe) as Σ max + log Π Σe: each Σe lies in [1, 4] (the largest term is e⁰), so
     // a tile's product stays below 4^TILE and one LOG per tile replaces one per row.
     DoubleVector total = DoubleVector.zero(S);
-    DoubleVector product = DoubleVector.broadcast(S, 1.0);
+    double logWeight = q[Q_LOG_W + 3];
+    double[] shift = work[SUM_ROW];
     for (int i = 0; i < bound; i += S.length()) {
       DoubleVector c0 = DoubleVector.fromArray(S, work[0], i);
       DoubleVector c1 = DoubleVector.fromArray(S, work[1], i);
       DoubleVector c2 = DoubleVector.fromArray(S, work[2], i);
-      DoubleVector cb = DoubleVector.fromArray(S, d.background, start + i).add(q[Q_LOG_W + 3]);
+      DoubleVector cb = DoubleVector.fromArray(S, d.background, start + i).add(logWeight);
       DoubleVector max = c0.max(c1).max(c2).max(cb);
-      DoubleVector e0 = c0.sub(max).lanewise(EXP);
-      DoubleVector e1 = c1.sub(max).lanewise(EXP);
-      DoubleVector e2 = c2.sub(max).lanewise(EXP);
-      DoubleVector eb = cb.sub(max).lanewise(EXP);
-      DoubleVector sum = e0.add(e1).add(e2).add(eb);
-      e0.intoArray(work[0], i);
-      e1.intoArray(work[1], i);
-      e2.intoArray(work[2], i);
-      sum.intoArray(work[SUM_ROW], i);
-      eb.intoArray(work[BACKGROUND_ROW], i);
+      cb.intoArray(work[BACKGROUND_ROW], i);
+      max.intoArray(shift, i);
       total = total.add(max);
+    }
+    for (int row : EXP_ROWS) {
+      double[] c = work[row];
+      for (int i = 0; i < bound; i += S.length()) {
+        DoubleVector.fromArray(S, c, i).sub(DoubleVector.fromArray(S, shift, i)).lanewise(EXP).intoArray(c, i);
+      }
+    }
+    DoubleVector product = DoubleVector.broadcast(S, 1.0);
+    for (int i = 0; i < bound; i += S.length()) {
+      DoubleVector sum = DoubleVector.fromArray(S, work[0], i).add(DoubleVector.fromArray(S, work[1], i))
+          .add(DoubleVector.fromArray(S, work[2], i)).add(DoubleVector.fromArray(S, work[BACKGROUND_ROW], i));
+      sum.intoArray(work[SUM_ROW], i);
       product = product.mul(sum);
     }
     return total.add(product.lanewise(LOG)).reduceLanes(VectorOperators.ADD);
   }
+
+  /** The rows of work whose terms get exponentiated: the tracks', then the background's. */
+  private static final int[] EXP_ROWS = {0, 1, 2, BACKGROUND_ROW};
 
   /** The tracks' responsibilities into work[0..2] and the background's summed into acc[30]. */
   private static void responsibilities(int bound, double[][] work, double[] acc) {
