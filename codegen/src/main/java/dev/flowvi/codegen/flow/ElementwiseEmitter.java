@@ -137,7 +137,7 @@ final class ElementwiseEmitter {
       return;
     }
     w.line("int i = 0;");
-    if (vectorisable(order, flowForward, backward)) {
+    if (vectorisable(order, flowForward)) {
       if (backward) {
         vectorBackward(order, flowForward);
       } else {
@@ -189,32 +189,25 @@ final class ElementwiseEmitter {
 
   private static final String DV = "jdk.incubator.vector.DoubleVector";
 
-  /**
-   * Splines and LeakyTanh in the backward passes' lanes from JDK 21 on. On JDK 17, C2 boxed the
-   * spline's per-bin vector accumulators in some JVMs (CompiledFlowAllocationTest: 5.8 to 27 MB
-   * per 50 warm rounds of a 5-D triangular spline flow, in 2 of 3 runs), so there those loops stay
-   * scalar; the value passes' spline lanes, which carry no vector across iterations, run on both.
-   */
-  static final boolean BACKWARD_SPLINE_LANES = Runtime.version().feature() >= 21;
 
   /**
    * Whether the segment gets a Vector API loop over the points before its scalar tail: shifts and
    * scales (two lane operations) and Exp (VectorOperators.EXP, within 1 ulp of Math.exp, not
-   * bit-identical), and in backward passes also splines ({@link SplineLanes}) and LeakyTanh, whose
-   * adjoints need no transcendental ({@link #BACKWARD_SPLINE_LANES}). The other maps and the
-   * inverse maps (whose input is checked against the image point by point, as the engine does)
-   * stay scalar. A value pass with a spline or LeakyTanh runs those in lanes, each in a loop of
-   * its own ({@link #splitsForLanes}).
+   * bit-identical). The other maps and the inverse maps (whose input is checked against the image
+   * point by point, as the engine does) stay scalar. A value pass with a spline or LeakyTanh runs
+   * those in lanes, each in a loop of its own ({@link #splitsForLanes}); their backward passes stay
+   * scalar: spline adjoints in lanes (one vector accumulator per bin and adjoint) made the M2 seed
+   * preset 2–3 s slower on JDK 25, C2 taking 0.8–1 s per compile of each backward pass method
+   * and compiling each several times, for 8 % less time per step afterwards (docs/PERFORMANCE.md).
    */
-  private boolean vectorisable(List<Integer> order, boolean flowForward, boolean backward) {
+  private boolean vectorisable(List<Integer> order, boolean flowForward) {
     if (!gen.program.vector || order.isEmpty()) {
       return false;
     }
     for (int x : order) {
       FlowLayer.ElementwiseStep s = applied(x, flowForward);
       boolean ok = s instanceof FlowLayer.ShiftScaleStep
-          || s instanceof FlowLayer.MapStep m && m.kind() == FlowLayer.MapKind.EXP && m.forward()
-          || backward && BACKWARD_SPLINE_LANES && (s instanceof FlowLayer.SplineStep || s instanceof FlowLayer.LeakyTanhStep);
+          || s instanceof FlowLayer.MapStep m && m.kind() == FlowLayer.MapKind.EXP && m.forward();
       if (!ok) {
         return false;
       }
@@ -317,29 +310,6 @@ final class ElementwiseEmitter {
     }
   }
 
-  /**
-   * The adjoint of LeakyTanh(m) or its inverse for step t, in lanes: the scalar {@link
-   * #stepBackward} formulas, both sides of the edge computed and blended.
-   */
-  private void leakyTanhBackwardLanes(int t, FlowLayer.LeakyTanhStep lt) {
-    String v = "v" + t;
-    double m = lt.maxVal();
-    String mask = "jdk.incubator.vector.VectorMask<Double>";
-    if (lt.forward()) {
-      // From the saved output h = tanh x: tanh' = (1 − h)(1 + h) and (log tanh')' = −2h.
-      String h = "v" + (t + 1);
-      w.line(mask + " lt" + t + " = " + v + ".abs().compare(V_LT, " + SourceWriter.literal(m) + ");");
-      w.line("g = g.mul(" + SourceWriter.literal(FlowMath.sech2(m)) + ").blend(g.mul(" + h + ".neg().add(1.0).mul(" + h + ".add(1.0))).sub(gl.mul(2.0).mul("
-          + h + ")), lt" + t + ");");
-    } else {
-      String p = "ltp" + t;
-      w.line(mask + " lt" + t + " = " + v + ".abs().compare(V_LT, " + SourceWriter.literal(Math.tanh(m)) + ");");
-      w.line(DV + " " + p + " = " + v + ".neg().add(1.0).mul(" + v + ".add(1.0));");
-      w.line("g = g.mul(" + DV + ".broadcast(V_S, " + SourceWriter.literal(1.0 / FlowMath.sech2(m)) + ").blend(" + DV + ".broadcast(V_S, 1.0).div("
-          + p + "), lt" + t + ")).add(gl.mul(" + DV + ".zero(V_S).blend(" + v + ".mul(2.0).div(" + p + "), lt" + t + ")));");
-    }
-  }
-
   private static boolean isLoc(FlowLayer.ElementwiseStep s) {
     return s instanceof FlowLayer.ShiftScaleStep ss && ss.kind() == FlowLayer.ShiftScaleKind.LOC;
   }
@@ -395,20 +365,12 @@ final class ElementwiseEmitter {
 
   private void vectorBackward(List<Integer> order, boolean flowForward) {
     int q = order.size();
-    List<SplineLanes> splines = new ArrayList<>();
-    SplineLanes[] splineOf = new SplineLanes[steps.size()];
     for (int x : order) {
-      FlowLayer.ElementwiseStep applied = applied(x, flowForward);
-      if (applied instanceof FlowLayer.ShiftScaleStep s) {
+      if (applied(x, flowForward) instanceof FlowLayer.ShiftScaleStep s) {
         w.line(DV + " sgV" + x + " = " + DV + ".zero(V_S);");
         if (!isLoc(s)) {
           w.line(DV + " sgxV" + x + " = " + DV + ".zero(V_S);");
         }
-      } else if (applied instanceof FlowLayer.SplineStep sp) {
-        splineOf[x] = new SplineLanes(w, x, sp);
-        splines.add(splineOf[x]);
-        splineOf[x].binScalars();
-        splineOf[x].openAccumulators();
       }
     }
     w.open("for (int bound = V_S.loopBound(n); i < bound; i += V_S.length())");
@@ -428,10 +390,6 @@ final class ElementwiseEmitter {
           w.line("sgxV" + x + " = sgxV" + x + ".add(g.mul(v" + (s.forward() ? t : t + 1) + "));");
           w.line("g = g.mul(" + (s.forward() ? "s" : "is") + x + ");");
         }
-      } else if (s instanceof FlowLayer.SplineStep) {
-        splineOf[x].backward("v" + t);
-      } else if (s instanceof FlowLayer.LeakyTanhStep lt) {
-        leakyTanhBackwardLanes(t, lt);
       } else if (s.forward()) {
         // Exp: f' = e^x is the saved output, (log f')' = 1.
         w.line("g = g.mul(v" + (t + 1) + ").add(gl);");
@@ -442,9 +400,6 @@ final class ElementwiseEmitter {
     }
     w.line("g.intoArray(gSrc, si + i);");
     w.close();
-    for (SplineLanes lanes : splines) {
-      lanes.closeAccumulators();
-    }
     for (int x : order) {
       if (applied(x, flowForward) instanceof FlowLayer.ShiftScaleStep s) {
         w.line("sg" + x + " += sgV" + x + ".reduceLanes(V_ADD);");

@@ -155,12 +155,12 @@ class FlowCoverageTest {
             .activation(Activation.ELU).direction(Flows.Direction.DENSITY_FAST).layers(2).width(8).seed(6).build().bijection()),
         Arguments.of("maf tanh, sampling-fast", 3, Flows.maskedAutoregressive(StandardNormal.of(3))
             .activation(Activation.TANH).direction(Flows.Direction.SAMPLING_FAST).layers(2).width(8).seed(7).build().bijection()),
-        // M2's flow family: LeakyTanh and shared-knot splines run in lanes in all four passes.
+        // M2's flow family: LeakyTanh and shared-knot splines run in lanes in the value passes.
         Arguments.of("triangular spline, sampling-fast", 26, Flows.triangularSpline(StandardNormal.of(26)).layers(2).knots(4)
             .tanhMaxVal(3.0).direction(Flows.Direction.SAMPLING_FAST).seed(8).build().bijection()),
         Arguments.of("triangular spline, density-fast", 5, Flows.triangularSpline(StandardNormal.of(5)).layers(2).knots(5)
             .tanhMaxVal(2.0).direction(Flows.Direction.DENSITY_FAST).seed(9).build().bijection()),
-        // Narrow intervals: many points outside, where the splines are the identity; two splines share one backward loop.
+        // Narrow intervals: many points outside, where the splines are the identity.
         Arguments.of("spline chain, points outside the intervals", 3, Chain.of(Elementwise.of(RationalQuadraticSpline.of(4, 1.0), 3),
             Invert.of(Elementwise.of(RationalQuadraticSpline.of(3, 0.5), 3)), Invert.of(LeakyTanh.of(3, 0.8)), Affine.of(3))),
         Arguments.of("shift-scale and exp chain", 3, Chain.of(Affine.of(3), Loc.of(3), Scale.of(3),

@@ -46,7 +46,9 @@ class TiledRowLoopTest {
     String standard = new ModelSourceGenerator(view, true).template();
     int many = count(one, "private void rowsGradientVectorTile");
     int few = count(standard, "private void rowsGradientVectorTile");
-    assertTrue(few >= 2 && many > 10 * few, "segments: " + few + " at the default size, " + many + " at one call each");
+    // Each math stub call has a segment of its own at any size (M2's gradient: 4 EXP), so the
+    // default size gives 7 to 11 segments, one call each about 100.
+    assertTrue(few >= 2 && many > 5 * few, "segments: " + few + " at the default size, " + many + " at one call each");
     // No zero vector: every adjoint starts from its first contribution.
     assertFalse(standard.contains("DoubleVector.zero(S)") || standard.contains(" = Z;"), "a zero vector is still broadcast");
   }
