@@ -189,7 +189,6 @@ final class ElementwiseEmitter {
 
   private static final String DV = "jdk.incubator.vector.DoubleVector";
 
-
   /**
    * Whether the segment gets a Vector API loop over the points before its scalar tail: shifts and
    * scales (two lane operations) and Exp (VectorOperators.EXP, within 1 ulp of Math.exp, not
@@ -249,19 +248,18 @@ final class ElementwiseEmitter {
       String outIndex = t == q - 1 ? "di + i" : "j * n + i";
       w.open("");
       w.line("int i = 0;");
-      if (s instanceof FlowLayer.LeakyTanhStep lt) {
+      if (s instanceof FlowLayer.LeakyTanhStep || s instanceof FlowLayer.SplineStep) {
+        SplineLanes spline = s instanceof FlowLayer.SplineStep sp ? new SplineLanes(w, x, sp) : null;
+        if (spline != null) {
+          spline.binScalars();
+        }
         w.open("for (int bound = V_S.loopBound(n); i < bound; i += V_S.length())");
         w.line(DV + " v = " + load(inArray, inIndex) + ";");
-        leakyTanhLanes(lt);
-        w.line("out.intoArray(" + outArray + ", " + outIndex + ");");
-        w.line(load("ld", "i") + ".add(ldv).intoArray(ld, i);");
-        w.close();
-      } else if (s instanceof FlowLayer.SplineStep sp) {
-        SplineLanes lanes = new SplineLanes(w, x, sp);
-        lanes.binScalars();
-        w.open("for (int bound = V_S.loopBound(n); i < bound; i += V_S.length())");
-        w.line(DV + " v = " + load(inArray, inIndex) + ";");
-        lanes.value("v", "out", "ldv");
+        if (spline != null) {
+          spline.value("v", "out", "ldv");
+        } else {
+          leakyTanhLanes((FlowLayer.LeakyTanhStep) s);
+        }
         w.line("out.intoArray(" + outArray + ", " + outIndex + ");");
         w.line(load("ld", "i") + ".add(ldv).intoArray(ld, i);");
         w.close();
