@@ -24,6 +24,8 @@ public final class M2RowsVector extends M2Rows {
   /** Scratch rows after the three tracks' (component log densities, then exponentials, then responsibilities). */
   private static final int SUM_ROW = 3;
   private static final int BACKGROUND_ROW = 4;
+  /** The rows whose terms {@link #logSumExp} exponentiates in place: the tracks', then the background's. */
+  private static final int[] EXP_ROWS = {0, 1, 2, BACKGROUND_ROW};
   /** Per thread, over a tile: rows 0..2 for the tracks, then {@link #SUM_ROW} and {@link #BACKGROUND_ROW}. */
   private final ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(() -> new double[BACKGROUND_ROW + 1][TILE]);
 
@@ -114,9 +116,6 @@ public final class M2RowsVector extends M2Rows {
     }
     return total.add(product.lanewise(LOG)).reduceLanes(VectorOperators.ADD);
   }
-
-  /** The rows of work whose terms get exponentiated: the tracks', then the background's. */
-  private static final int[] EXP_ROWS = {0, 1, 2, BACKGROUND_ROW};
 
   /** The tracks' responsibilities into work[0..2] and the background's summed into acc[30]. */
   private static void responsibilities(int bound, double[][] work, double[] acc) {
