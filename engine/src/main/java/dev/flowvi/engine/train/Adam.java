@@ -75,6 +75,10 @@ public final class Adam {
   /** The global ℓ2 norm of {@code grad} over trainable entries. */
   public double trainableNorm(double[] grad) {
     Checks.exactLength("grad", grad, m.length);
+    return norm(grad);
+  }
+
+  private double norm(double[] grad) {
     double scale = 0.0;
     for (int r = 0; r < runs.length; r += 2) {
       for (int k = runs[r]; k < runs[r + 1]; k++) {
@@ -114,7 +118,7 @@ public final class Adam {
   public double step(double[] params, double[] grad, double rate) {
     Checks.exactLength("params", params, m.length);
     double norm = trainableNorm(grad);
-    apply(params, grad, rate, norm > clipNorm ? clipNorm / norm : 1.0);
+    apply(params, grad, rate, clipScale(norm));
     return norm;
   }
 
@@ -125,12 +129,12 @@ public final class Adam {
   public void update(double[] params, double[] grad, double rate) {
     Checks.exactLength("params", params, m.length);
     Checks.exactLength("grad", grad, m.length);
-    double scale = 1.0;
-    if (clipNorm != Double.POSITIVE_INFINITY) {
-      double norm = trainableNorm(grad);
-      scale = norm > clipNorm ? clipNorm / norm : 1.0;
-    }
-    apply(params, grad, rate, scale);
+    apply(params, grad, rate, clipNorm == Double.POSITIVE_INFINITY ? 1.0 : clipScale(norm(grad)));
+  }
+
+  /** The factor that brings a gradient of global norm {@code norm} down to the clip norm. */
+  private double clipScale(double norm) {
+    return norm > clipNorm ? clipNorm / norm : 1.0;
   }
 
   private void apply(double[] params, double[] grad, double rate, double scale) {
