@@ -1,6 +1,7 @@
 package dev.flowvi.codegen.flow;
 
 import dev.flowvi.codegen.SourceWriter;
+import dev.flowvi.engine.kernel.SplineKernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -513,7 +514,7 @@ final class ElementwiseEmitter {
   }
 
   private String splineParams(FlowLayer.SplineStep s) {
-    return "o + " + s.paramOffset() + " + " + local(s) + " * " + (3 * s.knots() + 4);
+    return "o + " + s.paramOffset() + " + " + local(s) + " * " + SplineKernel.rawRows(s.knots());
   }
 
   /** {@code double v<t+1> = …} for the t-th applied step (step {@code x} of the group), and {@code l +=} its log-det. */

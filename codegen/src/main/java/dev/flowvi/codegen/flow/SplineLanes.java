@@ -21,7 +21,6 @@ final class SplineLanes {
   private final FlowLayer.SplineStep step;
   private final String x;
   private final String pre;
-  private final int knots;
   private final int bins;
 
   /** {@code step} as applied (its direction is the pass's), step {@code index} of its group. */
@@ -30,14 +29,13 @@ final class SplineLanes {
     this.step = step;
     this.x = Integer.toString(index);
     this.pre = "sp" + index + "_";
-    this.knots = step.knots();
-    this.bins = knots + 1;
+    this.bins = step.knots() + 1;
   }
 
   /** Before the lane loop, after the coordinate's knot table is filled: each bin's scalars. */
   void binScalars() {
     String tab = "tab" + x;
-    int y0 = knots + 2;
+    int y0 = bins + 1;
     int d = 2 * y0;
     for (int b = 0; b <= bins; b++) {
       w.line("double " + pre + "sl" + b + " = " + tab + "[" + (d + b) + "];");

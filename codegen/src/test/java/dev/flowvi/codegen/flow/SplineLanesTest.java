@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.flowvi.engine.bijection.Bijection;
 import dev.flowvi.engine.bijection.Elementwise;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
+import dev.flowvi.engine.kernel.SplineKernel;
 import dev.flowvi.engine.kernel.VectorSupport;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class SplineLanesTest {
     // The inputs are the knots the generated code computes: each x knot maps onto its y knot.
     for (int j = 0; j < DIM; j++) {
       double[] tab = new double[SplineMath.tableSize(KNOTS)];
-      SplineMath.knots(p, 3 + j * (3 * KNOTS + 4), KNOTS, -BOUND, BOUND, tab);
+      SplineMath.knots(p, 3 + j * SplineKernel.rawRows(KNOTS), KNOTS, -BOUND, BOUND, tab);
       for (int k = 0; k < KNOTS + 2; k++) {
         assertEquals(tab[KNOTS + 2 + k], yV[j * N + k], 1e-12, "knot " + k + " of coordinate " + j);
       }
@@ -74,7 +75,7 @@ class SplineLanesTest {
    * doubles beyond both ends, ±∞ and NaN, then points inside the bins.
    */
   private static double[] edgeInputs(double[] p, int axis) {
-    int perCoordinate = 3 * KNOTS + 4;
+    int perCoordinate = SplineKernel.rawRows(KNOTS);
     double[] z = new double[DIM * N];
     for (int j = 0; j < DIM; j++) {
       double[] tab = new double[SplineMath.tableSize(KNOTS)];
