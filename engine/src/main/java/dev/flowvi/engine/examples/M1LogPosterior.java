@@ -1,6 +1,7 @@
 package dev.flowvi.engine.examples;
 
 import dev.flowvi.engine.core.Checks;
+import dev.flowvi.engine.core.PerSample;
 import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.target.LogDensity;

@@ -1,23 +1,20 @@
 package dev.flowvi.engine.model;
 
 import dev.flowvi.engine.core.Checks;
+import dev.flowvi.engine.core.PerSample;
 import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.target.LogDensity;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 
 /**
  * A model bound to its data: the log posterior density on the unconstrained space ℝ^dim (log
  * prior + log likelihood + log|J| of the constraint transforms) and its gradient by reverse mode.
  *
- * <p>Thread-safe: each thread evaluates with its own {@link GraphEvaluator}. A batch is split into
- * chunks of samples that run on the common fork-join pool when it is large enough to pay off; each
- * sample is computed independently, so results do not depend on the thread count.
+ * <p>Thread-safe: each thread evaluates with its own {@link GraphEvaluator}. A large batch from one
+ * thread runs its samples in parallel on {@link PerSample}'s pool, whose workers keep their
+ * evaluators between batches; each sample is computed independently, so results do not depend on
+ * the thread count.
  */
 public final class ModelLogDensity implements LogDensity {
-  /** Below this many sample-rows a batch runs on the calling thread. */
-  private static final long PARALLEL_THRESHOLD = 20_000;
-
   private final Model model;
   private final CompiledGraph graph;
   private final RowKernels kernels;
@@ -110,52 +107,13 @@ public final class ModelLogDensity implements LogDensity {
     Checks.positive("n", n);
     Checks.batch("z", z, dim(), n);
     Checks.perPoint("logp", logp, n);
-    // The calling thread computes alongside the pool's workers (invoke runs the root task here).
-    int threads = ForkJoinPool.getCommonPoolParallelism() + 1;
-    if (!parallel || n < 2 || (long) n * graph.rows < PARALLEL_THRESHOLD) {
-      evaluateRange(z, n, logp, grad, 0, n);
+    if (parallel) {
+      PerSample.each(n, i -> logp[i] = evaluators.get().evaluate(z, i, n, grad, i));
       return;
     }
-    int chunks = Math.min(n, 4 * threads);
-    ForkJoinPool.commonPool().invoke(new Chunks(z, n, logp, grad, 0, chunks, chunks));
-  }
-
-  private void evaluateRange(double[] z, int n, double[] logp, double[] grad, int from, int to) {
     GraphEvaluator e = evaluators.get();
-    for (int i = from; i < to; i++) {
+    for (int i = 0; i < n; i++) {
       logp[i] = e.evaluate(z, i, n, grad, i);
-    }
-  }
-
-  /** Splits the samples into a fixed number of contiguous chunks, halving the chunk range. */
-  private final class Chunks extends RecursiveAction {
-    private static final long serialVersionUID = 1L;
-    private final double[] z;
-    private final int n;
-    private final double[] logp;
-    private final double[] grad;
-    private final int lo;
-    private final int hi;
-    private final int chunks;
-
-    Chunks(double[] z, int n, double[] logp, double[] grad, int lo, int hi, int chunks) {
-      this.z = z;
-      this.n = n;
-      this.logp = logp;
-      this.grad = grad;
-      this.lo = lo;
-      this.hi = hi;
-      this.chunks = chunks;
-    }
-
-    @Override
-    protected void compute() {
-      if (hi - lo == 1) {
-        evaluateRange(z, n, logp, grad, (int) ((long) n * lo / chunks), (int) ((long) n * hi / chunks));
-        return;
-      }
-      int mid = (lo + hi) >>> 1;
-      invokeAll(new Chunks(z, n, logp, grad, lo, mid, chunks), new Chunks(z, n, logp, grad, mid, hi, chunks));
     }
   }
 }

@@ -1,7 +1,11 @@
-package dev.flowvi.engine.examples;
+package dev.flowvi.engine.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.flowvi.engine.examples.M1Data;
+import dev.flowvi.engine.examples.M1LogPosterior;
+import dev.flowvi.engine.examples.M2Data;
+import dev.flowvi.engine.examples.M2LogPosterior;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.target.LogDensity;
 import java.util.concurrent.atomic.AtomicIntegerArray;

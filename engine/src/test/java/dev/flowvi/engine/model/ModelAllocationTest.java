@@ -1,0 +1,69 @@
+package dev.flowvi.engine.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.flowvi.engine.core.PerSample;
+import dev.flowvi.engine.examples.M2Data;
+import dev.flowvi.engine.examples.SeedModels;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The interpreted model density allocates nothing per call in steady state, counted over every
+ * thread (the calling thread and the pool's workers). One {@link GraphEvaluator} for M2 holds
+ * tens of KB of tiles, so building one per call or per new worker, as the common pool made it do
+ * by restarting its only worker between batches on 2 cores (281 KB per call here), exceeds the
+ * bound; what stays is the parallel stream's small tasks (a few KB at most).
+ */
+class ModelAllocationTest {
+  @Test
+  void steadyStateCallsBuildNoEvaluators() {
+    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter on this JVM");
+    com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
+    assumeTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled(), "allocation counter off");
+    ModelLogDensity density = SeedModels.m2().bind(M2Data.generate(3, 200));
+    int n = PerSample.PARALLEL_FROM + 44; // a batch the pool runs in parallel
+    int dim = density.dim();
+    double[] z = new double[dim * n];
+    for (int k = 0; k < z.length; k++) {
+      z[k] = 0.01 * (k % 7);
+    }
+    double[] logp = new double[n];
+    double[] grad = new double[dim * n];
+    double perCall = Double.POSITIVE_INFINITY;
+    // Warm rounds until C2 has the evaluator (a clean window ends the loop early).
+    for (int attempt = 0; attempt < 40 && perCall >= 16_384; attempt++) {
+      for (int k = 0; k < 10; k++) {
+        density.logDensityAndGradient(z, n, logp, grad);
+      }
+      java.util.Map<Long, Long> before = allocatedPerThread(bean);
+      for (int k = 0; k < 10; k++) {
+        density.logDensityAndGradient(z, n, logp, grad);
+      }
+      perCall = allocatedSince(bean, before) / 10.0;
+    }
+    assertTrue(perCall < 16_384, "the interpreted M2 density allocated " + perCall + " bytes per call in steady state");
+  }
+
+  private static java.util.Map<Long, Long> allocatedPerThread(com.sun.management.ThreadMXBean bean) {
+    java.util.Map<Long, Long> bytes = new java.util.HashMap<>();
+    for (long id : bean.getAllThreadIds()) {
+      bytes.put(id, Math.max(0, bean.getThreadAllocatedBytes(id)));
+    }
+    return bytes;
+  }
+
+  /**
+   * Bytes allocated since {@code before} by the threads alive now, a thread born since counted
+   * whole: a plain difference of sums would let a retired worker's total hide a new one's work.
+   */
+  private static long allocatedSince(com.sun.management.ThreadMXBean bean, java.util.Map<Long, Long> before) {
+    long sum = 0;
+    for (java.util.Map.Entry<Long, Long> now : allocatedPerThread(bean).entrySet()) {
+      sum += now.getValue() - before.getOrDefault(now.getKey(), 0L);
+    }
+    return sum;
+  }
+}
