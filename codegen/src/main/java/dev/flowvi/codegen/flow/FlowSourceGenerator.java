@@ -67,7 +67,6 @@ final class FlowSourceGenerator {
       field("static final jdk.incubator.vector.VectorOperators.Comparison V_GE = jdk.incubator.vector.VectorOperators.GE;");
       field("static final jdk.incubator.vector.VectorOperators.Comparison V_LT = jdk.incubator.vector.VectorOperators.LT;");
       field("static final jdk.incubator.vector.VectorOperators.Comparison V_LE = jdk.incubator.vector.VectorOperators.LE;");
-      field("static final jdk.incubator.vector.VectorOperators.Comparison V_EQ = jdk.incubator.vector.VectorOperators.EQ;");
     }
     LayerSharing sharing = new LayerSharing();
     LayerSharing.Placement[] placements = new LayerSharing.Placement[m];

@@ -13,7 +13,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class M1RowsVector extends M1Rows {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
-  private static final VectorOperators.Unary EXP = VectorOperators.EXP;
   private static final VectorOperators.Unary LOG = VectorOperators.LOG;
   private static final VectorOperators.Associative ADD = VectorOperators.ADD;
 
@@ -76,9 +75,9 @@ public final class M1RowsVector extends M1Rows {
   /**
    * Rows [start, start + len): each row's largest component log density and shifted sum (its log
    * density is max + log sum) into the tile rows MAX and SUM and, with {@code responsibilities},
-   * d1, d2, r1 and r2 into theirs. Each EXP runs in a loop of its own, through the tile rows R1
-   * and R2: the stub call clobbers every vector register, so in one loop the residuals, the other
-   * term and the shift were spilled and reloaded around both calls.
+   * d1, d2, r1 and r2 into theirs. Each EXP runs in a loop of its own ({@link ShiftedExp}),
+   * through the tile rows R1 and R2: in one loop the residuals, the other term and the shift were
+   * spilled and reloaded around both calls.
    */
   private static void rowTerms(double[] x, double[] y, int start, int len, double[] theta, boolean responsibilities,
       double[][] work) {
@@ -107,8 +106,8 @@ public final class M1RowsVector extends M1Rows {
         d2.intoArray(work[D2], i);
       }
     }
-    exponentiate(ea, shift, len);
-    exponentiate(eb, shift, len);
+    ShiftedExp.inPlace(ea, shift, len);
+    ShiftedExp.inPlace(eb, shift, len);
     for (int i = 0; i < len; i += S.length()) {
       DoubleVector va = DoubleVector.fromArray(S, ea, i);
       DoubleVector vb = DoubleVector.fromArray(S, eb, i);
@@ -119,13 +118,6 @@ public final class M1RowsVector extends M1Rows {
         va.mul(inv).intoArray(ea, i);
         vb.mul(inv).intoArray(eb, i);
       }
-    }
-  }
-
-  /** terms[i] = exp(terms[i] − shift[i]) over [0, len). */
-  private static void exponentiate(double[] terms, double[] shift, int len) {
-    for (int i = 0; i < len; i += S.length()) {
-      DoubleVector.fromArray(S, terms, i).sub(DoubleVector.fromArray(S, shift, i)).lanewise(EXP).intoArray(terms, i);
     }
   }
 

@@ -17,7 +17,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class M2RowsVector extends M2Rows {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
-  private static final VectorOperators.Unary EXP = VectorOperators.EXP;
   private static final VectorOperators.Unary LOG = VectorOperators.LOG;
   private static final int TILE = 256;
 
@@ -81,9 +80,9 @@ public final class M2RowsVector extends M2Rows {
    * log densities in work[0..2]; leaves exp(c_k − max) in work[0..2], the background's in
    * work[BACKGROUND_ROW] and their sum in work[SUM_ROW], for {@link #responsibilities}.
    *
-   * <p>Each EXP runs in a loop of its own: the stub call clobbers every vector register, so in one
-   * fused loop the other terms, the shift and both sums were spilled and reloaded around each of
-   * the four calls (the model compiler's TiledRowLoop cuts its segments the same way).
+   * <p>Each EXP runs in a loop of its own ({@link ShiftedExp}): in one fused loop the other terms,
+   * the shift and both sums were spilled and reloaded around each of the four calls (the model
+   * compiler's TiledRowLoop cuts its segments the same way).
    */
   private static double logSumExp(double[] q, M2Columns d, int start, int bound, double[][] work) {
     // Σ (max + log Σe) as Σ max + log Π Σe: each Σe lies in [1, 4] (the largest term is e⁰), so
@@ -102,10 +101,7 @@ public final class M2RowsVector extends M2Rows {
       total = total.add(max);
     }
     for (int row : EXP_ROWS) {
-      double[] c = work[row];
-      for (int i = 0; i < bound; i += S.length()) {
-        DoubleVector.fromArray(S, c, i).sub(DoubleVector.fromArray(S, shift, i)).lanewise(EXP).intoArray(c, i);
-      }
+      ShiftedExp.inPlace(work[row], shift, bound);
     }
     DoubleVector product = DoubleVector.broadcast(S, 1.0);
     for (int i = 0; i < bound; i += S.length()) {
