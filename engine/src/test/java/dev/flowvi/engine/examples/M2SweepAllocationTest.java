@@ -3,8 +3,8 @@ package dev.flowvi.engine.examples;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.flowvi.engine.core.AllocationCounter;
 import dev.flowvi.engine.kernel.VectorSupport;
-import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,10 +17,7 @@ class M2SweepAllocationTest {
   @Test
   void gradientSweepDoesNotBox() {
     assumeTrue(VectorSupport.enabled(), "vector kernels are not in use: " + VectorSupport.describe());
-    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter on this JVM");
-    com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
-    assumeTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled(), "allocation counter off");
+    com.sun.management.ThreadMXBean bean = AllocationCounter.bean();
     M2LogPosterior target = M2LogPosterior.of(M2Data.generate(1));
     int n = 8;
     int dim = target.dim();

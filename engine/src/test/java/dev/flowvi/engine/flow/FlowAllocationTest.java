@@ -1,14 +1,13 @@
 package dev.flowvi.engine.flow;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flowvi.engine.bijection.AffineTransformer;
 import dev.flowvi.engine.bijection.Bijection;
+import dev.flowvi.engine.core.AllocationCounter;
 import dev.flowvi.engine.core.Workspace;
 import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.nn.Activation;
-import java.lang.management.ManagementFactory;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,10 +30,7 @@ class FlowAllocationTest {
   @ParameterizedTest
   @MethodSource("layers")
   void passesAllocateNothing(Bijection b) {
-    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter on this JVM");
-    com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
-    assumeTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled(), "allocation counter off");
+    com.sun.management.ThreadMXBean bean = AllocationCounter.bean();
     int n = 64;
     BijectionCheck c = new BijectionCheck(b, n, 1, 0.3);
     Workspace ws = b.newWorkspace(n);

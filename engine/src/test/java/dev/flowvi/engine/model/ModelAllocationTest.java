@@ -1,12 +1,11 @@
 package dev.flowvi.engine.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.flowvi.engine.core.AllocationCounter;
 import dev.flowvi.engine.core.PerSample;
 import dev.flowvi.engine.examples.M2Data;
 import dev.flowvi.engine.examples.SeedModels;
-import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,10 +18,7 @@ import org.junit.jupiter.api.Test;
 class ModelAllocationTest {
   @Test
   void steadyStateCallsBuildNoEvaluators() {
-    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter on this JVM");
-    com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
-    assumeTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled(), "allocation counter off");
+    com.sun.management.ThreadMXBean bean = AllocationCounter.bean();
     ModelLogDensity density = SeedModels.m2().bind(M2Data.generate(3, 200));
     int n = PerSample.PARALLEL_FROM + 44; // a batch the pool runs in parallel
     int dim = density.dim();

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.flowvi.engine.core.AllocationCounter;
 import dev.flowvi.engine.core.ParameterLayout;
 import dev.flowvi.engine.core.Workspace;
 import dev.flowvi.engine.random.RandomStream;
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -96,10 +95,7 @@ class ChunkedEvaluatorTest {
    */
   @Test
   void warmStepsAllocateNothingOnAnyThread() {
-    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter on this JVM");
-    com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) mx;
-    assumeTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled(), "allocation counter off");
+    com.sun.management.ThreadMXBean bean = AllocationCounter.bean();
     for (int threads : new int[] {1, 3}) {
       CountingLoss loss = new CountingLoss(10, -1, -1);
       double[] params = {2, 0, 0};
