@@ -45,7 +45,6 @@ final class SplineLanes {
       w.line("double " + pre + "w" + b + " = " + tab + "[" + (b + 1) + "] - " + pre + "xk" + b + ";");
       w.line("double " + pre + "yk" + b + " = " + tab + "[" + (y0 + b) + "];");
       w.line("double " + pre + "h" + b + " = " + tab + "[" + (y0 + b + 1) + "] - " + pre + "yk" + b + ";");
-      w.line("double " + pre + "s" + b + " = " + pre + "h" + b + " / " + pre + "w" + b + ";");
     }
   }
 
@@ -70,16 +69,18 @@ final class SplineLanes {
     }
   }
 
-  /** The in-interval mask and each lane's bin quantities: xk, w, yk, h, s, d0, d1. */
+  /** The in-interval mask and each lane's bin quantities: xk, w, yk, h, d0, d1, and s = h/w. */
   private void select(String v) {
     w.line(MASK + " " + pre + "in = " + v + ".compare(V_GE, " + lit(step.lo()) + ").and(" + v + ".compare(V_LE, " + lit(step.hi()) + "));");
     String axis = step.forward() ? "xk" : "yk";
     for (int j = 1; j < bins; j++) {
       w.line(MASK + " " + pre + "m" + j + " = " + v + ".compare(V_GE, " + pre + axis + j + ");");
     }
-    for (String q : new String[] {"xk", "w", "yk", "h", "s"}) {
+    for (String q : new String[] {"xk", "w", "yk", "h"}) {
       w.line(DV + " " + pre + q + " = " + blended(q, 0) + ";");
     }
+    // The bin's exact h and w give its scalar s = h/w bit for bit, in one lane division.
+    w.line(DV + " " + pre + "s = " + pre + "h.div(" + pre + "w);");
     w.line(DV + " " + pre + "d0 = " + blended("sl", 0) + ";");
     w.line(DV + " " + pre + "d1 = " + blended("sl", 1) + ";");
   }
