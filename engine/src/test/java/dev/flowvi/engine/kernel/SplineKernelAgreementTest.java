@@ -38,8 +38,9 @@ class SplineKernelAgreementTest {
   @Test
   void agreeOnRandomRawsAndInputs() {
     RandomStream rng = RandomStream.of(21);
-    // 37: several blocks for any species width plus a padded tail; 1 and 3: only a tail.
-    for (int n : new int[] {37, 1, 3}) {
+    // 37: several blocks for any species width plus a padded tail; 1 and 3: only a tail; 600: three
+    // of the kernel's 256-point chunks, the last one short, and a tail for 8 lanes.
+    for (int n : new int[] {37, 1, 3, 600}) {
       for (int knots : new int[] {1, 5, 8}) {
         for (double[] interval : new double[][] {{-3, 3}, {-1, 4}}) {
           int p = 3 * knots + 4;
