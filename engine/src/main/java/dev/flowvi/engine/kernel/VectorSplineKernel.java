@@ -37,8 +37,10 @@ public final class VectorSplineKernel implements SplineKernel {
   // vector they touch (megabytes per ELBO step). Each phase therefore holds at most about 50 Vector
   // API calls, counting the broadcast behind a scalar operand (so constants, lo and hi are broadcast
   // once, before a phase's loop) and the calls of the small phases a driver inlines (C2 inlines a
-  // hot callee of up to 325 bytecodes): slopes, searchExponentials, the log-determinants and
-  // inverseAdjoint, no more than about 50 calls' worth in any driver. The phases call
+  // hot callee of up to 325 bytecodes): slopes, slopeTerms, searchExponentials, the
+  // log-determinants and inverseAdjoint, no more than about 50 calls' worth in any driver. The
+  // budget is not a sharp line (it counts C2's nodes, which vary with profiles): forwardGeometry
+  // at 51 calls failed in about one JVM in three, at 35 in none of 10. The phases call
   // no helpers that take or return vectors, so shared formulas are written out in each, in
   // ScalarSplineKernel's order of operations. ElboStepAllocationTest (engine.train) holds the line:
   // the M1 step allocated 4 MB on JDK 17 before.
@@ -156,6 +158,7 @@ public final class VectorSplineKernel implements SplineKernel {
       locate(knots, lo, hi, raw, base, bins * stride, stride, gradRaw, gBase, sc, c);
       slopes(sc, c);
       forwardGeometry(lo, hi, sc, c);
+      slopeTerms(sc, OTHER + WIDTH, SEARCH + WIDTH, c);
       forwardAdjoint(sc, gradY, gradYOff + from, gradLogDet, from, c);
       forwardAdjointSearched(lo, hi, sc, gradY, gradYOff + from, gradLogDet, from, gradX, gradXOff + from, c);
       forwardAdjointOther(lo, hi, sc, gradY, gradYOff + from, c);
@@ -186,6 +189,7 @@ public final class VectorSplineKernel implements SplineKernel {
       locate(knots, lo, hi, raw, base, 0, stride, gradRaw, gBase, sc, c);
       slopes(sc, c);
       inverseGeometry(lo, hi, sc, c);
+      slopeTerms(sc, SEARCH + WIDTH, OTHER + WIDTH, c);
       inverseAdjoint(sc, gradX, gradXOff + from, gradLogDet, from, c);
       inverseAdjointSearched(lo, hi, sc, gradX, gradXOff + from, gradLogDet, from, gradY, gradYOff + from, c);
       inverseAdjointOther(lo, hi, sc, gradX, gradXOff + from, c);
@@ -534,8 +538,8 @@ public final class VectorSplineKernel implements SplineKernel {
   }
 
   /**
-   * The forward adjoint's first phase: ξ = (x − x_k)/w, the rational function's numerator N,
-   * denominator D, slope numerator M and ∂M/∂ξ, into scratch rows.
+   * The forward adjoint's first phase: ξ = (x − x_k)/w and the rational function's numerator N
+   * and denominator D, into scratch rows ({@link #slopeTerms} adds M and ∂M/∂ξ).
    */
   private static void forwardGeometry(double lo, double hi, double[] sc, int c) {
     DoubleVector vlo = DoubleVector.broadcast(SPECIES, lo);
@@ -559,6 +563,25 @@ public final class VectorSplineKernel implements SplineKernel {
       xi.intoArray(sc, XI * CHUNK + i);
       s.add(dd.mul(t)).intoArray(sc, DEN * CHUNK + i);
       s.mul(xi).mul(xi).add(d0.mul(t)).intoArray(sc, NUM * CHUNK + i);
+    }
+  }
+
+  /**
+   * The slope numerator M = s + (d1 − s)ξ² + (d0 − s)(1 − ξ)² and ∂M/∂ξ, from the ξ a geometry
+   * phase left, into rows M and M_XI. Rows hRow and wRow hold the bin's height and width (the
+   * searched axis is x in the forward pass, y in the inverse).
+   */
+  private static void slopeTerms(double[] sc, int hRow, int wRow, int c) {
+    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+    DoubleVector two = DoubleVector.broadcast(SPECIES, 2.0);
+    for (int i = 0; i < c; i += LANES) {
+      DoubleVector h = DoubleVector.fromArray(SPECIES, sc, hRow * CHUNK + i);
+      DoubleVector w = DoubleVector.fromArray(SPECIES, sc, wRow * CHUNK + i);
+      DoubleVector d0 = DoubleVector.fromArray(SPECIES, sc, D0 * CHUNK + i);
+      DoubleVector d1 = DoubleVector.fromArray(SPECIES, sc, D1 * CHUNK + i);
+      DoubleVector xi = DoubleVector.fromArray(SPECIES, sc, XI * CHUNK + i);
+      DoubleVector s = h.div(w);
+      DoubleVector u = xi.neg().add(one);
       s.add(d1.sub(s).mul(xi).mul(xi)).add(d0.sub(s).mul(u).mul(u)).intoArray(sc, M * CHUNK + i);
       d1.sub(s).mul(two).mul(xi).sub(d0.sub(s).mul(two).mul(u)).intoArray(sc, M_XI * CHUNK + i);
     }
@@ -665,7 +688,7 @@ public final class VectorSplineKernel implements SplineKernel {
 
   /**
    * The inverse adjoint's first phase, as ScalarSplineKernel.inversePoint: ξ from the stable root,
-   * then N, D, M and ∂M/∂ξ, into scratch rows.
+   * then N and D, into scratch rows ({@link #slopeTerms} adds M and ∂M/∂ξ).
    */
   private static void inverseGeometry(double lo, double hi, double[] sc, int c) {
     DoubleVector vlo = DoubleVector.broadcast(SPECIES, lo);
@@ -695,8 +718,6 @@ public final class VectorSplineKernel implements SplineKernel {
       xi.intoArray(sc, XI * CHUNK + i);
       s.add(dd.mul(t)).intoArray(sc, DEN * CHUNK + i);
       s.mul(xi).mul(xi).add(d0.mul(t)).intoArray(sc, NUM * CHUNK + i);
-      s.add(d1.sub(s).mul(xi).mul(xi)).add(d0.sub(s).mul(u).mul(u)).intoArray(sc, M * CHUNK + i);
-      d1.sub(s).mul(two).mul(xi).sub(d0.sub(s).mul(two).mul(u)).intoArray(sc, M_XI * CHUNK + i);
     }
   }
 
