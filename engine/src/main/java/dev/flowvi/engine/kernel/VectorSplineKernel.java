@@ -835,6 +835,9 @@ public final class VectorSplineKernel implements SplineKernel {
   private static void rawGradients(double[] gradRaw, int gSearch, int gOther, int gSlopes, int stride, int knots, double span,
       double[] sc, int c) {
     int bins = knots + 1;
+    DoubleVector zero = DoubleVector.zero(SPECIES);
+    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+    DoubleVector vSpan = DoubleVector.broadcast(SPECIES, span);
     for (int axis = 0; axis < 2; axis++) {
       int rows = axis == 0 ? SEARCH : OTHER;
       int gKnotRow = axis == 0 ? G_SEARCH_KNOT : G_OTHER_KNOT;
@@ -843,13 +846,12 @@ public final class VectorSplineKernel implements SplineKernel {
       for (int i = 0; i < c; i += LANES) {
         DoubleVector kv = DoubleVector.fromArray(SPECIES, sc, KV * CHUNK + i);
         DoubleVector sum = DoubleVector.fromArray(SPECIES, sc, (rows + SUM) * CHUNK + i);
-        DoubleVector scale = DoubleVector.broadcast(SPECIES, span).div(sum);
+        DoubleVector scale = vSpan.div(sum);
         DoubleVector gKnot = DoubleVector.fromArray(SPECIES, sc, gKnotRow * CHUNK + i);
         DoubleVector gWidth = DoubleVector.fromArray(SPECIES, sc, gWidthRow * CHUNK + i);
         DoubleVector pk = DoubleVector.fromArray(SPECIES, sc, (rows + PREFIX) * CHUNK + i);
         DoubleVector ek = DoubleVector.fromArray(SPECIES, sc, (rows + EK) * CHUNK + i);
         DoubleVector mean = gKnot.mul(pk).add(gWidth.mul(ek)).div(sum);
-        DoubleVector zero = DoubleVector.zero(SPECIES);
         for (int j = 0; j < bins; j++) {
           DoubleVector gw = zero.blend(gKnot, kv.compare(VectorOperators.GT, j)).blend(gWidth, kv.compare(VectorOperators.EQ, j));
           int at = gBase + i + j * stride;
@@ -863,7 +865,8 @@ public final class VectorSplineKernel implements SplineKernel {
       for (int i = row; i < row + c; i += LANES) {
         DoubleVector r = DoubleVector.fromArray(SPECIES, sc, RD0 * CHUNK + i);
         DoubleVector e = r.abs().neg().lanewise(VectorOperators.EXP);
-        DoubleVector sigmoid = e.div(e.add(1.0)).blend(DoubleVector.broadcast(SPECIES, 1.0).div(e.add(1.0)), r.compare(VectorOperators.GE, 0.0));
+        DoubleVector onePlusE = e.add(one);
+        DoubleVector sigmoid = e.div(onePlusE).blend(one.div(onePlusE), r.compare(VectorOperators.GE, zero));
         DoubleVector.fromArray(SPECIES, sc, G_D0 * CHUNK + i).mul(sigmoid).intoArray(sc, G_D0 * CHUNK + i);
       }
     }
@@ -871,7 +874,6 @@ public final class VectorSplineKernel implements SplineKernel {
       DoubleVector kv = DoubleVector.fromArray(SPECIES, sc, KV * CHUNK + i);
       DoubleVector g0 = DoubleVector.fromArray(SPECIES, sc, G_D0 * CHUNK + i);
       DoubleVector g1 = DoubleVector.fromArray(SPECIES, sc, G_D1 * CHUNK + i);
-      DoubleVector zero = DoubleVector.zero(SPECIES);
       for (int j = 0; j < knots + 2; j++) {
         zero.blend(g0, kv.compare(VectorOperators.EQ, j)).blend(g1, kv.compare(VectorOperators.EQ, j - 1))
             .intoArray(gradRaw, gSlopes + i + j * stride);
