@@ -63,10 +63,10 @@ public final class VectorSplineKernel implements SplineKernel {
   private static final int G_OTHER_WIDTH = 19;
   private static final int G_D0 = 20;
   private static final int G_D1 = 21;
-  // Between the two phases of an adjoint: ξ, the rational function's numerator and denominator,
-  // the slope numerator M (inverse) and dL/d(output) of the inverse or dL/dξ of the forward; the
-  // forward also passes the adjoints of the numerator, denominator and M, which its second phase
-  // needs as well.
+  // Between the phases of an adjoint: ξ, the rational function's numerator N and denominator D,
+  // the slope numerator M and ∂M/∂ξ (geometry and slopeTerms); dL/dξ of the forward or dL/dy of
+  // the inverse (G_MID) and the adjoints of N, D and M (the adjoint phase); dL/ds (the searched
+  // axis's phase, for the other axis's).
   private static final int XI = 22;
   private static final int NUM = 23;
   private static final int DEN = 24;
@@ -75,8 +75,8 @@ public final class VectorSplineKernel implements SplineKernel {
   private static final int G_NUM = 27;
   private static final int G_DEN = 28;
   private static final int G_M = 29;
-  private static final int M_XI = 30; // ∂M/∂ξ, between the two halves of an adjoint's first phase
-  private static final int G_S = 31; // dL/ds, between the two halves of its second phase
+  private static final int M_XI = 30;
+  private static final int G_S = 31;
   private static final int ROWS = 32;
   /** Points per sweep of a phase: a scratch row holds CHUNK doubles, so the block stays in L2. */
   private static final int CHUNK = 256;
