@@ -101,13 +101,14 @@ public final class VectorSplineKernel implements SplineKernel {
     int bound = SPECIES.loopBound(len);
     int bins = knots + 1;
     double[] sc = bound > 0 ? scratch(bins) : null;
+    double span = hi - lo - MIN_WIDTH * bins;
     for (int from = 0; from < bound; from += CHUNK) {
       int c = Math.min(CHUNK, bound - from);
       int base = rawOff + from;
       System.arraycopy(x, xOff + from, sc, V * CHUNK, c);
       searchExponentials(knots, raw, base, 0, stride, null, 0, sc, c);
-      searchBins(knots, lo, hi, raw, base, stride, sc, c);
-      locate(knots, lo, hi, raw, base, bins * stride, stride, null, 0, sc, c);
+      searchBins(knots, lo, hi, span, raw, base, stride, sc, c);
+      locate(knots, lo, hi, span, raw, base, bins * stride, stride, null, 0, sc, c);
       slopes(sc, c);
       forwardValue(lo, hi, sc, y, yOff + from, c);
       forwardLogDet(lo, hi, sc, logDet, from, c);
@@ -123,13 +124,14 @@ public final class VectorSplineKernel implements SplineKernel {
     int bound = SPECIES.loopBound(len);
     int bins = knots + 1;
     double[] sc = bound > 0 ? scratch(bins) : null;
+    double span = hi - lo - MIN_WIDTH * bins;
     for (int from = 0; from < bound; from += CHUNK) {
       int c = Math.min(CHUNK, bound - from);
       int base = rawOff + from;
       System.arraycopy(y, yOff + from, sc, V * CHUNK, c);
       searchExponentials(knots, raw, base, bins * stride, stride, null, 0, sc, c);
-      searchBins(knots, lo, hi, raw, base, stride, sc, c);
-      locate(knots, lo, hi, raw, base, 0, stride, null, 0, sc, c);
+      searchBins(knots, lo, hi, span, raw, base, stride, sc, c);
+      locate(knots, lo, hi, span, raw, base, 0, stride, null, 0, sc, c);
       slopes(sc, c);
       inverseValue(lo, hi, sc, x, xOff + from, c);
       inverseLogDet(lo, hi, sc, logDet, from, c);
@@ -154,8 +156,8 @@ public final class VectorSplineKernel implements SplineKernel {
       int gBase = gradRawOff + from;
       System.arraycopy(x, xOff + from, sc, V * CHUNK, c);
       searchExponentials(knots, raw, base, 0, stride, gradRaw, gBase, sc, c);
-      searchBins(knots, lo, hi, raw, base, stride, sc, c);
-      locate(knots, lo, hi, raw, base, bins * stride, stride, gradRaw, gBase, sc, c);
+      searchBins(knots, lo, hi, span, raw, base, stride, sc, c);
+      locate(knots, lo, hi, span, raw, base, bins * stride, stride, gradRaw, gBase, sc, c);
       slopes(sc, c);
       forwardGeometry(lo, hi, sc, c);
       slopeTerms(sc, OTHER + WIDTH, SEARCH + WIDTH, c);
@@ -185,8 +187,8 @@ public final class VectorSplineKernel implements SplineKernel {
       int gBase = gradRawOff + from;
       System.arraycopy(y, yOff + from, sc, V * CHUNK, c);
       searchExponentials(knots, raw, base, bins * stride, stride, gradRaw, gBase, sc, c);
-      searchBins(knots, lo, hi, raw, base, stride, sc, c);
-      locate(knots, lo, hi, raw, base, 0, stride, gradRaw, gBase, sc, c);
+      searchBins(knots, lo, hi, span, raw, base, stride, sc, c);
+      locate(knots, lo, hi, span, raw, base, 0, stride, gradRaw, gBase, sc, c);
       slopes(sc, c);
       inverseGeometry(lo, hi, sc, c);
       slopeTerms(sc, SEARCH + WIDTH, OTHER + WIDTH, c);
@@ -301,8 +303,8 @@ public final class VectorSplineKernel implements SplineKernel {
   // compute at lo and are blended away when results are written.
 
   /**
-   * Bin search on the searched axis, first phase: the bin exponentials exp(r_j − max r) into rows BIN_EXP + j (and, in a backward
-   * pass, their gradRaw slots), and their sum into SEARCH + SUM.
+   * Bin search on the searched axis, first phase: the bin exponentials exp(r_j − max r) into rows
+   * BIN_EXP + j (and, in a backward pass, their gradRaw slots), and their sum into SEARCH + SUM.
    */
   private static void searchExponentials(int knots, double[] raw, int base, int axis, int stride,
       double[] gradRaw, int gBase, double[] sc, int c) {
@@ -330,19 +332,22 @@ public final class VectorSplineKernel implements SplineKernel {
   /**
    * Bin search, second phase: k is the last j in [0, K] whose knot lo + (j·m + scale·P_j) the
    * input has reached. Writes k, the bin's knot, width, prefix sum and exponential, and the raw
-   * derivatives at knots k and k+1.
+   * derivatives at knots k and k+1. {@code span} = hi − lo − (K+1)·MIN_WIDTH is the part of the
+   * interval the softmax shares out (the drivers compute it once).
    */
-  private static void searchBins(int knots, double lo, double hi, double[] raw, int base, int stride, double[] sc, int c) {
+  private static void searchBins(int knots, double lo, double hi, double span, double[] raw, int base, int stride,
+      double[] sc, int c) {
     int bins = knots + 1;
     int dOff = 2 * bins * stride;
     DoubleVector vlo = DoubleVector.broadcast(SPECIES, lo);
     DoubleVector vhi = DoubleVector.broadcast(SPECIES, hi);
     DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+    DoubleVector vSpan = DoubleVector.broadcast(SPECIES, span);
     for (int i = 0; i < c; i += LANES) {
       DoubleVector v = DoubleVector.fromArray(SPECIES, sc, V * CHUNK + i);
       DoubleVector vc = v.blend(vlo, v.compare(VectorOperators.GE, vlo).and(v.compare(VectorOperators.LE, vhi)).not());
       DoubleVector sum = DoubleVector.fromArray(SPECIES, sc, (SEARCH + SUM) * CHUNK + i);
-      DoubleVector scale = DoubleVector.broadcast(SPECIES, hi - lo - MIN_WIDTH * bins).div(sum);
+      DoubleVector scale = vSpan.div(sum);
       DoubleVector kv = DoubleVector.zero(SPECIES);
       DoubleVector pk = kv;
       DoubleVector ek = DoubleVector.fromArray(SPECIES, sc, BIN_EXP * CHUNK + i);
@@ -373,12 +378,13 @@ public final class VectorSplineKernel implements SplineKernel {
   }
 
   /** Bin k on the other axis: its knot, width, prefix sum, exponential and softmax sum. */
-  private static void locate(int knots, double lo, double hi, double[] raw, int base, int axis, int stride,
+  private static void locate(int knots, double lo, double hi, double span, double[] raw, int base, int axis, int stride,
       double[] gradRaw, int gBase, double[] sc, int c) {
     int bins = knots + 1;
     DoubleVector vlo = DoubleVector.broadcast(SPECIES, lo);
     DoubleVector vhi = DoubleVector.broadcast(SPECIES, hi);
     DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+    DoubleVector vSpan = DoubleVector.broadcast(SPECIES, span);
     for (int i = 0; i < c; i += LANES) {
       DoubleVector kv = DoubleVector.fromArray(SPECIES, sc, KV * CHUNK + i);
       DoubleVector mx = DoubleVector.fromArray(SPECIES, raw, base + i + axis);
@@ -398,7 +404,7 @@ public final class VectorSplineKernel implements SplineKernel {
         ek = ek.blend(e, sel);
         prefix = prefix.add(e);
       }
-      DoubleVector scale = DoubleVector.broadcast(SPECIES, hi - lo - MIN_WIDTH * bins).div(prefix);
+      DoubleVector scale = vSpan.div(prefix);
       DoubleVector left = scale.mul(pk).add(kv.mul(MIN_WIDTH)).add(vlo);
       DoubleVector right = scale.mul(pk.add(ek)).add(kv.add(one).mul(MIN_WIDTH)).add(vlo);
       right = right.blend(vhi, kv.compare(VectorOperators.EQ, knots));
