@@ -30,19 +30,10 @@ class M2SweepAllocationTest {
     }
     double[] logp = new double[n];
     double[] grad = new double[dim * n];
-    long tid = Thread.currentThread().getId();
-    double perPoint = Double.POSITIVE_INFINITY;
     // Warm rounds until C2 has the sweep (a clean window ends the loop early).
-    for (int attempt = 0; attempt < 60 && perPoint >= 4096; attempt++) {
-      for (int k = 0; k < 20; k++) {
-        target.logDensityAndGradient(z, n, logp, grad);
-      }
-      long before = bean.getThreadAllocatedBytes(tid);
-      for (int k = 0; k < 10; k++) {
-        target.logDensityAndGradient(z, n, logp, grad);
-      }
-      perPoint = (bean.getThreadAllocatedBytes(tid) - before) / (10.0 * n);
-    }
+    long bytes = AllocationCounter.warmWindow(bean, () -> target.logDensityAndGradient(z, n, logp, grad), 20, 10, 60,
+        4096L * 10 * n);
+    double perPoint = bytes / (10.0 * n);
     assertTrue(perPoint < 4096, "the M2 gradient allocated " + perPoint + " bytes per point in steady state");
   }
 }

@@ -51,18 +51,7 @@ class FlowAllocationTest {
     // the claim is about steady state: warm up, then look for a clean window of 50 rounds. The
     // scalar path allocates nothing from the first call on.
     int attempts = VectorSupport.enabled() ? 60 : 2;
-    long tid = Thread.currentThread().getId();
-    long bytes = Long.MAX_VALUE;
-    for (int attempt = 0; attempt < attempts && bytes >= 50 * 50; attempt++) {
-      for (int k = 0; k < 200; k++) {
-        round.run();
-      }
-      long before = bean.getThreadAllocatedBytes(tid);
-      for (int k = 0; k < 50; k++) {
-        round.run();
-      }
-      bytes = bean.getThreadAllocatedBytes(tid) - before;
-    }
+    long bytes = AllocationCounter.warmWindow(bean, round, 200, 50, attempts, 50 * 50);
     assertTrue(bytes < 50 * 50, b.name() + " allocated " + bytes + " bytes in 50 warm rounds");
   }
 }

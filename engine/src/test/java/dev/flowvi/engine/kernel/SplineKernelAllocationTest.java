@@ -54,18 +54,7 @@ class SplineKernelAllocationTest {
       k.forwardBackward(knots, lo, hi, raw, 0, stride, x, 0, gradOut, 0, gradLogDet, gradIn, 0, gradRaw, 0, n);
       k.inverseBackward(knots, lo, hi, raw, 0, stride, y, 0, gradOut, 0, gradLogDet, gradIn, 0, gradRaw, 0, n);
     };
-    long tid = Thread.currentThread().getId();
-    long bytes = Long.MAX_VALUE;
-    for (int attempt = 0; attempt < 60 && bytes >= 50 * 50; attempt++) {
-      for (int r = 0; r < 200; r++) {
-        round.run();
-      }
-      long before = bean.getThreadAllocatedBytes(tid);
-      for (int r = 0; r < 50; r++) {
-        round.run();
-      }
-      bytes = bean.getThreadAllocatedBytes(tid) - before;
-    }
+    long bytes = AllocationCounter.warmWindow(bean, round, 200, 50, 60, 50 * 50);
     assertTrue(bytes < 50 * 50, "50 warm rounds of the four passes allocated " + bytes + " bytes");
   }
 }

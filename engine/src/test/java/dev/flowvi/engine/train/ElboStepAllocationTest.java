@@ -51,20 +51,9 @@ class ElboStepAllocationTest {
       totals.reset();
       loss.evaluate(params, rows, 0, samples, rng, workspace, grad, totals);
     };
-    long tid = Thread.currentThread().getId();
     int window = 20;
-    long perStep = Long.MAX_VALUE;
     int tries = VectorSupport.enabled() ? 40 : 2;
-    for (int attempt = 0; attempt < tries && perStep >= 2048; attempt++) {
-      for (int s = 0; s < 20; s++) {
-        step.run();
-      }
-      long before = bean.getThreadAllocatedBytes(tid);
-      for (int s = 0; s < window; s++) {
-        step.run();
-      }
-      perStep = (bean.getThreadAllocatedBytes(tid) - before) / window;
-    }
+    long perStep = AllocationCounter.warmWindow(bean, step, 20, window, tries, 2048L * window) / window;
     assertTrue(perStep < 2048, "a warm M1 ELBO step allocated " + perStep + " bytes");
   }
 }
