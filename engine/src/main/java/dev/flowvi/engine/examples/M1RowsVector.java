@@ -32,6 +32,11 @@ public final class M1RowsVector extends M1Rows {
   // accumulators) C2 on JDK 17 boxed its lanes in some JVMs: JMH's ElboStep m1 allocated 25.7 MB
   // per step in about half of the forks. The accumulators live in the scratch between tiles, so
   // every sum still runs lane by lane over all rows in order, with the values the single loop gave.
+  // A sum that goes back to the scratch is added there row by row, never carried in a vector around
+  // the loop and stored after it: intoArray is final, so nothing sharpens such a loop phi to the
+  // exact vector class, and when C2 had not typed it exactly at parse time (an inlining choice
+  // that varies between JVMs) the store failed to intrinsify and every iteration allocated a box
+  // (11-17 MB per step on the posterior's workers, JDK 17).
   private static final int TILE = 256;
   private static final int D1 = 0;
   private static final int D2 = 1;
@@ -136,33 +141,23 @@ public final class M1RowsVector extends M1Rows {
     }
     total.add(product.lanewise(LOG)).intoArray(acc, 0);
     if (responsibilities) {
-      DoubleVector sR1 = DoubleVector.fromArray(S, acc, 4 * l);
-      DoubleVector sR2 = DoubleVector.fromArray(S, acc, 5 * l);
       for (int i = 0; i < len; i += l) {
-        sR1 = sR1.add(DoubleVector.fromArray(S, work[R1], i));
-        sR2 = sR2.add(DoubleVector.fromArray(S, work[R2], i));
+        DoubleVector.fromArray(S, acc, 4 * l).add(DoubleVector.fromArray(S, work[R1], i)).intoArray(acc, 4 * l);
+        DoubleVector.fromArray(S, acc, 5 * l).add(DoubleVector.fromArray(S, work[R2], i)).intoArray(acc, 5 * l);
       }
-      sR1.intoArray(acc, 4 * l);
-      sR2.intoArray(acc, 5 * l);
     }
   }
 
   /** Adds the tile's Σ r1·d1·x, Σ r2·d2·x and Σ r2·d2 to their lanes of acc. */
   private static void residualSums(double[] x, int start, int len, double[][] work, double[] acc) {
     int l = S.length();
-    DoubleVector sR1D1X = DoubleVector.fromArray(S, acc, l);
-    DoubleVector sR2D2X = DoubleVector.fromArray(S, acc, 2 * l);
-    DoubleVector sR2D2 = DoubleVector.fromArray(S, acc, 3 * l);
     for (int i = 0; i < len; i += l) {
       DoubleVector xr = DoubleVector.fromArray(S, x, start + i);
       DoubleVector r1 = DoubleVector.fromArray(S, work[R1], i);
       DoubleVector r2d2 = DoubleVector.fromArray(S, work[R2], i).mul(DoubleVector.fromArray(S, work[D2], i));
-      sR1D1X = sR1D1X.add(r1.mul(DoubleVector.fromArray(S, work[D1], i)).mul(xr));
-      sR2D2X = sR2D2X.add(r2d2.mul(xr));
-      sR2D2 = sR2D2.add(r2d2);
+      DoubleVector.fromArray(S, acc, l).add(r1.mul(DoubleVector.fromArray(S, work[D1], i)).mul(xr)).intoArray(acc, l);
+      DoubleVector.fromArray(S, acc, 2 * l).add(r2d2.mul(xr)).intoArray(acc, 2 * l);
+      DoubleVector.fromArray(S, acc, 3 * l).add(r2d2).intoArray(acc, 3 * l);
     }
-    sR1D1X.intoArray(acc, l);
-    sR2D2X.intoArray(acc, 2 * l);
-    sR2D2.intoArray(acc, 3 * l);
   }
 }
