@@ -193,8 +193,12 @@ final class TiledRowLoop {
       String a = logProducts.get(p);
       w.line(a + " = " + a + ".add(" + p + ".lanewise(LOG));");
     }
+    // Stored through a lanewise op, never straight from the loop's phi: intoArray does no type
+    // check, and on JDK 17 a phi C2 had not typed exactly made the store fail to intrinsify and box
+    // in every iteration (docs/PERFORMANCE.md, "No vector stored straight from a loop phi").
+    // x + (-0.0) is exactly x for every double, -0.0 and NaN included.
     for (String a : seg.accumulators) {
-      w.line(a + ".intoArray(w, " + accumulatorOffset(a, acc) + ");");
+      w.line(a + ".add(-0.0).intoArray(w, " + accumulatorOffset(a, acc) + ");");
     }
     w.close();
   }

@@ -155,8 +155,32 @@ class TiledRowLoopTest {
     assertTrue(second.contains("DoubleVector LP1 = DoubleVector.broadcast(S, 1.0);"), second);
     assertTrue(second.contains("DoubleVector S9 = DoubleVector.fromArray(S, w, 356);"), second);
     int flush = second.indexOf("S9 = S9.add(LP1.lanewise(LOG));");
-    assertTrue(flush > second.indexOf("LP1 = LP1.mul(r1);") && flush < second.indexOf("S9.intoArray(w, 356);"), second);
+    assertTrue(flush > second.indexOf("LP1 = LP1.mul(r1);") && flush < second.indexOf("S9.add(-0.0).intoArray(w, 356);"), second);
     assertFalse(src.substring(src.indexOf("private void rowsTile2")).contains("LP1"), src);
+  }
+
+  /**
+   * After its loop a segment stores each accumulator through a lanewise op, never straight from the
+   * loop's phi (on JDK 17 such a store could fail to intrinsify and box in every iteration), and
+   * the op is an exact identity.
+   */
+  @Test
+  void accumulatorsAreStoredThroughAnExactIdentity() {
+    Map<String, String> accumulators = new LinkedHashMap<>();
+    accumulators.put("S9", "w[9] += %s;");
+    accumulators.put("B4", "w[4] += %s;");
+    TiledRowLoop loop = new TiledRowLoop("rows", List.of("S9 = S9.add(P0);", "B4 = P0.fma(C3, B4);"), Map.of("P0", "w[0]"),
+        Map.of("C3", "c3"), accumulators, Map.of(), 100, 40);
+    SourceWriter w = new SourceWriter();
+    loop.emit(w);
+    String src = w.build();
+    for (String a : accumulators.keySet()) {
+      assertFalse(src.contains(a + ".intoArray("), src);
+      assertEquals(1, count(src, a + ".add(-0.0).intoArray(w, "), src);
+    }
+    for (double x : new double[] {0.0, -0.0, 1e-310, -3.5, Double.MAX_VALUE, Double.NEGATIVE_INFINITY, Double.NaN}) {
+      assertEquals(Double.doubleToLongBits(x), Double.doubleToLongBits(x + (-0.0)), "x = " + x);
+    }
   }
 
   private static int count(String text, String what) {
