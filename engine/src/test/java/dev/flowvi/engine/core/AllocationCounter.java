@@ -3,6 +3,8 @@ package dev.flowvi.engine.core;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The JVM's per-thread allocation counter for allocation tests, which are skipped where it is missing or off. */
 public final class AllocationCounter {
@@ -39,5 +41,46 @@ public final class AllocationCounter {
       bytes = bean.getThreadAllocatedBytes(tid) - before;
     }
     return bytes;
+  }
+
+  /**
+   * As {@link #warmWindow}, but counting every live thread (pool workers included): the bytes
+   * allocated in the window by the threads alive at its end, a thread born during it counted whole.
+   */
+  public static long warmWindowAllThreads(com.sun.management.ThreadMXBean bean, Runnable round, int warm, int window,
+      int attempts, long limit) {
+    long bytes = Long.MAX_VALUE;
+    for (int attempt = 0; attempt < attempts && bytes >= limit; attempt++) {
+      for (int k = 0; k < warm; k++) {
+        round.run();
+      }
+      Map<Long, Long> before = allocatedPerThread(bean);
+      for (int k = 0; k < window; k++) {
+        round.run();
+      }
+      bytes = allocatedSince(bean, before);
+    }
+    return bytes;
+  }
+
+  /** Bytes allocated so far by each live thread, by thread id. */
+  public static Map<Long, Long> allocatedPerThread(com.sun.management.ThreadMXBean bean) {
+    Map<Long, Long> bytes = new HashMap<>();
+    for (long id : bean.getAllThreadIds()) {
+      bytes.put(id, Math.max(0, bean.getThreadAllocatedBytes(id)));
+    }
+    return bytes;
+  }
+
+  /**
+   * Bytes allocated since {@code before} by the threads alive now, a thread born since counted
+   * whole: a plain difference of sums would let a retired worker's total hide a new one's work.
+   */
+  public static long allocatedSince(com.sun.management.ThreadMXBean bean, Map<Long, Long> before) {
+    long sum = 0;
+    for (Map.Entry<Long, Long> now : allocatedPerThread(bean).entrySet()) {
+      sum += now.getValue() - before.getOrDefault(now.getKey(), 0L);
+    }
+    return sum;
   }
 }

@@ -28,38 +28,9 @@ class ModelAllocationTest {
     }
     double[] logp = new double[n];
     double[] grad = new double[dim * n];
-    double perCall = Double.POSITIVE_INFINITY;
     // Warm rounds until C2 has the evaluator (a clean window ends the loop early).
-    for (int attempt = 0; attempt < 40 && perCall >= 16_384; attempt++) {
-      for (int k = 0; k < 10; k++) {
-        density.logDensityAndGradient(z, n, logp, grad);
-      }
-      java.util.Map<Long, Long> before = allocatedPerThread(bean);
-      for (int k = 0; k < 10; k++) {
-        density.logDensityAndGradient(z, n, logp, grad);
-      }
-      perCall = allocatedSince(bean, before) / 10.0;
-    }
+    double perCall = AllocationCounter.warmWindowAllThreads(bean, () -> density.logDensityAndGradient(z, n, logp, grad),
+        10, 10, 40, 16_384L * 10) / 10.0;
     assertTrue(perCall < 16_384, "the interpreted M2 density allocated " + perCall + " bytes per call in steady state");
-  }
-
-  private static java.util.Map<Long, Long> allocatedPerThread(com.sun.management.ThreadMXBean bean) {
-    java.util.Map<Long, Long> bytes = new java.util.HashMap<>();
-    for (long id : bean.getAllThreadIds()) {
-      bytes.put(id, Math.max(0, bean.getThreadAllocatedBytes(id)));
-    }
-    return bytes;
-  }
-
-  /**
-   * Bytes allocated since {@code before} by the threads alive now, a thread born since counted
-   * whole: a plain difference of sums would let a retired worker's total hide a new one's work.
-   */
-  private static long allocatedSince(com.sun.management.ThreadMXBean bean, java.util.Map<Long, Long> before) {
-    long sum = 0;
-    for (java.util.Map.Entry<Long, Long> now : allocatedPerThread(bean).entrySet()) {
-      sum += now.getValue() - before.getOrDefault(now.getKey(), 0L);
-    }
-    return sum;
   }
 }
