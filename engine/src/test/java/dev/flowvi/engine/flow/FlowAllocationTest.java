@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowvi.engine.bijection.AffineTransformer;
 import dev.flowvi.engine.bijection.Bijection;
+import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.core.AllocationCounter;
 import dev.flowvi.engine.core.Workspace;
 import dev.flowvi.engine.kernel.VectorSupport;
@@ -24,7 +25,8 @@ class FlowAllocationTest {
         MaskedAutoregressive.of(AffineTransformer.withScaleFloor(), 4, 1, 16, 1, Activation.RELU),
         Coupling.of(AffineTransformer.softClamped(), 4, 0, 16, 2, Activation.TANH),
         Planar.of(4, Planar.Nonlinearity.TANH),
-        BlockAutoregressiveNetwork.of(4, 0, 4, 1));
+        BlockAutoregressiveNetwork.of(4, 0, 4, 1),
+        TriangularAffine.lower(4));
   }
 
   @ParameterizedTest
