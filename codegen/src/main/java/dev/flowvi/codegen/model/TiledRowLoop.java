@@ -18,8 +18,10 @@ import java.util.regex.Pattern;
  * <p>Why: one fused body of a few hundred Vector API calls (M2's gradient: about 260, with 28
  * accumulators and 28 broadcast parameters live across 5 EXP/LOG stub calls) spills and, on JDK
  * 17, boxes its lanes: gigabytes per ELBO step. Segments of at most {@link #CALLS_PER_SEGMENT}
- * calls keep few vectors live; on JDK 25 the M2 ELBO step went from 146 to 99 ms. JDK 17 still
- * boxes in some segments' C2 compiles in some JVM runs (not in others; see docs/PERFORMANCE.md).
+ * calls keep few vectors live; on JDK 25 the M2 ELBO step went from 146 to 99 ms. On JDK 17 a
+ * segment whose C2 compile still passes the node budget boxes (seen only with
+ * -Dflowvi.flow.lanes=scalar; docs/PERFORMANCE.md, Tuning for a CPU); the warm compiled M2 step
+ * allocates about 1 KB per step otherwise.
  *
  * <p>A statement that calls a math stub (EXP, LOG, LOG1P, EXPM1) gets a segment of its own: the stub
  * call clobbers every vector register, so in a larger segment every live vector was spilled and
