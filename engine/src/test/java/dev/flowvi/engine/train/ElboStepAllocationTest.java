@@ -30,22 +30,23 @@ class ElboStepAllocationTest {
 
   @Test
   void warmM1StepAllocatesAlmostNothingOnTheCallingThread() {
-    com.sun.management.ThreadMXBean bean = AllocationCounter.bean();
-    int window = 20;
-    long perStep = AllocationCounter.warmWindow(bean, m1Step(), 20, window, tries(), 2048L * window) / window;
-    assertTrue(perStep < 2048, "a warm M1 ELBO step allocated " + perStep + " bytes on the calling thread");
+    assertWarmStepUnder(2048, false, "on the calling thread");
   }
 
   @Test
   void warmM1StepAllocatesAlmostNothingOnAnyThread() {
-    com.sun.management.ThreadMXBean bean = AllocationCounter.bean();
-    int window = 20;
-    long perStep = AllocationCounter.warmWindowAllThreads(bean, m1Step(), 20, window, tries(), 8192L * window) / window;
-    assertTrue(perStep < 8192, "a warm M1 ELBO step allocated " + perStep + " bytes over all threads");
+    assertWarmStepUnder(8192, true, "over all threads");
   }
 
-  private static int tries() {
-    return VectorSupport.enabled() ? 40 : 2;
+  private static void assertWarmStepUnder(long bound, boolean allThreads, String where) {
+    com.sun.management.ThreadMXBean bean = AllocationCounter.bean();
+    int window = 20;
+    int tries = VectorSupport.enabled() ? 40 : 2;
+    long bytes = allThreads
+        ? AllocationCounter.warmWindowAllThreads(bean, m1Step(), 20, window, tries, bound * window)
+        : AllocationCounter.warmWindow(bean, m1Step(), 20, window, tries, bound * window);
+    long perStep = bytes / window;
+    assertTrue(perStep < bound, "a warm M1 ELBO step allocated " + perStep + " bytes " + where);
   }
 
   /** One seed-preset M1 ELBO step, at fixed jittered parameters, with its own workspace. */
