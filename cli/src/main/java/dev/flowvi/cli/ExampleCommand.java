@@ -6,6 +6,7 @@ import dev.flowvi.engine.examples.M1Data;
 import dev.flowvi.engine.examples.M2Data;
 import dev.flowvi.engine.model.CsvData;
 import dev.flowvi.engine.model.DataTable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,9 @@ import picocli.CommandLine.Spec;
         "m1: mixture of two lines (4 parameters m1, m2, c2, w1; data columns x,y).",
         "m2: three particle tracks plus background in 3-D (26 coordinates, 27 named parameters; data columns t,x,y,z,e)."})
 final class ExampleCommand implements Callable<Integer> {
+  /** The generated data, in the output directory, in the format --data reads. */
+  static final String DATA_CSV = "data.csv";
+
   @Spec
   CommandSpec spec;
 
@@ -70,16 +74,26 @@ final class ExampleCommand implements Callable<Integer> {
     List<String> columns = m1 ? SeedExamples.M1_COLUMNS : SeedExamples.M2_COLUMNS;
     DataTable table = data != null ? CsvData.read(InputFiles.existing("--data", data), columns)
         : m1 ? M1Data.generate(seed) : M2Data.generate(seed);
+    List<String> inputs = List.of();
+    if (data == null) {
+      // Written before the fit, so that a bad --out fails at once and the data can be fitted
+      // again with --data, or with 'flowvi fit' and examples/m1.model or m2.model.
+      Path dir = common.out(example);
+      Files.createDirectories(dir);
+      CsvData.write(table, dir.resolve(DATA_CSV));
+      inputs = List.of(DATA_CSV);
+    }
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("command", "example " + example);
-    settings.put("data", data != null ? data.toString() : "generated from the true values (seed " + seed + ")");
+    settings.put("data", data != null ? data.toString()
+        : "generated from the true values (seed " + seed + "), " + table.rows() + " rows, written to " + DATA_CSV);
     double[] truth = data != null ? null : m1 ? SeedExamples.m1Truth() : SeedExamples.m2Truth();
     new FitRunner(common, training, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run("FlowVI example " + example, example,
             s -> m1 ? SeedExamples.m1(table, training.preset(), s, training.kernels())
                 : SeedExamples.m2(table, training.preset(), s, training.kernels()),
             draws.count(), settings, truth, null,
-            m1 ? SeedExamples.M1_SOURCE : SeedExamples.M2_SOURCE, flowName(m1));
+            m1 ? SeedExamples.M1_SOURCE : SeedExamples.M2_SOURCE, flowName(m1), inputs);
     return 0;
   }
 }

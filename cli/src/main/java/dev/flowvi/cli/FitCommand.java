@@ -87,7 +87,7 @@ final class FitCommand implements Callable<Integer> {
     new FitRunner(common, training, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run("FlowVI fit: " + modelFile.getFileName(), name, s -> ModelPlans.of(model, data, flow, training.preset(), s, training.kernels()),
             draws.count(), settings, null, reference,
-            FittedFlows.MODEL_SOURCE + modelFile.toAbsolutePath().normalize(), flow.toString());
+            FittedFlows.MODEL_SOURCE + modelFile.toAbsolutePath().normalize(), flow.toString(), List.of());
     return 0;
   }
 

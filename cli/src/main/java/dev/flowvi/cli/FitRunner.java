@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,9 +59,11 @@ final class FitRunner {
    * @param settings what the caller chose (command, model, data), reported before the plan's own
    * @param truth true values per parameter for the corner plot, or null
    * @param reference reference draws for the corner plot, or null
+   * @param inputsInDir files the caller wrote into the output directory before the fit (such as
+   *     generated data), for the report page to link
    */
   VariationalFit.Outcome run(String title, String outName, LongFunction<FitPlan> plans, int draws, Map<String, String> settings,
-      double[] truth, Draws reference, String source, String flowName) throws IOException {
+      double[] truth, Draws reference, String source, String flowName, List<String> inputsInDir) throws IOException {
     long start = System.nanoTime();
     int restarts = training.restarts();
     FitPlan plan = null;
@@ -106,7 +109,9 @@ final class FitRunner {
     Files.createDirectories(dir);
     FlowFile.save(FittedFlows.of(source, flowName, chosenSeed, outcome.params(), flowMetadata(all, source, flowName, chosenSeed)),
         dir.resolve(FLOW_FILE));
-    ReportDirectory.write(dir, report, outcome.draws(), truth, reference, List.of(FLOW_FILE));
+    List<String> linked = new ArrayList<>(inputsInDir);
+    linked.add(FLOW_FILE);
+    ReportDirectory.write(dir, report, outcome.draws(), truth, reference, linked);
 
     if (!common.quiet()) {
       SummaryTable.print(out, rows);
