@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "As a library" snippet, verbatim but for a shorter schedule, so that the
- * documented API cannot drift from the code.
+ * The README's "As a library" snippet, verbatim but for a shorter schedule and a data file of
+ * its own, so that the documented API cannot drift from the code.
  */
 class ReadmeLibraryExampleTest {
 
