@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flowvi.cli.fit.SeedExamples;
 import dev.flowvi.cli.report.MiniJson;
 import dev.flowvi.codegen.CodegenMode;
+import dev.flowvi.engine.examples.M1Data;
 import dev.flowvi.engine.examples.M2Data;
 import dev.flowvi.engine.model.CsvData;
 import java.io.IOException;
@@ -45,8 +46,8 @@ class PresetFitTest {
    * {@code example m1} with the default preset and the default seed 0 (the README's first
    * command), on a reduced diagnostic budget, against the posterior moments of the same data by
    * quadrature (resource m1-reference-seed0.csv, which says how they were computed). Means within
-   * 0.25 reference sd: a fit in the local mode that the seed preset finds (ELBO ≈ −1587 against
-   * −864 here) is tens of sds away, and 4000 draws leave a Monte Carlo error of about
+   * 0.25 reference sd: a fit in the local mode that the seed preset finds (ELBO −1279.6 against
+   * −864.1 here) is tens of sds away, and 4000 draws leave a Monte Carlo error of about
    * 1/sqrt(ESS) ≈ 0.02 sd. Sds within 15 %: the sd of an sd estimate from ~4000 draws is about
    * 1 %, so the rest is the flow's own error, which the default recipe keeps small (k̂ ≈ 0.4).
    */
@@ -63,6 +64,32 @@ class PresetFitTest {
     String kernels = CodegenMode.fromSystemProperty() == CodegenMode.OFF ? "interpreted (-Dflowvi.codegen=off)" : "compiled";
     assertEquals(kernels, settings.get("flow kernels"));
     assertEquals(kernels, settings.get("model kernels"));
+    assertMatchesTheM1Reference(out);
+  }
+
+  /**
+   * {@code fit} on the shipped M1 model file with the default preset and flow (the README's third
+   * command) on the same data: the mode search and Laplace start make it land in the true mode as
+   * {@code example m1} does, with the same bounds. Started at a standard normal instead (the
+   * preset before), the same fit ended at ELBO −948 with k̂ 4.4.
+   */
+  @Test
+  void defaultPresetFitsTheM1ModelFileToTheReference() throws Exception {
+    Path data = dir.resolve("m1.csv");
+    CsvData.write(M1Data.generate(0), data);
+    Path out = dir.resolve("fit-m1");
+    CliRun r = CliRun.flowvi("fit", "--model", Path.of("..", "examples", "m1.model").toString(), "--data", data.toString(),
+        "--quiet", "--threads", "2", "--out", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    Map<?, ?> settings = (Map<?, ?>) report(out).get("settings");
+    assertTrue(((String) settings.get("base")).contains("Laplace approximation"), settings.toString());
+    assertTrue(((String) settings.get("mode search")).contains("origin of the unconstrained coordinates"), settings.toString());
+    assertMatchesTheM1Reference(out);
+  }
+
+  /** The fit's means within 0.25 and sds within 15 % of the reference sds, ELBO of the true mode, k̂ under 0.7. */
+  private static void assertMatchesTheM1Reference(Path out) throws IOException {
+    Map<String, Object> json = report(out);
     Map<String, double[]> fit = summary(out.resolve("summary.csv"));
     List<String> reference;
     try (InputStream in = PresetFitTest.class.getResourceAsStream("m1-reference-seed0.csv")) {

@@ -57,8 +57,22 @@ public final class FittedFlows {
           .with("direction", Flows.Direction.SAMPLING_FAST)
           .with("seed", FlowChoice.permutationSeed(seed));
     }
+    if (flowName.endsWith(LAPLACE_START)) {
+      String choice = flowName.substring(0, flowName.length() - LAPLACE_START.length());
+      return spec(FlowChoice.parse(choice), model(source).dim(), seed).with("standardised", "full");
+    }
     return spec(FlowChoice.parse(flowName), model(source).dim(), seed);
   }
+
+  /**
+   * The flow name of a model-file fit under the default preset, whose flow ends in the frozen map
+   * to the Laplace approximation ({@link ModelPlans#of}).
+   */
+  public static String laplaceStarted(FlowChoice choice) {
+    return choice + LAPLACE_START;
+  }
+
+  private static final String LAPLACE_START = "+laplace";
 
   /** The recipe of {@link FlowChoice#build} over a standard normal on ℝ^dim. */
   public static FlowSpec spec(FlowChoice choice, int dim, long seed) {

@@ -45,7 +45,11 @@ public final class SeedExamples {
       Map<String, String> d = new LinkedHashMap<>();
       d.put("model", "M1: mixture of two lines (model builder), parameters mapped from their prior boxes to the real line");
       // The uniform priors' means: the boxes' midpoints, and w1 = 1/2.
-      return robust(SeedModels.m1(), data, M1_PRIOR_MEANS, M1_SPREAD, M1_STARTS, M1_MODE_ITERATIONS, M1_DEFAULT_PHASES, true, seed, kernels, d);
+      // M1: the plain ELBO, as the seed trains it (sticking the landing diverges with its splines at
+      // 1e-2, see M1StandardisedExample).
+      Model model = SeedModels.m1();
+      return robust(model, data, model.unconstrain(M1_PRIOR_MEANS), PRIOR_MEANS, M1_SPREAD, M1_STARTS, M1_MODE_ITERATIONS, M1_DEFAULT_PHASES,
+          unstandardisedFlow(true, seed), M1_DEFAULT_FLOW_DESCRIPTION, false, seed, kernels, d);
     }
     M1LogPosterior target = M1LogPosterior.of(data, M1LogPosterior.Parameterisation.UNIT_CUBE);
     Constraining constraining = m1Constraining(target);
@@ -132,7 +136,10 @@ public final class SeedExamples {
     if (preset == Preset.DEFAULT) {
       Map<String, String> d = new LinkedHashMap<>();
       d.put("model", "M2: three particle tracks plus background (model builder), 26 unconstrained coordinates, weights on the simplex");
-      return robust(SeedModels.m2(), data, m2PriorMeans(), M2_SPREAD, M2_STARTS, M2_MODE_ITERATIONS, M2_DEFAULT_PHASES, false, seed, kernels, d);
+      // M2: sticking the landing, as the seed trains it.
+      Model model = SeedModels.m2();
+      return robust(model, data, model.unconstrain(m2PriorMeans()), PRIOR_MEANS, M2_SPREAD, M2_STARTS, M2_MODE_ITERATIONS, M2_DEFAULT_PHASES,
+          unstandardisedFlow(false, seed), FlowChoice.MAF.description(), true, seed, kernels, d);
     }
     M2LogPosterior target = M2LogPosterior.of(data);
     Constraining constraining = ModelPlans.constraining(SeedModels.m2());
@@ -212,29 +219,32 @@ public final class SeedExamples {
    *       al. 2017), no clipping, the best step's parameters.
    * </ul>
    */
-  static FitPlan robust(Model model, DataTable data, double[] priorMeans, double spread, int starts, int iterations, LearningRatePhases phases,
-      boolean m1, long seed, KernelChoice kernels, Map<String, String> d) {
-    d.put("data rows", Integer.toString(data.rows()));
+  static FitPlan robust(Model model, DataTable data, double[] centre, String centreName, double spread, int starts, int iterations, LearningRatePhases phases,
+      TransformedDistribution unstandardisedFlow, String flowDescription, boolean stickingTheLanding, long seed, KernelChoice kernels,
+      Map<String, String> d) {
+    d.put("data rows", Integer.toString(data == null ? 0 : data.rows()));
     // The flow before the Laplace map depends on neither the model nor the mode.
-    Supplier<TransformedDistribution> unstandardised = kernels.flowInBackground(unstandardisedFlow(m1, seed), d);
+    Supplier<TransformedDistribution> unstandardised = kernels.flowInBackground(unstandardisedFlow, d);
     LogDensity target = kernels.model(model, data, d);
-    ModeSearch mode = ModeSearch.of(target, model.unconstrain(priorMeans), spread, starts, iterations,
-        RandomStream.of(seed).derive(MODE_STREAM).nextLong());
-    d.put("mode search", starts + " starts around the prior means (sd " + spread + " on the unconstrained scale), "
-        + iterations + " Adam steps and Newton polish; highest log density " + String.format(java.util.Locale.ROOT, "%.4f", mode.logDensity()));
-    d.put("flow", (m1 ? "masked autoregressive, rational-quadratic spline transformer ("
-        + M1StandardisedExample.KNOTS + " knots on [-" + M1StandardisedExample.INTERVAL + ", " + M1StandardisedExample.INTERVAL + "])"
-        : FlowChoice.MAF.description()) + ", sampling-fast");
+    ModeSearch mode = ModeSearch.of(target, centre, spread, starts, iterations, RandomStream.of(seed).derive(MODE_STREAM).nextLong());
+    d.put("mode search", starts + " starts around " + centreName + " (sd " + spread + " on the unconstrained scale), " + iterations
+        + " Adam steps and Newton polish; highest log density " + String.format(java.util.Locale.ROOT, "%.4f", mode.logDensity()));
+    d.put("flow", flowDescription + ", sampling-fast");
     LaplaceApproximation laplace = LaplaceApproximation.at(target, mode.mode());
     d.put("base", "standard normal, then the frozen map u = mode + L x to the "
         + (laplace.isFullCovariance() ? "full-covariance Laplace approximation (L L^T = inverse Hessian)"
             : "diagonal Laplace approximation (the Hessian is not negative definite at the mode)"));
     TransformedDistribution flow = M1StandardisedExample.standardised(unstandardised.get(), laplace);
-    // M1: the plain ELBO, as the seed trains it (sticking the landing diverges with its splines at
-    // 1e-2, see M1StandardisedExample); M2: sticking the landing, as the seed trains it.
-    return new FitPlan(target, flow, ModelPlans.constraining(model), phases, DEFAULT_SAMPLES, !m1,
+    return new FitPlan(target, flow, ModelPlans.constraining(model), phases, DEFAULT_SAMPLES, stickingTheLanding,
         Double.POSITIVE_INFINITY, true, d);
   }
+
+  /** Where the examples' mode searches start, as the report says it. */
+  private static final String PRIOR_MEANS = "the prior means";
+
+  /** The M1 default preset's flow before the Laplace map, as the report describes it. */
+  private static final String M1_DEFAULT_FLOW_DESCRIPTION = "masked autoregressive, rational-quadratic spline transformer ("
+      + M1StandardisedExample.KNOTS + " knots on [-" + M1StandardisedExample.INTERVAL + ", " + M1StandardisedExample.INTERVAL + "])";
 
   /** Stream key of the mode search's starts. */
   private static final long MODE_STREAM = -17;

@@ -12,8 +12,10 @@ import dev.flowvi.engine.examples.SeedModels;
 import dev.flowvi.engine.flow.FlowSpec;
 import dev.flowvi.engine.io.FlowFile;
 import dev.flowvi.engine.io.SavedFlow;
+import dev.flowvi.engine.model.ModelFile;
 import dev.flowvi.engine.kernel.VectorSupport;
 import dev.flowvi.engine.random.RandomStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +34,13 @@ class FittedFlowsTest {
    * 1e-12 of their scale there (engine's TranscendentalNoise); on the scalar path they must be identical.
    */
   private static void assertSameFlow(TransformedDistribution trained, FlowSpec spec) {
+    assertSameFlowAt(trained, spec, trained.initialParameters(3));
+  }
+
+  /** As {@link #assertSameFlow}, at {@code p} plus a little noise. */
+  private static void assertSameFlowAt(TransformedDistribution trained, FlowSpec spec, double[] p) {
     TransformedDistribution rebuilt = spec.build();
     assertEquals(trained.parameterCount(), rebuilt.parameterCount(), spec.toString());
-    double[] p = trained.initialParameters(3);
     RandomStream rng = RandomStream.of(8);
     for (int k = 0; k < p.length; k++) {
       p[k] += 0.02 * rng.nextGaussian();
@@ -51,6 +57,24 @@ class FittedFlowsTest {
   @EnumSource(FlowChoice.class)
   void everyFlowChoiceIsRebuilt(FlowChoice choice) {
     assertSameFlow(ModelPlans.flow(3, choice, SEED), FittedFlows.spec(choice, 3, SEED));
+  }
+
+  /**
+   * A model-file fit under the default preset trains the chosen flow followed by the frozen map to
+   * the Laplace approximation; the flow file's recipe rebuilds it, and the map's mode and factor
+   * travel in the parameters (the interpreted kernels: the plan's flow is then the bijection itself).
+   */
+  @ParameterizedTest
+  @EnumSource(FlowChoice.class)
+  void everyLaplaceStartedModelFlowIsRebuilt(FlowChoice choice) {
+    Path modelFile = Path.of("..", "examples", "m1.model").toAbsolutePath().normalize();
+    FitPlan plan = ModelPlans.of(ModelFile.read(modelFile), M1Data.generate(2), choice, Preset.DEFAULT, SEED, KernelChoice.of(true));
+    FlowSpec spec = FittedFlows.spec(FittedFlows.MODEL_SOURCE + modelFile, FittedFlows.laplaceStarted(choice), SEED);
+    assertEquals("full", spec.options().get("standardised"), spec.toString());
+    assertSameFlowAt(plan.flow(), spec, plan.flow().initialParameters(3));
+    // And the seed preset's plain flow under the plain name.
+    FitPlan plain = ModelPlans.of(ModelFile.read(modelFile), M1Data.generate(2), choice, Preset.SEED, SEED, KernelChoice.of(true));
+    assertSameFlow(plain.flow(), FittedFlows.spec(FittedFlows.MODEL_SOURCE + modelFile, choice.toString(), SEED));
   }
 
   @Test
