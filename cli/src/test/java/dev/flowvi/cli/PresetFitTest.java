@@ -87,6 +87,30 @@ class PresetFitTest {
     assertMatchesTheM1Reference(out);
   }
 
+  /**
+   * On Neal's funnel the default preset keeps the standard normal start: its ELBO over the same
+   * draws is far above that of the Laplace approximation at the neck (about −1.2 against −38). From
+   * the neck the same fit ended at ELBO −2.6 with v's mean at −3.9; from the standard normal it ends
+   * near log Z = 0 (−0.26) with v's mean near its true 0 (−0.18; v ~ N(0, 3)). The bounds, ELBO above
+   * −1 and |mean of v| below 1, sit between the two outcomes.
+   */
+  @Test
+  void defaultPresetStartsAFunnelAtTheStandardNormal() throws Exception {
+    Path model = dir.resolve("funnel.model");
+    try (InputStream in = PresetFitTest.class.getResourceAsStream("funnel.model")) {
+      Files.write(model, in.readAllBytes());
+    }
+    Path out = dir.resolve("funnel");
+    CliRun r = CliRun.flowvi("fit", "--model", model.toString(), "--quiet", "--threads", "2", "--out", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    Map<String, Object> json = report(out);
+    String base = (String) ((Map<?, ?>) json.get("settings")).get("base");
+    assertTrue(base.startsWith("standard normal on the unconstrained coordinates"), base);
+    assertTrue((Double) json.get("elbo") > -1, "ELBO " + json.get("elbo"));
+    double v = summary(out.resolve("summary.csv")).get("v")[0];
+    assertTrue(Math.abs(v) < 1, "mean of v " + v);
+  }
+
   /** The fit's means within 0.25 and sds within 15 % of the reference sds, ELBO of the true mode, k̂ under 0.7. */
   private static void assertMatchesTheM1Reference(Path out) throws IOException {
     Map<String, Object> json = report(out);

@@ -51,7 +51,7 @@ public final class ModelPlans {
     d.put("parameters", names.size() + " (" + String.join(", ", names) + ")");
     if (preset == Preset.DEFAULT) {
       return SeedExamples.robust(model, data, new double[dim], ORIGIN, SPREAD, STARTS, MODE_ITERATIONS, PHASES,
-          flow(dim, flowChoice, seed), flowChoice.description(), true, seed, kernels, d);
+          flow(dim, flowChoice, seed), flowChoice.description(), true, true, seed, kernels, d);
     }
     d.put("data rows", Integer.toString(data == null ? 0 : data.rows()));
     d.put("flow", flowChoice.description() + ", sampling-fast");

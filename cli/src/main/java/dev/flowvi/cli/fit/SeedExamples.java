@@ -11,6 +11,7 @@ import dev.flowvi.engine.examples.M2Data;
 import dev.flowvi.engine.examples.M2LogPosterior;
 import dev.flowvi.engine.examples.SeedModels;
 import dev.flowvi.engine.flow.Flows;
+import dev.flowvi.engine.init.GaussianStart;
 import dev.flowvi.engine.init.LaplaceApproximation;
 import dev.flowvi.engine.init.ModeSearch;
 import dev.flowvi.engine.model.DataTable;
@@ -49,7 +50,7 @@ public final class SeedExamples {
       // 1e-2, see M1StandardisedExample).
       Model model = SeedModels.m1();
       return robust(model, data, model.unconstrain(M1_PRIOR_MEANS), PRIOR_MEANS, M1_SPREAD, M1_STARTS, M1_MODE_ITERATIONS, M1_DEFAULT_PHASES,
-          unstandardisedFlow(true, seed), M1_DEFAULT_FLOW_DESCRIPTION, false, seed, kernels, d);
+          unstandardisedFlow(true, seed), M1_DEFAULT_FLOW_DESCRIPTION, false, false, seed, kernels, d);
     }
     M1LogPosterior target = M1LogPosterior.of(data, M1LogPosterior.Parameterisation.UNIT_CUBE);
     Constraining constraining = m1Constraining(target);
@@ -139,7 +140,7 @@ public final class SeedExamples {
       // M2: sticking the landing, as the seed trains it.
       Model model = SeedModels.m2();
       return robust(model, data, model.unconstrain(m2PriorMeans()), PRIOR_MEANS, M2_SPREAD, M2_STARTS, M2_MODE_ITERATIONS, M2_DEFAULT_PHASES,
-          unstandardisedFlow(false, seed), FlowChoice.MAF.description(), true, seed, kernels, d);
+          unstandardisedFlow(false, seed), FlowChoice.MAF.description(), true, false, seed, kernels, d);
     }
     M2LogPosterior target = M2LogPosterior.of(data);
     Constraining constraining = ModelPlans.constraining(SeedModels.m2());
@@ -220,8 +221,8 @@ public final class SeedExamples {
    * </ul>
    */
   static FitPlan robust(Model model, DataTable data, double[] centre, String centreName, double spread, int starts, int iterations, LearningRatePhases phases,
-      TransformedDistribution unstandardisedFlow, String flowDescription, boolean stickingTheLanding, long seed, KernelChoice kernels,
-      Map<String, String> d) {
+      TransformedDistribution unstandardisedFlow, String flowDescription, boolean stickingTheLanding, boolean chooseStart, long seed,
+      KernelChoice kernels, Map<String, String> d) {
     d.put("data rows", Integer.toString(data == null ? 0 : data.rows()));
     // The flow before the Laplace map depends on neither the model nor the mode.
     Supplier<TransformedDistribution> unstandardised = kernels.flowInBackground(unstandardisedFlow, d);
@@ -231,10 +232,31 @@ public final class SeedExamples {
         + " Adam steps and Newton polish; highest log density " + String.format(java.util.Locale.ROOT, "%.4f", mode.logDensity()));
     d.put("flow", flowDescription + ", sampling-fast");
     LaplaceApproximation laplace = LaplaceApproximation.at(target, mode.mode());
-    d.put("base", "standard normal, then the frozen map u = mode + L x to the "
+    String toLaplace = "standard normal, then the frozen map u = mode + L x to the "
         + (laplace.isFullCovariance() ? "full-covariance Laplace approximation (L L^T = inverse Hessian)"
-            : "diagonal Laplace approximation (the Hessian is not negative definite at the mode)"));
-    TransformedDistribution flow = M1StandardisedExample.standardised(unstandardised.get(), laplace);
+            : "diagonal Laplace approximation (the Hessian is not negative definite at the mode)");
+    GaussianStart start = GaussianStart.laplace(laplace);
+    if (chooseStart) {
+      // The start with the higher ELBO, from the same draws: the Laplace approximation unless the
+      // mode is degenerate (a funnel's neck), where the standard normal on the unconstrained
+      // coordinates is closer to the posterior.
+      GaussianStart plain = GaussianStart.standardNormal(model.dim());
+      long s = RandomStream.of(seed).derive(START_STREAM).nextLong();
+      double laplaceElbo = start.elbo(target, START_DRAWS, RandomStream.of(s));
+      double plainElbo = plain.elbo(target, START_DRAWS, RandomStream.of(s));
+      String elbos = String.format(java.util.Locale.ROOT, "ELBO %.6g against %.6g", Math.max(laplaceElbo, plainElbo),
+          Math.min(laplaceElbo, plainElbo));
+      if (plainElbo > laplaceElbo) {
+        start = plain;
+        d.put("base", "standard normal on the unconstrained coordinates (the frozen map u = x): its " + elbos
+            + " for the Laplace approximation at the mode, over " + START_DRAWS + " draws");
+      } else {
+        d.put("base", toLaplace + ": its " + elbos + " for the standard normal, over " + START_DRAWS + " draws");
+      }
+    } else {
+      d.put("base", toLaplace);
+    }
+    TransformedDistribution flow = M1StandardisedExample.standardised(unstandardised.get(), start);
     return new FitPlan(target, flow, ModelPlans.constraining(model), phases, DEFAULT_SAMPLES, stickingTheLanding,
         Double.POSITIVE_INFINITY, true, d);
   }
@@ -248,4 +270,7 @@ public final class SeedExamples {
 
   /** Stream key of the mode search's starts. */
   private static final long MODE_STREAM = -17;
+  /** Stream key, and number, of the draws that compare the starts' ELBOs. */
+  private static final long START_STREAM = -19;
+  static final int START_DRAWS = 500;
 }

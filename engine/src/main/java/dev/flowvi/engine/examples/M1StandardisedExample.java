@@ -8,6 +8,7 @@ import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.flow.Flows;
 import dev.flowvi.engine.flow.Flows.Direction;
+import dev.flowvi.engine.init.GaussianStart;
 import dev.flowvi.engine.init.LaplaceApproximation;
 import dev.flowvi.engine.init.ModeSearch;
 import dev.flowvi.engine.model.DataTable;
@@ -94,8 +95,13 @@ public final class M1StandardisedExample {
 
   /** {@code flow}, then the frozen map u = mode + L x of the Laplace approximation. */
   public static TransformedDistribution standardised(TransformedDistribution flow, LaplaceApproximation laplace) {
-    TriangularAffine toLaplace = TriangularAffine.of(laplace.mode(), laplace.covarianceFactor(), true);
-    return TransformedDistribution.of(flow.base(), Chain.of(flow.bijection(), Frozen.of(toLaplace)));
+    return standardised(flow, GaussianStart.laplace(laplace));
+  }
+
+  /** {@code flow}, then the frozen map u = m + L x to the start N(m, L Lᵀ). */
+  public static TransformedDistribution standardised(TransformedDistribution flow, GaussianStart start) {
+    TriangularAffine toStart = TriangularAffine.of(start.mean(), start.lower(), true);
+    return TransformedDistribution.of(flow.base(), Chain.of(flow.bijection(), Frozen.of(toStart)));
   }
 
   /** The training settings: the seed's schedule and samples, the plain ELBO, no clipping. */
