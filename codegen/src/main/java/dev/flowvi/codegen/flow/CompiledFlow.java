@@ -108,12 +108,8 @@ public abstract class CompiledFlow implements Bijection {
       String outName, double[] out, double[] logDet, int n, Workspace ws) {
     Scratch s = scratch(ws, n);
     Checks.params(params, offset, parameterCount());
-    Checks.batch(inName, in, dim(), n);
-    Checks.batch(outName, out, dim(), n);
+    Checks.distinctBatches(inName, in, outName, out, dim(), n);
     Checks.perPoint("logDet", logDet, n);
-    if (in == out) {
-      throw new IllegalArgumentException(inName + " and " + outName + " are the same array, expected different arrays");
-    }
     condition(cond, n);
     return s;
   }
@@ -127,12 +123,8 @@ public abstract class CompiledFlow implements Bijection {
     Checks.params("gradParams", gradParams, offset, parameterCount());
     Checks.batch(inName, in, dim(), n);
     Checks.batch(outName, out, dim(), n);
-    Checks.batch(gradOutName, gradOut, dim(), n);
-    Checks.batch(gradInName, gradIn, dim(), n);
+    Checks.distinctBatches(gradInName, gradIn, gradOutName, gradOut, dim(), n);
     Checks.perPoint("gradLogDet", gradLogDet, n);
-    if (gradIn == gradOut) {
-      throw new IllegalArgumentException(gradInName + " and " + gradOutName + " are the same array, expected different arrays");
-    }
     condition(cond, n);
     return s;
   }

@@ -199,7 +199,7 @@ final class ConditionalPlanarEmitter {
       if (!own) {
         // ai holds c = wᵀy + b: the root of a + m h(a) = c.
         w.line("double ci = ai;");
-        w.line("ai = " + (tanh ? "dev.flowvi.codegen.flow.PlanarMath.solveTanh(ci, m)"
+        w.line("ai = " + (tanh ? PlanarEmitter.SOLVE_TANH + "(ci, m)"
             : "ci >= 0 ? ci / (1 + m) : ci / (1 + " + SourceWriter.literal(LEAK) + " * m)") + ";");
       }
       w.line("double h = " + PlanarEmitter.value(tanh, "ai") + ";");

@@ -15,6 +15,8 @@ import dev.flowvi.codegen.SourceWriter;
 final class PlanarEmitter {
   private static final String ROWS = "dev.flowvi.codegen.flow.FlowRows";
   private static final String SOFTPLUS = "dev.flowvi.engine.nn.Softplus";
+  /** The engine's tanh root solve, so compiled and interpreted inverses take the same Newton steps. */
+  static final String SOLVE_TANH = "dev.flowvi.engine.flow.Planar.solveTanh";
   private static final double LEAK = 0.01;
 
   private final FlowSourceGenerator g;
@@ -137,7 +139,7 @@ final class PlanarEmitter {
       if (own) {
         w.line("double ai = a[i];");
       } else if (layer.tanh()) {
-        w.line("double ai = dev.flowvi.codegen.flow.PlanarMath.solveTanh(a[i], m);");
+        w.line("double ai = " + SOLVE_TANH + "(a[i], m);");
         w.line("a[i] = ai;");
       } else {
         // Leaky ReLU: a + m·h(a) is linear on each side of 0, and sign(a) = sign(c).

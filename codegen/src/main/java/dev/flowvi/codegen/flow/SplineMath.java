@@ -1,9 +1,15 @@
 package dev.flowvi.codegen.flow;
 
+import static dev.flowvi.engine.kernel.RationalQuadraticBin.inversePosition;
+import static dev.flowvi.engine.kernel.RationalQuadraticBin.inverseValue;
 import static dev.flowvi.engine.kernel.RationalQuadraticBin.logSlope;
-import static dev.flowvi.engine.kernel.RationalQuadraticBin.slopeNumerator;
-import static dev.flowvi.engine.kernel.RationalQuadraticBin.slopeNumeratorDxi;
 import static dev.flowvi.engine.kernel.RationalQuadraticBin.value;
+import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.height;
+import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.inverseOutput;
+import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.leftSlope;
+import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.meanSlope;
+import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.position;
+import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.rightSlope;
 
 import dev.flowvi.engine.kernel.SplineKernel;
 
@@ -114,15 +120,8 @@ public final class SplineMath {
     double d0 = tab[d + k];
     double d1 = tab[d + k + 1];
     double s = h / w;
-    double delta = v - yk;
-    double dd = d0 + d1 - 2 * s;
-    // Durkan et al. 2019, eqs. 6–8, with the stable root as in the engine kernel.
-    double qa = h * (s - d0) + delta * dd;
-    double qb = h * d0 - delta * dd;
-    double root = Math.sqrt(Math.max(qb * qb + 4 * qa * s * delta, 0.0));
-    double qden = qb + root;
-    double xi = Math.min(2 * s * delta / qden, 1.0);
-    out[0] = Math.min(Math.max(v + (xk - yk) + delta * (2 * h - qb - root) / qden, lo), hi);
+    double xi = inversePosition(v - yk, h, s, d0, d1);
+    out[0] = Math.min(Math.max(inverseValue(v, xk, yk, h, s, d0, d1), lo), hi);
     out[1] = -logSlope(s, xi, d0, d1);
   }
 
@@ -146,27 +145,11 @@ public final class SplineMath {
     double d1 = tab[d + k + 1];
     double s = h / w;
     double xi = Math.min((v - xk) / w, 1.0);
-    // Adjoint of y = y_k + h·N/D and log-det = log(s²M/D²) at fixed ξ and s, then through
-    // ξ = (x − x_k)/w and s = h/w.
-    double t = xi * (1 - xi);
-    double dd = d0 + d1 - 2 * s;
-    double den = s + dd * t;
-    double num = s * xi * xi + d0 * t;
-    double m = slopeNumerator(s, xi, d0, d1);
-    double gNum = g * h / den;
-    double gDen = -g * h * num / (den * den) - 2 * gl / den;
-    double gM = gl / m;
-    double gXi = gNum * (2 * s * xi + d0 * (1 - 2 * xi)) + gDen * dd * (1 - 2 * xi) + gM * slopeNumeratorDxi(s, xi, d0, d1);
-    double gS = gNum * xi * xi + gDen * (1 - 2 * t) + gM * 2 * t + 2 * gl / s;
-    double gD0 = (gNum + gDen) * t + gM * (1 - xi) * (1 - xi);
-    double gD1 = gDen * t + gM * xi * xi;
-    double gH = g * num / den + gS / w;
-    acc[k] += -gXi / w;
-    acc[bins + k] += -(gXi * xi + gS * s) / w;
-    acc[2 * bins + k] += g;
-    acc[3 * bins + k] += gH;
-    acc[4 * bins + k] += gD0;
-    acc[4 * bins + k + 1] += gD1;
+    // Adjoint at fixed ξ and s (RationalQuadraticBinAdjoint), then through ξ = (x − x_k)/w and s = h/w.
+    double gXi = position(g, gl, h, s, xi, d0, d1);
+    double gS = meanSlope(g, gl, h, s, xi, d0, d1);
+    addKnotAdjoints(acc, bins, k, -gXi / w, -(gXi * xi + gS * s) / w, g, height(g, gS, w, s, xi, d0, d1),
+        leftSlope(g, gl, h, s, xi, d0, d1), rightSlope(g, gl, h, s, xi, d0, d1));
     return gXi / w;
   }
 
@@ -189,36 +172,26 @@ public final class SplineMath {
     double d0 = tab[d + k];
     double d1 = tab[d + k + 1];
     double s = h / w;
-    double delta = v - yk;
-    double dd = d0 + d1 - 2 * s;
-    double qa = h * (s - d0) + delta * dd;
-    double qb = h * d0 - delta * dd;
-    double root = Math.sqrt(Math.max(qb * qb + 4 * qa * s * delta, 0.0));
-    double qden = qb + root;
-    double xi = Math.min(2 * s * delta / qden, 1.0);
-    double t = xi * (1 - xi);
-    double den = s + dd * t;
-    double num = s * xi * xi + d0 * t;
-    double m = slopeNumerator(s, xi, d0, d1);
-    double yXi = h * s * m / (den * den);
-    double ldXi = slopeNumeratorDxi(s, xi, d0, d1) / m - 2 * dd * (1 - 2 * xi) / den;
-    double gY = (g * w - gl * ldXi) / yXi;
+    double xi = inversePosition(v - yk, h, s, d0, d1);
+    double gY = inverseOutput(g, gl, h, w, s, xi, d0, d1);
+    // The forward formulas' cotangents: y through ξ, and minus the inverse's log-det.
     double cy = -gY;
     double cl = -gl;
-    double gNum = cy * h / den;
-    double gDen = -cy * h * num / (den * den) - 2 * cl / den;
-    double gM = cl / m;
-    double gS = gNum * xi * xi + gDen * (1 - 2 * t) + gM * 2 * t + 2 * cl / s;
-    double gD0 = (gNum + gDen) * t + gM * (1 - xi) * (1 - xi);
-    double gD1 = gDen * t + gM * xi * xi;
-    double gH = cy * num / den + gS / w;
-    acc[k] += g;
-    acc[bins + k] += g * xi - gS * s / w;
-    acc[2 * bins + k] += cy;
+    double gS = meanSlope(cy, cl, h, s, xi, d0, d1);
+    addKnotAdjoints(acc, bins, k, g, g * xi - gS * s / w, cy, height(cy, gS, w, s, xi, d0, d1),
+        leftSlope(cy, cl, h, s, xi, d0, d1), rightSlope(cy, cl, h, s, xi, d0, d1));
+    return gY;
+  }
+
+  /** Adds one point's adjoints of bin k's left x knot, width, left y knot, height and two slopes to {@code acc}. */
+  private static void addKnotAdjoints(double[] acc, int bins, int k,
+      double gXk, double gW, double gYk, double gH, double gD0, double gD1) {
+    acc[k] += gXk;
+    acc[bins + k] += gW;
+    acc[2 * bins + k] += gYk;
     acc[3 * bins + k] += gH;
     acc[4 * bins + k] += gD0;
     acc[4 * bins + k + 1] += gD1;
-    return gY;
   }
 
   /**

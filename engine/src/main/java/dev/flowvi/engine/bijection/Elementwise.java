@@ -161,12 +161,8 @@ public final class Elementwise implements Bijection {
     }
     Checks.batchSize(n, ws);
     Checks.params(params, offset, parameterCount());
-    Checks.batch(inName, in, dim, n);
-    Checks.batch(outName, out, dim, n);
+    Checks.distinctBatches(inName, in, outName, out, dim, n);
     Checks.perPoint(perPointName, perPoint, n);
-    if (in == out) {
-      throw new IllegalArgumentException(inName + " and " + outName + " are the same array, expected different arrays");
-    }
     return (Scratch) ws;
   }
 

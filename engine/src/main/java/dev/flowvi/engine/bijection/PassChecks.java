@@ -12,12 +12,8 @@ final class PassChecks {
       String outName, double[] out, double[] logDet, int n, Workspace ws) {
     Checks.batchSize(n, ws);
     Checks.params(params, offset, b.parameterCount());
-    Checks.batch(inName, in, b.dim(), n);
-    Checks.batch(outName, out, b.dim(), n);
+    Checks.distinctBatches(inName, in, outName, out, b.dim(), n);
     Checks.perPoint("logDet", logDet, n);
-    if (in == out) {
-      throw new IllegalArgumentException(inName + " and " + outName + " are the same array, expected different arrays");
-    }
     condition(b, cond, n);
   }
 
@@ -32,12 +28,8 @@ final class PassChecks {
     Checks.batch(outName, out, b.dim(), n);
     String gradOutName = gradientName(outName);
     String gradInName = gradientName(inName);
-    Checks.batch(gradOutName, gradOut, b.dim(), n);
-    Checks.batch(gradInName, gradIn, b.dim(), n);
+    Checks.distinctBatches(gradInName, gradIn, gradOutName, gradOut, b.dim(), n);
     Checks.perPoint("gradLogDet", gradLogDet, n);
-    if (gradIn == gradOut) {
-      throw new IllegalArgumentException(gradInName + " and " + gradOutName + " are the same array, expected different arrays");
-    }
     condition(b, cond, n);
   }
 

@@ -19,6 +19,18 @@ public final class Checks {
     }
   }
 
+  /**
+   * The input and output batches of a pass: each as {@link #batch}, and two different arrays,
+   * since a pass reads its input while it writes its output.
+   */
+  public static void distinctBatches(String inName, double[] in, String outName, double[] out, int dim, int n) {
+    batch(inName, in, dim, n);
+    batch(outName, out, dim, n);
+    if (in == out) {
+      throw new IllegalArgumentException(inName + " and " + outName + " are the same array, expected different arrays");
+    }
+  }
+
   /** A per-point array (log-densities, log-determinants) of n entries. */
   public static void perPoint(String name, double[] array, int n) {
     batch(name, array, 1, n);

@@ -16,11 +16,7 @@ final class PassChecks {
       String outName, double[] out, double[] logDet, int n, Workspace ws) {
     Checks.batchSize(n, ws);
     Checks.params(params, offset, b.parameterCount());
-    Checks.batch(inName, in, b.dim(), n);
-    Checks.batch(outName, out, b.dim(), n);
-    if (in == out) {
-      throw new IllegalArgumentException(inName + " and " + outName + " are the same array, expected different arrays");
-    }
+    Checks.distinctBatches(inName, in, outName, out, b.dim(), n);
     if (logDet != null) {
       Checks.perPoint("logDet", logDet, n);
     }

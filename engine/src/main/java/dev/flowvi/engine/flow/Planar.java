@@ -234,7 +234,15 @@ public final class Planar implements Bijection {
     if (h == Nonlinearity.LEAKY_RELU) {
       return c >= 0 ? c / (1 + m) : c / (1 + Nonlinearity.LEAK * m);
     }
-    // |tanh| < 1 puts the root within |m| of c; f is increasing, so the bracket shrinks by sign.
+    return solveTanh(c, m);
+  }
+
+  /**
+   * The root of a + m·tanh(a) = c for m &gt; −1: |tanh| &lt; 1 puts it within |m| of c and the
+   * left side increases, so Newton steps are kept inside a bracket that shrinks by sign. Public
+   * for the flow compiler's tanh layers, so compiled and interpreted inverses take the same steps.
+   */
+  public static double solveTanh(double c, double m) {
     double lo = c - Math.abs(m);
     double hi = c + Math.abs(m);
     double a = c;

@@ -19,6 +19,41 @@ public final class RationalQuadraticBin {
     return v + (yk - xk) + (s - 1) * (v - xk) + h * t * (d0 - s - dd * xi) / den;
   }
 
+  /**
+   * The inverse's ξ for Δ = y − y_k ≥ 0 (Durkan et al. 2019, eqs. 6-8): aξ² + bξ + c = 0 with
+   * c = −sΔ ≤ 0, solved by the stable root ξ = 2sΔ / (b + √(b² − 4ac)); b + √· &gt; 0 for every
+   * Δ ≥ 0. The clamp only removes rounding.
+   */
+  public static double inversePosition(double delta, double h, double s, double d0, double d1) {
+    double qb = quadraticB(delta, h, s, d0, d1);
+    return Math.min(2 * s * delta / (qb + quadraticRoot(delta, h, s, d0, d1)), 1.0);
+  }
+
+  /**
+   * x = x_k + wξ for the y = v in the bin, written as y + (x_k − y_k) + Δ(2h − b − √·)/(b + √·):
+   * each correction is exactly 0 at the identity initialisation, where b = h and √· = h.
+   */
+  public static double inverseValue(double v, double xk, double yk, double h, double s, double d0, double d1) {
+    double delta = v - yk;
+    double qb = quadraticB(delta, h, s, d0, d1);
+    double root = quadraticRoot(delta, h, s, d0, d1);
+    return v + (xk - yk) + delta * (2 * h - qb - root) / (qb + root);
+  }
+
+  /** b of the inverse's quadratic. */
+  private static double quadraticB(double delta, double h, double s, double d0, double d1) {
+    double dd = d0 + d1 - 2 * s;
+    return h * d0 - delta * dd;
+  }
+
+  /** √(b² − 4ac) of the inverse's quadratic, with a = h(s − d0) + Δ(d0 + d1 − 2s) and c = −sΔ. */
+  private static double quadraticRoot(double delta, double h, double s, double d0, double d1) {
+    double dd = d0 + d1 - 2 * s;
+    double qa = h * (s - d0) + delta * dd;
+    double qb = quadraticB(delta, h, s, d0, d1);
+    return Math.sqrt(Math.max(qb * qb + 4 * qa * s * delta, 0.0));
+  }
+
   /** log dy/dx = log(s² M / D²) (Durkan et al. 2019, eq. 5). */
   public static double logSlope(double s, double xi, double d0, double d1) {
     double t = xi * (1 - xi);

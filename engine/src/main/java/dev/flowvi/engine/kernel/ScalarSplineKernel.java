@@ -1,9 +1,15 @@
 package dev.flowvi.engine.kernel;
 
+import static dev.flowvi.engine.kernel.RationalQuadraticBin.inversePosition;
+import static dev.flowvi.engine.kernel.RationalQuadraticBin.inverseValue;
 import static dev.flowvi.engine.kernel.RationalQuadraticBin.logSlope;
-import static dev.flowvi.engine.kernel.RationalQuadraticBin.slopeNumerator;
-import static dev.flowvi.engine.kernel.RationalQuadraticBin.slopeNumeratorDxi;
 import static dev.flowvi.engine.kernel.RationalQuadraticBin.value;
+import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.height;
+import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.inverseOutput;
+import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.leftSlope;
+import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.meanSlope;
+import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.position;
+import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.rightSlope;
 
 /**
  * The scalar reference implementation of {@link SplineKernel}: one point at a time, in plain
@@ -72,99 +78,21 @@ public final class ScalarSplineKernel implements SplineKernel {
 
   static void forwardPoint(int knots, double lo, double hi, double[] raw, int base, int stride, double v,
       double[] out, int outAt, double[] logDet, int at, double g, double gl, double[] gradRaw, int gBase) {
-    boolean backward = gradRaw != null;
-    int bins = knots + 1;
-    if (!(v >= lo && v <= hi)) {
-      out[outAt] = backward ? g : v;
-      if (backward) {
-        zero(gradRaw, gBase, stride, SplineKernel.rawRows(knots));
-      }
-      return;
-    }
-    double c = hi - lo - MIN_WIDTH * bins;
-    int wOff = 0;
-    int hOff = bins * stride;
-    int dOff = 2 * bins * stride;
-
-    // Bin search on the x knots: k is the last j in [0, K] with x ≥ knot_j, so x = hi lands in bin K.
-    double sw = sumExp(raw, base + wOff, stride, bins, gradRaw, gBase + wOff);
-    double scaleW = c / sw;
-    double mw = maxRaw(raw, base + wOff, stride, bins);
-    int k = 0;
-    double pw = 0;
-    double ew = 0;
-    double prefix = 0;
-    for (int j = 0; j < bins; j++) {
-      double e = backward ? gradRaw[gBase + wOff + j * stride] : Math.exp(raw[base + wOff + j * stride] - mw);
-      if (j == 0 || v >= knot(lo, j, scaleW, prefix)) {
-        k = j;
-        pw = prefix;
-        ew = e;
-      }
-      prefix += e;
-    }
-    double xk = knot(lo, k, scaleW, pw);
-    double w = (k == knots ? hi : knot(lo, k + 1, scaleW, pw + ew)) - xk;
-
-    // The same bin on the y knots.
-    double mh = maxRaw(raw, base + hOff, stride, bins);
-    double ph = 0;
-    double eh = 0;
-    prefix = 0;
-    for (int j = 0; j < bins; j++) {
-      double e = Math.exp(raw[base + hOff + j * stride] - mh);
-      if (backward) {
-        gradRaw[gBase + hOff + j * stride] = e;
-      }
-      if (j == k) {
-        ph = prefix;
-        eh = e;
-      }
-      prefix += e;
-    }
-    double sh = prefix;
-    double scaleH = c / sh;
-    double yk = knot(lo, k, scaleH, ph);
-    double h = (k == knots ? hi : knot(lo, k + 1, scaleH, ph + eh)) - yk;
-
-    double rd0 = raw[base + dOff + k * stride];
-    double rd1 = raw[base + dOff + (k + 1) * stride];
-    double d0 = softplus(rd0) + MIN_DERIVATIVE;
-    double d1 = softplus(rd1) + MIN_DERIVATIVE;
-    double s = h / w;
-    double xi = Math.min((v - xk) / w, 1.0);
-    if (!backward) {
-      // The clamp only removes rounding: the spline maps [lo, hi] onto itself.
-      out[outAt] = Math.min(Math.max(value(v, xk, yk, h, s, xi, d0, d1), lo), hi);
-      logDet[at] += logSlope(s, xi, d0, d1);
-      return;
-    }
-
-    // Adjoint of y = y_k + h·N/D and log-det = log(s²M/D²) at fixed ξ and s, then through
-    // ξ = (x − x_k)/w and s = h/w.
-    double t = xi * (1 - xi);
-    double dd = d0 + d1 - 2 * s;
-    double den = s + dd * t;
-    double num = s * xi * xi + d0 * t;
-    double m = slopeNumerator(s, xi, d0, d1);
-    double gNum = g * h / den;
-    double gDen = -g * h * num / (den * den) - 2 * gl / den;
-    double gM = gl / m;
-    double gXi = gNum * (2 * s * xi + d0 * (1 - 2 * xi)) + gDen * dd * (1 - 2 * xi) + gM * slopeNumeratorDxi(s, xi, d0, d1);
-    double gS = gNum * xi * xi + gDen * (1 - 2 * t) + gM * 2 * t + 2 * gl / s;
-    double gD0 = (gNum + gDen) * t + gM * (1 - xi) * (1 - xi);
-    double gD1 = gDen * t + gM * xi * xi;
-    double gH = g * num / den + gS / w;
-    out[outAt] = gXi / w;
-    double gXk = -gXi / w;
-    double gW = -(gXi * xi + gS * s) / w;
-    softmaxGradient(gradRaw, gBase + wOff, stride, bins, k, scaleW, sw, pw, ew, gXk, gW);
-    softmaxGradient(gradRaw, gBase + hOff, stride, bins, k, scaleH, sh, ph, eh, g, gH);
-    derivativeGradient(gradRaw, gBase + dOff, stride, knots + 2, k, gD0 * sigmoid(rd0), gD1 * sigmoid(rd1));
+    point(false, knots, lo, hi, raw, base, stride, v, out, outAt, logDet, at, g, gl, gradRaw, gBase);
   }
 
   static void inversePoint(int knots, double lo, double hi, double[] raw, int base, int stride, double v,
       double[] out, int outAt, double[] logDet, int at, double g, double gl, double[] gradRaw, int gBase) {
+    point(true, knots, lo, hi, raw, base, stride, v, out, outAt, logDet, at, g, gl, gradRaw, gBase);
+  }
+
+  /**
+   * One point of either direction. Both find the bin the same way, by a search on the knots of
+   * the axis v lies on (x forward, y inverse) and then the same bin on the other axis; one body,
+   * rather than a helper per step, because the steps share a dozen intermediate values.
+   */
+  private static void point(boolean inverse, int knots, double lo, double hi, double[] raw, int base, int stride,
+      double v, double[] out, int outAt, double[] logDet, int at, double g, double gl, double[] gradRaw, int gBase) {
     boolean backward = gradRaw != null;
     int bins = knots + 1;
     if (!(v >= lo && v <= hi)) {
@@ -178,94 +106,104 @@ public final class ScalarSplineKernel implements SplineKernel {
     int wOff = 0;
     int hOff = bins * stride;
     int dOff = 2 * bins * stride;
+    int searchOff = inverse ? hOff : wOff;
+    int otherOff = inverse ? wOff : hOff;
 
-    // Bin search on the y knots.
-    double sh = sumExp(raw, base + hOff, stride, bins, gradRaw, gBase + hOff);
-    double scaleH = c / sh;
-    double mh = maxRaw(raw, base + hOff, stride, bins);
+    // Bin search on v's axis: k is the last j in [0, K] with v ≥ knot_j, so v = hi lands in bin K.
+    double searchSum = sumExp(raw, base + searchOff, stride, bins, gradRaw, gBase + searchOff);
+    double searchScale = c / searchSum;
+    double searchMax = maxRaw(raw, base + searchOff, stride, bins);
     int k = 0;
-    double ph = 0;
-    double eh = 0;
+    double searchPrefix = 0;
+    double searchExp = 0;
     double prefix = 0;
     for (int j = 0; j < bins; j++) {
-      double e = backward ? gradRaw[gBase + hOff + j * stride] : Math.exp(raw[base + hOff + j * stride] - mh);
-      if (j == 0 || v >= knot(lo, j, scaleH, prefix)) {
+      double e = backward ? gradRaw[gBase + searchOff + j * stride] : Math.exp(raw[base + searchOff + j * stride] - searchMax);
+      if (j == 0 || v >= knot(lo, j, searchScale, prefix)) {
         k = j;
-        ph = prefix;
-        eh = e;
+        searchPrefix = prefix;
+        searchExp = e;
       }
       prefix += e;
     }
-    double yk = knot(lo, k, scaleH, ph);
-    double h = (k == knots ? hi : knot(lo, k + 1, scaleH, ph + eh)) - yk;
 
-    // The same bin on the x knots.
-    double mw = maxRaw(raw, base + wOff, stride, bins);
-    double pw = 0;
-    double ew = 0;
+    // The same bin on the other axis.
+    double otherMax = maxRaw(raw, base + otherOff, stride, bins);
+    double otherPrefix = 0;
+    double otherExp = 0;
     prefix = 0;
     for (int j = 0; j < bins; j++) {
-      double e = Math.exp(raw[base + wOff + j * stride] - mw);
+      double e = Math.exp(raw[base + otherOff + j * stride] - otherMax);
       if (backward) {
-        gradRaw[gBase + wOff + j * stride] = e;
+        gradRaw[gBase + otherOff + j * stride] = e;
       }
       if (j == k) {
-        pw = prefix;
-        ew = e;
+        otherPrefix = prefix;
+        otherExp = e;
       }
       prefix += e;
     }
-    double sw = prefix;
-    double scaleW = c / sw;
+    double otherSum = prefix;
+    double otherScale = c / otherSum;
+
+    double sw = inverse ? otherSum : searchSum;
+    double scaleW = inverse ? otherScale : searchScale;
+    double pw = inverse ? otherPrefix : searchPrefix;
+    double ew = inverse ? otherExp : searchExp;
+    double sh = inverse ? searchSum : otherSum;
+    double scaleH = inverse ? searchScale : otherScale;
+    double ph = inverse ? searchPrefix : otherPrefix;
+    double eh = inverse ? searchExp : otherExp;
     double xk = knot(lo, k, scaleW, pw);
     double w = (k == knots ? hi : knot(lo, k + 1, scaleW, pw + ew)) - xk;
-
+    double yk = knot(lo, k, scaleH, ph);
+    double h = (k == knots ? hi : knot(lo, k + 1, scaleH, ph + eh)) - yk;
     double rd0 = raw[base + dOff + k * stride];
     double rd1 = raw[base + dOff + (k + 1) * stride];
     double d0 = softplus(rd0) + MIN_DERIVATIVE;
     double d1 = softplus(rd1) + MIN_DERIVATIVE;
     double s = h / w;
-    double delta = v - yk;
-    double dd = d0 + d1 - 2 * s;
-    // Durkan et al. 2019, eqs. 6-8: aξ² + bξ + c = 0 with c = −sΔ ≤ 0, solved by the stable root
-    // ξ = 2sΔ / (b + √(b² − 4ac)); b + √· > 0 for every Δ ≥ 0.
-    double qa = h * (s - d0) + delta * dd;
-    double qb = h * d0 - delta * dd;
-    double root = Math.sqrt(Math.max(qb * qb + 4 * qa * s * delta, 0.0));
-    double qden = qb + root;
-    double xi = Math.min(2 * s * delta / qden, 1.0);
+
+    double xi = inverse ? inversePosition(v - yk, h, s, d0, d1) : Math.min((v - xk) / w, 1.0);
     if (!backward) {
-      // x = x_k + wξ = y + (x_k − y_k) + Δ(2h − b − √·)/(b + √·): each correction is exactly 0
-      // at the identity initialisation, where b = h and √· = h.
-      out[outAt] = Math.min(Math.max(v + (xk - yk) + delta * (2 * h - qb - root) / qden, lo), hi);
-      logDet[at] -= logSlope(s, xi, d0, d1);
+      // The clamp only removes rounding: the spline maps [lo, hi] onto itself.
+      double valueOut = inverse ? inverseValue(v, xk, yk, h, s, d0, d1) : value(v, xk, yk, h, s, xi, d0, d1);
+      out[outAt] = Math.min(Math.max(valueOut, lo), hi);
+      if (inverse) {
+        logDet[at] -= logSlope(s, xi, d0, d1);
+      } else {
+        logDet[at] += logSlope(s, xi, d0, d1);
+      }
       return;
     }
 
-    // Implicit function theorem: ξ solves Y(ξ, θ) = y, so dξ = (dy − ∂Y/∂θ dθ)/Y_ξ. The loss
-    // depends on x = x_k + wξ and on −log-det(ξ, θ); its ξ-cotangent gives dL/dy, and the
-    // parameters get their direct part plus −dL/dy · ∂Y/∂θ at fixed ξ.
-    double t = xi * (1 - xi);
-    double den = s + dd * t;
-    double num = s * xi * xi + d0 * t;
-    double m = slopeNumerator(s, xi, d0, d1);
-    double yXi = h * s * m / (den * den);
-    double ldXi = slopeNumeratorDxi(s, xi, d0, d1) / m - 2 * dd * (1 - 2 * xi) / den;
-    double gY = (g * w - gl * ldXi) / yXi;
-    double cy = -gY;
-    double cl = -gl;
-    double gNum = cy * h / den;
-    double gDen = -cy * h * num / (den * den) - 2 * cl / den;
-    double gM = cl / m;
-    double gS = gNum * xi * xi + gDen * (1 - 2 * t) + gM * 2 * t + 2 * cl / s;
-    double gD0 = (gNum + gDen) * t + gM * (1 - xi) * (1 - xi);
-    double gD1 = gDen * t + gM * xi * xi;
-    double gH = cy * num / den + gS / w;
-    out[outAt] = gY;
-    double gW = g * xi - gS * s / w;
-    softmaxGradient(gradRaw, gBase + wOff, stride, bins, k, scaleW, sw, pw, ew, g, gW);
-    softmaxGradient(gradRaw, gBase + hOff, stride, bins, k, scaleH, sh, ph, eh, cy, gH);
-    derivativeGradient(gradRaw, gBase + dOff, stride, knots + 2, k, gD0 * sigmoid(rd0), gD1 * sigmoid(rd1));
+    // Adjoint of y = y_k + h·N/D and log-det = log(s²M/D²) at fixed ξ and s (RationalQuadraticBinAdjoint),
+    // from gy = dL/dy and gly = dL/d(log-det), then through ξ and s = h/w. Forward, ξ = (x − x_k)/w.
+    // Inverse, ξ solves Y(ξ, θ) = y (implicit function theorem): the loss depends on x = x_k + wξ
+    // and on −log-det(ξ, θ), so ξ's cotangent gives dL/dy, and the parameters get their direct
+    // part plus −dL/dy · ∂Y/∂θ at fixed ξ.
+    double gy;
+    double gly;
+    double gXi = 0;
+    if (inverse) {
+      double gY = inverseOutput(g, gl, h, w, s, xi, d0, d1);
+      out[outAt] = gY;
+      gy = -gY;
+      gly = -gl;
+    } else {
+      gXi = position(g, gl, h, s, xi, d0, d1);
+      out[outAt] = gXi / w;
+      gy = g;
+      gly = gl;
+    }
+    double gS = meanSlope(gy, gly, h, s, xi, d0, d1);
+    double gXk = inverse ? g : -gXi / w;
+    double gW = inverse ? g * xi - gS * s / w : -(gXi * xi + gS * s) / w;
+    double gH = height(gy, gS, w, s, xi, d0, d1);
+    softmaxGradient(gradRaw, gBase + wOff, stride, bins, k, scaleW, sw, pw, ew, gXk, gW);
+    softmaxGradient(gradRaw, gBase + hOff, stride, bins, k, scaleH, sh, ph, eh, gy, gH);
+    derivativeGradient(gradRaw, gBase + dOff, stride, knots + 2, k,
+        leftSlope(gy, gly, h, s, xi, d0, d1) * sigmoid(rd0), rightSlope(gy, gly, h, s, xi, d0, d1) * sigmoid(rd1));
   }
 
   // ---------------------------------------------------------------------------------------------
