@@ -13,8 +13,8 @@ import static dev.flowvi.engine.kernel.RationalQuadraticBinAdjoint.rightSlope;
 
 /**
  * The scalar reference implementation of {@link SplineKernel}: one point at a time, in plain
- * {@code Math}. Its per-point methods also serve as the tail loop of {@link VectorSplineKernel},
- * whose lane-wise code follows the same operations in the same order.
+ * {@code Math}. {@link VectorSplineKernel}'s lane-wise code follows the same operations in the
+ * same order (it pads a batch's tail to whole vectors rather than finishing it here).
  *
  * <p><b>Knots.</b> Knot j on either axis is {@code lo + (j·m + scale·P_j)}, where P_j is the running
  * sum of the first j shifted exponentials of the softmax and scale = (hi − lo − m(K+1)) / P_{K+1};

@@ -431,7 +431,7 @@ public final class VectorSplineKernel implements SplineKernel {
     }
   }
 
-  /** ScalarSplineKernel.value, lane-wise; leaves ξ and the denominator for {@link #forwardLogDet}. */
+  /** RationalQuadraticBin.value, lane-wise; leaves ξ and the denominator for {@link #forwardLogDet}. */
   private static void forwardValue(double lo, double hi, double[] sc, double[] out, int outAt, int c) {
     DoubleVector vlo = DoubleVector.broadcast(SPECIES, lo);
     DoubleVector vhi = DoubleVector.broadcast(SPECIES, hi);
@@ -461,7 +461,7 @@ public final class VectorSplineKernel implements SplineKernel {
     }
   }
 
-  /** ScalarSplineKernel.logSlope, lane-wise, added to the log-determinant. */
+  /** RationalQuadraticBin.logSlope, lane-wise, added to the log-determinant. */
   private static void forwardLogDet(double lo, double hi, double[] sc, double[] logDet, int at, int c) {
     DoubleVector vlo = DoubleVector.broadcast(SPECIES, lo);
     DoubleVector vhi = DoubleVector.broadcast(SPECIES, hi);
@@ -485,7 +485,7 @@ public final class VectorSplineKernel implements SplineKernel {
     }
   }
 
-  /** The stable root of Durkan et al. 2019, eqs. 6-8, as ScalarSplineKernel.inversePoint; leaves ξ for {@link #inverseLogDet}. */
+  /** The stable root of Durkan et al. 2019, eqs. 6-8, as RationalQuadraticBin.inversePosition; leaves ξ for {@link #inverseLogDet}. */
   private static void inverseValue(double lo, double hi, double[] sc, double[] out, int outAt, int c) {
     DoubleVector vlo = DoubleVector.broadcast(SPECIES, lo);
     DoubleVector vhi = DoubleVector.broadcast(SPECIES, hi);
