@@ -36,12 +36,13 @@ public final class ModelPlans {
    *
    * <p>The default preset is the examples' recipe ({@link SeedExamples#robust}): a multi-start mode
    * search around the origin of the unconstrained coordinates (an interval's midpoint, a positive
-   * parameter's 1, a simplex's equal weights), then the chosen flow on standardised coordinates followed by the frozen map to the
-   * Laplace approximation there, trained with sticking the landing and kept at its best step. A
-   * flow started at a standard normal far from the posterior settles too often in a poor local
-   * optimum (on M1, k̂ above 4 for the MAF and above 100 for the spline and BNAF flows). The seed
-   * preset keeps that plain start: the chosen flow over a standard normal, the plain ELBO, the
-   * last step's parameters.
+   * parameter's 1, a simplex's equal weights), then the chosen flow followed by the frozen map to
+   * the Laplace approximation there, trained with sticking the landing and kept at its best step.
+   * A flow started at a standard normal far from the posterior settles too often in a poor local
+   * optimum (on M1, k̂ above 4 for the MAF and above 100 for the spline and BNAF flows). Where the
+   * standard normal's ELBO is the higher of the two starts (a degenerate mode, as at a funnel's
+   * neck), the frozen map is the identity instead. The seed preset keeps the plain start: the
+   * chosen flow over a standard normal, the plain ELBO, the last step's parameters.
    */
   public static FitPlan of(Model model, DataTable data, FlowChoice flowChoice, Preset preset, long seed, KernelChoice kernels) {
     int dim = model.dim();
