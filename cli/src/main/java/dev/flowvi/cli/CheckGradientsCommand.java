@@ -66,6 +66,9 @@ final class CheckGradientsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Model model = ModelFile.read(InputFiles.existing("--model", modelFile));
+    if (!quiet) {
+      ModelWarnings.print(model, spec.commandLine().getErr());
+    }
     ModelLogDensity target = model.bind(FitCommand.loadData(model, dataFile));
     int dim = target.dim();
     // Standard normal points in the unconstrained space: inside every constraint's support, and at

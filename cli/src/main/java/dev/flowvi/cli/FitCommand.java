@@ -73,9 +73,7 @@ final class FitCommand implements Callable<Integer> {
     Model model = ModelFile.read(InputFiles.existing("--model", modelFile));
     DataTable data = loadData(model, dataFile);
     if (!common.quiet()) {
-      for (String w : model.warnings()) {
-        spec.commandLine().getErr().println("warning: " + w);
-      }
+      ModelWarnings.print(model, spec.commandLine().getErr());
     }
     List<String> names = List.of(model.parameterNames());
     Draws reference = referenceFile == null ? null

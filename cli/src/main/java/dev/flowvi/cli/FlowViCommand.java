@@ -14,6 +14,10 @@ public final class FlowViCommand implements Runnable {
   public static void main(String[] args) {
     // Plots render off-screen; set before any AWT class loads.
     System.setProperty("java.awt.headless", "true");
+    // Log records on one line each ("WARNING: ..."), not the JDK's two with a timestamp; set before
+    // anything logs. The model's warnings are printed by the commands, once.
+    System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+    ModelWarnings.printedByTheCommands();
     System.exit(commandLine().execute(args));
   }
 

@@ -89,6 +89,24 @@ class FitCommandTest {
         "--tolerance is -1.0");
   }
 
+  /**
+   * A prior narrower than its parameter's constraint: both commands say so, once, on stderr, with
+   * the declaration that fits; the far box makes fit's mode search fail, and the error names it.
+   */
+  @Test
+  void aMisdeclaredParameterIsWarnedAboutWithTheFix() throws Exception {
+    Path model = dir.resolve("far.model");
+    Files.writeString(model, "param mu ~ uniform(100, 110)\nparam s : positive ~ lognormal(0, 1)\n");
+    String warning = "warning: parameter mu is declared real but its prior uniform(100.0, 110.0) is -infinity outside [100.0, 110.0]";
+    CliRun check = CliRun.flowvi("check-gradients", "--model", model.toString(), "--points", "2");
+    assertEquals(1, check.err().lines().filter(l -> l.startsWith(warning)).count(), check.err());
+    assertTrue(check.err().contains("declare it interval(100.0, 110.0)"), check.err());
+    CliRun fit = CliRun.flowvi("fit", "--model", model.toString(), "--steps", "2", "--samples", "16", "--threads", "1", "--out", dir.resolve("far").toString());
+    assertEquals(1, fit.err().lines().filter(l -> l.startsWith(warning)).count(), fit.err());
+    assertTrue(fit.err().contains("not finite at any of the 16 starts"), fit.err());
+    assertTrue(CliRun.flowvi("check-gradients", "--model", model.toString(), "--points", "2", "--quiet").err().isEmpty(), "--quiet prints nothing");
+  }
+
   @Test
   void checkGradientsFailsWithExitCodeOneWhenTheToleranceIsImpossible() {
     // Central differences carry round-off of order ε/h ≈ 1e-11 relative, so 1e-300 cannot pass.

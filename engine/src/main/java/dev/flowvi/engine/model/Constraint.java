@@ -20,9 +20,19 @@ import dev.flowvi.engine.core.Checks;
  */
 public abstract class Constraint {
   private final String description;
+  /** The infimum and supremum of an element's value under this constraint. */
+  private final double lowest;
+  private final double highest;
 
-  private Constraint(String description) {
+  private Constraint(String description, double lowest, double highest) {
     this.description = description;
+    this.lowest = lowest;
+    this.highest = highest;
+  }
+
+  /** Whether every value an element can take lies in the closed range [lo, hi]. */
+  boolean within(double lo, double hi) {
+    return lo <= lowest && highest <= hi;
   }
 
   public static Constraint real() {
@@ -88,7 +98,7 @@ public abstract class Constraint {
     static final Real INSTANCE = new Real();
 
     Real() {
-      super("real");
+      super("real", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
     }
 
     @Override
@@ -119,7 +129,7 @@ public abstract class Constraint {
     static final Positive INSTANCE = new Positive();
 
     Positive() {
-      super("positive");
+      super("positive", 0, Double.POSITIVE_INFINITY);
     }
 
     @Override
@@ -159,7 +169,7 @@ public abstract class Constraint {
     private final double logWidth;
 
     Interval(double lo, double hi) {
-      super("interval(" + lo + ", " + hi + ")");
+      super("interval(" + lo + ", " + hi + ")", lo, hi);
       this.lo = lo;
       this.hi = hi;
       this.width = hi - lo;
@@ -210,7 +220,7 @@ public abstract class Constraint {
     static final Ordered INSTANCE = new Ordered();
 
     Ordered() {
-      super("ordered");
+      super("ordered", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
     }
 
     @Override
@@ -253,7 +263,7 @@ public abstract class Constraint {
     static final Simplex INSTANCE = new Simplex();
 
     Simplex() {
-      super("simplex");
+      super("simplex", 0, 1);
     }
 
     @Override

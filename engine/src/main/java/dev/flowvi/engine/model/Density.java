@@ -274,6 +274,32 @@ public final class Density {
     return c.times(t);
   }
 
+  /**
+   * The closed range of the variate outside which this density is −∞: the uniform's constant
+   * bounds, [0, ∞) for the positive families, [0, 1] for the beta, the whole line for the others on
+   * ℝ; null where it is not fixed (a uniform whose bounds depend on parameters), for the Dirichlet
+   * (a simplex) and for the discrete families.
+   */
+  double[] supportRange() {
+    if (family == Family.UNIFORM) {
+      return args[0].op == Op.CONSTANT && args[1].op == Op.CONSTANT ? new double[] {args[0].value, args[1].value} : null;
+    }
+    if (family == Family.DIRICHLET) {
+      return null;
+    }
+    switch (family.support) {
+      case REAL:
+        return new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+      case POSITIVE:
+      case NON_NEGATIVE:
+        return new double[] {0, Double.POSITIVE_INFINITY};
+      case UNIT_INTERVAL:
+        return new double[] {0, 1};
+      default:
+        return null;
+    }
+  }
+
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder(family.fileName).append('(');

@@ -180,6 +180,34 @@ public final class ModelBuilder {
                 + " support, so the posterior may be improper");
       }
     }
+    for (Map.Entry<Parameter, Density> e : priors.entrySet()) {
+      String w = supportWarning(e.getKey(), e.getValue());
+      if (w != null) {
+        warnings.add(w);
+      }
+    }
     return new Model(parameters, new ArrayList<>(data.keySet()), terms, warnings, constrainedSize, freeSize);
+  }
+
+  /**
+   * A warning when {@code prior} is −∞ on part of the values the parameter's constraint allows,
+   * with the declaration that fits: such draws have no posterior density, so a fit drops them,
+   * and a mode search or training that finds no finite point fails.
+   */
+  private static String supportWarning(Parameter p, Density prior) {
+    String names = String.join(", ", p.names());
+    if (prior.family() == Density.Family.DIRICHLET) {
+      return p.constraint() == Constraint.simplex() ? null
+          : "parameter " + names + " is declared " + p.constraint() + " but its prior " + prior + " is a density on the simplex: declare it simplex";
+    }
+    double[] range = prior.supportRange();
+    if (range == null || p.constraint().within(range[0], range[1])) {
+      return null;
+    }
+    String fits = range[0] == 0 && range[1] == Double.POSITIVE_INFINITY ? "positive"
+        : "interval(" + range[0] + ", " + range[1] + ")";
+    String where = range[1] == Double.POSITIVE_INFINITY ? "below " + range[0] : "outside [" + range[0] + ", " + range[1] + "]";
+    return "parameter " + names + " is declared " + p.constraint() + " but its prior " + prior + " is -infinity " + where
+        + ": draws there have no posterior density, so a fit drops them or fails; declare it " + fits;
   }
 }

@@ -142,4 +142,29 @@ class ModelFileTest {
     assertTrue(m.warnings().get(1).contains("flat prior on its bounded support"), m.warnings().get(1));
     assertTrue(ModelFile.read(example("m1.model")).warnings().isEmpty());
   }
+
+  /**
+   * A prior that is −∞ on part of the declared constraint's values is warned about, with the
+   * declaration that fits; a prior whose support covers the constraint is not.
+   */
+  @Test
+  void aPriorNarrowerThanTheConstraintGivesAWarningThatSaysWhatToDeclare() {
+    Model m = ModelFile.parse(String.join("\n",
+        "param mu ~ uniform(100, 110)",
+        "param s ~ lognormal(0, 1)",
+        "param p : interval(-1, 1) ~ beta(2, 2)",
+        "param w[3] ~ dirichlet(1, 1, 1)",
+        "param ok1 : interval(100, 110) ~ uniform(100, 110)",
+        "param ok2 : positive ~ half_normal(1)",
+        "param ok3 : interval(0.2, 0.5) ~ beta(2, 2)",
+        "param ok4 : positive ~ normal(0, 1)",
+        "param ok5[3] : simplex ~ dirichlet(1, 1, 1)"), "support.model");
+    List<String> w = m.warnings();
+    assertEquals(4, w.size(), w.toString());
+    assertTrue(w.get(0).startsWith("parameter mu is declared real but its prior uniform(") && w.get(0).endsWith("declare it interval(100.0, 110.0)"), w.get(0));
+    assertTrue(w.get(1).startsWith("parameter s is declared real") && w.get(1).endsWith("declare it positive"), w.get(1));
+    assertTrue(w.get(2).startsWith("parameter p is declared interval(-1.0, 1.0)") && w.get(2).endsWith("declare it interval(0.0, 1.0)"), w.get(2));
+    assertTrue(w.get(3).startsWith("parameter w[1], w[2], w[3] is declared real") && w.get(3).endsWith("declare it simplex"), w.get(3));
+    assertTrue(ModelFile.read(example("m2.model")).warnings().isEmpty());
+  }
 }
