@@ -256,7 +256,7 @@ public final class SeedExamples {
     } else {
       d.put("base", toLaplace);
     }
-    TransformedDistribution flow = M1StandardisedExample.standardised(unstandardised.get(), start);
+    TransformedDistribution flow = start.standardise(unstandardised.get());
     return new FitPlan(target, flow, ModelPlans.constraining(model), phases, DEFAULT_SAMPLES, stickingTheLanding,
         Double.POSITIVE_INFINITY, true, d);
   }

@@ -1,9 +1,6 @@
 package dev.flowvi.engine.examples;
 
-import dev.flowvi.engine.bijection.Chain;
-import dev.flowvi.engine.bijection.Frozen;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
-import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.flow.Flows;
@@ -95,14 +92,9 @@ public final class M1StandardisedExample {
 
   /** {@code flow}, then the frozen map u = mode + L x of the Laplace approximation. */
   public static TransformedDistribution standardised(TransformedDistribution flow, LaplaceApproximation laplace) {
-    return standardised(flow, GaussianStart.laplace(laplace));
+    return GaussianStart.laplace(laplace).standardise(flow);
   }
 
-  /** {@code flow}, then the frozen map u = m + L x to the start N(m, L Lᵀ). */
-  public static TransformedDistribution standardised(TransformedDistribution flow, GaussianStart start) {
-    TriangularAffine toStart = TriangularAffine.of(start.mean(), start.lower(), true);
-    return TransformedDistribution.of(flow.base(), Chain.of(flow.bijection(), Frozen.of(toStart)));
-  }
 
   /** The training settings: the seed's schedule and samples, the plain ELBO, no clipping. */
   public static TrainerConfig config(long seed, int threads) {

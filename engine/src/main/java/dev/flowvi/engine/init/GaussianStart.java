@@ -1,6 +1,10 @@
 package dev.flowvi.engine.init;
 
+import dev.flowvi.engine.bijection.Chain;
+import dev.flowvi.engine.bijection.Frozen;
+import dev.flowvi.engine.bijection.TriangularAffine;
 import dev.flowvi.engine.core.Checks;
+import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.target.LogDensity;
 
@@ -77,6 +81,18 @@ public final class GaussianStart {
 
   public int dim() {
     return mean.length;
+  }
+
+  /**
+   * {@code flow} followed by the frozen map u = m + L x: the flow then works on coordinates
+   * standardised by this start, and since every factory's flow starts as the identity, training
+   * starts at N(m, L Lᵀ). The map's m and L sit at the end of the parameter vector, written by
+   * {@code initialParameters}, and no optimiser step changes them.
+   */
+  public TransformedDistribution standardise(TransformedDistribution flow) {
+    Checks.sameDim("the start", dim(), "flow", flow.dim());
+    TriangularAffine toStart = TriangularAffine.of(mean, lower, true);
+    return TransformedDistribution.of(flow.base(), Chain.of(flow.bijection(), Frozen.of(toStart)));
   }
 
   /** m (a copy). */

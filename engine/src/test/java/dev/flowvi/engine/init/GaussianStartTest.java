@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowvi.engine.bijection.RationalQuadraticSpline;
+import dev.flowvi.engine.distribution.StandardNormal;
+import dev.flowvi.engine.distribution.TransformedDistribution;
+import dev.flowvi.engine.flow.Flows;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.target.LogDensity;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GaussianStartTest {
@@ -136,6 +141,34 @@ class GaussianStartTest {
     GaussianStart laplace = GaussianStart.laplace(LaplaceApproximation.at(quadraticAround(MU), MU));
     assertArrayEquals(MU, laplace.mean());
     assertEquals(1.0, laplace.lower()[1][1], 1e-6, "the Laplace approximation of exp(−|u − μ|²/2) is N(μ, I)");
+  }
+
+  /**
+   * A factory's flow starts as the identity, so the standardised flow at its initial parameters is
+   * the start itself: against the same Gaussian times Z every draw has log p̃ − log q = log Z, up
+   * to the rounding of the two log densities, for a spline flow as for an affine one.
+   */
+  @Test
+  void aStandardisedFlowStartsAtTheStart() {
+    double logZ = 1.75;
+    LogDensity target = gaussian(MU, L, logZ);
+    for (TransformedDistribution flow : List.of(
+        Flows.maskedAutoregressive(StandardNormal.of(3)).seed(1).build(),
+        Flows.coupling(StandardNormal.of(3)).transformer(RationalQuadraticSpline.of(8, 4.0)).seed(1).build())) {
+      TransformedDistribution q = GaussianStart.of(MU, L).standardise(flow);
+      assertEquals(flow.parameterCount() + 9, q.parameterCount(), "the frozen map's 3 + 6 values");
+      int n = 200;
+      double[] u = new double[3 * n];
+      double[] logq = new double[n];
+      q.sampleAndLogProb(q.initialParameters(2), 0, RandomStream.of(4), null, u, logq, n, q.newWorkspace(n));
+      double[] logp = new double[n];
+      target.logDensity(u, n, logp);
+      for (int i = 0; i < n; i++) {
+        assertEquals(logZ, logp[i] - logq[i], 1e-12, "draw " + i);
+      }
+    }
+    assertMessage(() -> GaussianStart.standardNormal(2).standardise(Flows.maskedAutoregressive(StandardNormal.of(3)).build()),
+        "flow has dimension 3, expected 2");
   }
 
   @Test
