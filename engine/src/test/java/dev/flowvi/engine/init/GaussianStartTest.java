@@ -93,7 +93,7 @@ class GaussianStartTest {
         }
       }
     }
-    double[][] p = invert(sigma);
+    double[][] p = LaplaceApproximationTest.invert(sigma);
     double trace = 0;
     double quad = 0;
     double logDetSigma = 0;
@@ -138,7 +138,7 @@ class GaussianStartTest {
     LogDensity target = gaussian(MU, L, 0);
     GaussianStart q = GaussianStart.of(MU, L);
     assertEquals(q.elbo(target, 64, RandomStream.of(9)), q.elbo(target, 64, RandomStream.of(9)));
-    GaussianStart laplace = GaussianStart.laplace(LaplaceApproximation.at(quadraticAround(MU), MU));
+    GaussianStart laplace = GaussianStart.laplace(LaplaceApproximation.at(LaplaceApproximationTest.quadratic(MU, new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}), MU));
     assertArrayEquals(MU, laplace.mean());
     assertEquals(1.0, laplace.lower()[1][1], 1e-6, "the Laplace approximation of exp(−|u − μ|²/2) is N(μ, I)");
   }
@@ -185,63 +185,5 @@ class GaussianStartTest {
   private static void assertMessage(Runnable r, String fragment) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
-  }
-
-  /** log p = −½|u − μ|², with its gradient. */
-  private static LogDensity quadraticAround(double[] mu) {
-    int dim = mu.length;
-    return new LogDensity() {
-      @Override
-      public int dim() {
-        return dim;
-      }
-
-      @Override
-      public void logDensity(double[] z, int n, double[] out) {
-        logDensityAndGradient(z, n, out, new double[dim * n]);
-      }
-
-      @Override
-      public void logDensityAndGradient(double[] z, int n, double[] out, double[] grad) {
-        for (int i = 0; i < n; i++) {
-          double q = 0;
-          for (int a = 0; a < dim; a++) {
-            double g = mu[a] - z[a * n + i];
-            grad[a * n + i] = g;
-            q -= 0.5 * g * g;
-          }
-          out[i] = q;
-        }
-      }
-    };
-  }
-
-  /** Gauss–Jordan inverse of a small symmetric positive-definite matrix. */
-  private static double[][] invert(double[][] m) {
-    int d = m.length;
-    double[][] a = new double[d][2 * d];
-    for (int i = 0; i < d; i++) {
-      System.arraycopy(m[i], 0, a[i], 0, d);
-      a[i][d + i] = 1;
-    }
-    for (int c = 0; c < d; c++) {
-      double pivot = a[c][c];
-      for (int k = 0; k < 2 * d; k++) {
-        a[c][k] /= pivot;
-      }
-      for (int r = 0; r < d; r++) {
-        if (r != c) {
-          double f = a[r][c];
-          for (int k = 0; k < 2 * d; k++) {
-            a[r][k] -= f * a[c][k];
-          }
-        }
-      }
-    }
-    double[][] inv = new double[d][d];
-    for (int i = 0; i < d; i++) {
-      System.arraycopy(a[i], d, inv[i], 0, d);
-    }
-    return inv;
   }
 }

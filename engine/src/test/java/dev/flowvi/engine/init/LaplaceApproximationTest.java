@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class LaplaceApproximationTest {
 
   /** log p = −½ (u − μ)ᵀ P (u − μ), batched feature-major. */
-  private static LogDensity quadratic(double[] mu, double[][] p) {
+  static LogDensity quadratic(double[] mu, double[][] p) {
     int dim = mu.length;
     return new LogDensity() {
       @Override
@@ -98,7 +98,7 @@ class LaplaceApproximationTest {
     assertTrue(e.getMessage().contains("mode[1]"), e.getMessage());
   }
 
-  private static double[][] invert(double[][] a) {
+  static double[][] invert(double[][] a) {
     int n = a.length;
     double[][] m = new double[n][2 * n];
     for (int i = 0; i < n; i++) {
