@@ -34,7 +34,7 @@ public final class ModelPlans {
    * The plan for {@code model} on {@code data} (null when it reads none); {@code kernels} decides
    * whether the model's log density and the flow run compiled.
    *
-   * <p>The default preset is the examples' recipe ({@link SeedExamples#robust}): a multi-start mode
+   * <p>The default preset is the examples' recipe ({@link DefaultRecipe}): a multi-start mode
    * search around the origin of the unconstrained coordinates (an interval's midpoint, a positive
    * parameter's 1, a simplex's equal weights), then the chosen flow followed by the frozen map to
    * the Laplace approximation there, trained with sticking the landing and kept at its best step.
@@ -51,8 +51,9 @@ public final class ModelPlans {
     d.put("unconstrained dimension", Integer.toString(dim));
     d.put("parameters", names.size() + " (" + String.join(", ", names) + ")");
     if (preset == Preset.DEFAULT) {
-      return SeedExamples.robust(model, data, new double[dim], ORIGIN, SPREAD, STARTS, MODE_ITERATIONS, PHASES,
-          flow(dim, flowChoice, seed), flowChoice.description(), true, true, seed, kernels, d);
+      DefaultRecipe.ModeSearchSettings search = new DefaultRecipe.ModeSearchSettings(new double[dim], ORIGIN, SPREAD, STARTS, MODE_ITERATIONS);
+      return DefaultRecipe.plan(model, data, search, PHASES, flow(dim, flowChoice, seed), flowChoice.description(), true, true, seed,
+          kernels, d);
     }
     d.put("data rows", Integer.toString(data == null ? 0 : data.rows()));
     d.put("flow", flowChoice.description() + ", sampling-fast");

@@ -11,17 +11,11 @@ import dev.flowvi.engine.examples.M2Data;
 import dev.flowvi.engine.examples.M2LogPosterior;
 import dev.flowvi.engine.examples.SeedModels;
 import dev.flowvi.engine.flow.Flows;
-import dev.flowvi.engine.init.GaussianStart;
-import dev.flowvi.engine.init.LaplaceApproximation;
-import dev.flowvi.engine.init.ModeSearch;
 import dev.flowvi.engine.model.DataTable;
 import dev.flowvi.engine.model.Model;
-import dev.flowvi.engine.random.RandomStream;
-import dev.flowvi.engine.target.LogDensity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /** The seed post's examples (EXAMPLES.md) as fit plans. */
 public final class SeedExamples {
@@ -49,8 +43,10 @@ public final class SeedExamples {
       // M1: the plain ELBO, as the seed trains it (sticking the landing diverges with its splines at
       // 1e-2, see M1StandardisedExample).
       Model model = SeedModels.m1();
-      return robust(model, data, model.unconstrain(M1_PRIOR_MEANS), PRIOR_MEANS, M1_SPREAD, M1_STARTS, M1_MODE_ITERATIONS, M1_DEFAULT_PHASES,
-          unstandardisedFlow(true, seed), M1_DEFAULT_FLOW_DESCRIPTION, false, false, seed, kernels, d);
+      DefaultRecipe.ModeSearchSettings search = new DefaultRecipe.ModeSearchSettings(model.unconstrain(M1_PRIOR_MEANS), PRIOR_MEANS,
+          M1_SPREAD, M1_STARTS, M1_MODE_ITERATIONS);
+      return DefaultRecipe.plan(model, data, search, M1_DEFAULT_PHASES, unstandardisedFlow(true, seed), M1_DEFAULT_FLOW_DESCRIPTION,
+          false, false, seed, kernels, d);
     }
     M1LogPosterior target = M1LogPosterior.of(data, M1LogPosterior.Parameterisation.UNIT_CUBE);
     Constraining constraining = m1Constraining(target);
@@ -139,8 +135,10 @@ public final class SeedExamples {
       d.put("model", "M2: three particle tracks plus background (model builder), 26 unconstrained coordinates, weights on the simplex");
       // M2: sticking the landing, as the seed trains it.
       Model model = SeedModels.m2();
-      return robust(model, data, model.unconstrain(m2PriorMeans()), PRIOR_MEANS, M2_SPREAD, M2_STARTS, M2_MODE_ITERATIONS, M2_DEFAULT_PHASES,
-          unstandardisedFlow(false, seed), FlowChoice.MAF.description(), true, false, seed, kernels, d);
+      DefaultRecipe.ModeSearchSettings search = new DefaultRecipe.ModeSearchSettings(model.unconstrain(m2PriorMeans()), PRIOR_MEANS,
+          M2_SPREAD, M2_STARTS, M2_MODE_ITERATIONS);
+      return DefaultRecipe.plan(model, data, search, M2_DEFAULT_PHASES, unstandardisedFlow(false, seed), FlowChoice.MAF.description(),
+          true, false, seed, kernels, d);
     }
     M2LogPosterior target = M2LogPosterior.of(data);
     Constraining constraining = ModelPlans.constraining(SeedModels.m2());
@@ -175,7 +173,7 @@ public final class SeedExamples {
   /** The uniform priors' means: the boxes' midpoints, and w1 = 1/2. */
   private static final double[] M1_PRIOR_MEANS = {0, 0, 0, 0.5};
   /**
-   * The default preset's mode search (see {@link #robust}): M1's starts spread over most of the
+   * The default preset's mode search (see {@link DefaultRecipe}): M1's starts spread over most of the
    * boxes (sd 1.5 on the logit scale reaches 5 % and 95 % of a box's width), M2's stay near the
    * prior means, which its priors (sd 1 and 3 around the truth) make the bulk of the prior mass.
    */
@@ -198,68 +196,9 @@ public final class SeedExamples {
         : FlowChoice.MAF.build(StandardNormal.of(SeedModels.m2().dim()), seed);
   }
 
-  /** The default preset's schedules (see {@link #robust}). */
+  /** The default preset's schedules (see {@link DefaultRecipe}). */
   static final LearningRatePhases M1_DEFAULT_PHASES = new LearningRatePhases(M1StandardisedExample.RATES.clone(), M1StandardisedExample.STEPS.clone());
   static final LearningRatePhases M2_DEFAULT_PHASES = LearningRatePhases.of(3e-3, 40, 1e-3, 40);
-  static final int DEFAULT_SAMPLES = 500;
-
-  /**
-   * FlowVI's own recipe (the default preset):
-   * <ul>
-   *   <li>the model builder's unconstrained coordinates, so every box, positivity and simplex
-   *       constraint is a smooth bijection with its log-Jacobian and no draw leaves the support;
-   *   <li>a multi-start gradient ascent ({@link ModeSearch}) from the prior means mapped to ℝ^D,
-   *       keeping the highest mode: a flow trained from the prior's centre can settle in a local
-   *       mode (M1's lines merged, M2's tracks swapped), which the ELBO cannot climb out of;
-   *   <li>a masked autoregressive flow (FlowJAX defaults; for M1 with the seed's 4-knot splines and
-   *       schedule, for M2 affine), sampling-fast, on standardised coordinates, followed by the
-   *       frozen map u = mode + L x with L Lᵀ the inverse Hessian ({@link LaplaceApproximation}):
-   *       training starts at the full-covariance Laplace approximation and the flow only has to
-   *       correct it;
-   *   <li>the ELBO as the seed trains each model (M1 plain, M2 with sticking the landing, Roeder et
-   *       al. 2017), no clipping, the best step's parameters.
-   * </ul>
-   */
-  static FitPlan robust(Model model, DataTable data, double[] centre, String centreName, double spread, int starts, int iterations, LearningRatePhases phases,
-      TransformedDistribution unstandardisedFlow, String flowDescription, boolean stickingTheLanding, boolean chooseStart, long seed,
-      KernelChoice kernels, Map<String, String> d) {
-    d.put("data rows", Integer.toString(data == null ? 0 : data.rows()));
-    // The flow before the Laplace map depends on neither the model nor the mode.
-    Supplier<TransformedDistribution> unstandardised = kernels.flowInBackground(unstandardisedFlow, d);
-    LogDensity target = kernels.model(model, data, d);
-    ModeSearch mode = ModeSearch.of(target, centre, spread, starts, iterations, RandomStream.of(seed).derive(MODE_STREAM).nextLong());
-    d.put("mode search", starts + " starts around " + centreName + " (sd " + spread + " on the unconstrained scale), " + iterations
-        + " Adam steps and Newton polish; highest log density " + String.format(java.util.Locale.ROOT, "%.4f", mode.logDensity()));
-    d.put("flow", flowDescription + ", sampling-fast");
-    LaplaceApproximation laplace = LaplaceApproximation.at(target, mode.mode());
-    String toLaplace = "standard normal, then the frozen map u = mode + L x to the "
-        + (laplace.isFullCovariance() ? "full-covariance Laplace approximation (L L^T = inverse Hessian)"
-            : "diagonal Laplace approximation (the Hessian is not negative definite at the mode)");
-    GaussianStart start = GaussianStart.laplace(laplace);
-    if (chooseStart) {
-      // The start with the higher ELBO, from the same draws: the Laplace approximation unless the
-      // mode is degenerate (a funnel's neck), where the standard normal on the unconstrained
-      // coordinates is closer to the posterior.
-      GaussianStart plain = GaussianStart.standardNormal(model.dim());
-      long s = RandomStream.of(seed).derive(START_STREAM).nextLong();
-      double laplaceElbo = start.elbo(target, START_DRAWS, RandomStream.of(s));
-      double plainElbo = plain.elbo(target, START_DRAWS, RandomStream.of(s));
-      String elbos = String.format(java.util.Locale.ROOT, "ELBO %.6g against %.6g", Math.max(laplaceElbo, plainElbo),
-          Math.min(laplaceElbo, plainElbo));
-      if (plainElbo > laplaceElbo) {
-        start = plain;
-        d.put("base", "standard normal on the unconstrained coordinates (the frozen map u = x): its " + elbos
-            + " for the Laplace approximation at the mode, over " + START_DRAWS + " draws");
-      } else {
-        d.put("base", toLaplace + ": its " + elbos + " for the standard normal, over " + START_DRAWS + " draws");
-      }
-    } else {
-      d.put("base", toLaplace);
-    }
-    TransformedDistribution flow = start.standardise(unstandardised.get());
-    return new FitPlan(target, flow, ModelPlans.constraining(model), phases, DEFAULT_SAMPLES, stickingTheLanding,
-        Double.POSITIVE_INFINITY, true, d);
-  }
 
   /** Where the examples' mode searches start, as the report says it. */
   private static final String PRIOR_MEANS = "the prior means";
@@ -267,10 +206,4 @@ public final class SeedExamples {
   /** The M1 default preset's flow before the Laplace map, as the report describes it. */
   private static final String M1_DEFAULT_FLOW_DESCRIPTION = "masked autoregressive, rational-quadratic spline transformer ("
       + M1StandardisedExample.KNOTS + " knots on [-" + M1StandardisedExample.INTERVAL + ", " + M1StandardisedExample.INTERVAL + "])";
-
-  /** Stream key of the mode search's starts. */
-  private static final long MODE_STREAM = -17;
-  /** Stream key, and number, of the draws that compare the starts' ELBOs. */
-  private static final long START_STREAM = -19;
-  static final int START_DRAWS = 500;
 }
