@@ -115,6 +115,11 @@ final class FitRunner {
 
     if (!common.quiet()) {
       SummaryTable.print(out, rows);
+      if (outcome.diagnostics().summaryMismatch() != null && outcome.diagnostics().khat() < outcome.diagnostics().khatThreshold()) {
+        // q's own summaries are off, and k-hat says the importance-weighted ones are reliable.
+        out.println("PSIS-weighted (the importance-weighted summaries, which the verdict below trusts over q's own):");
+        SummaryTable.print(out, ParameterSummary.of(outcome.diagnostics().weightedSummaries()));
+      }
       double wall = (System.nanoTime() - start) * 1e-9;
       out.printf(Locale.ROOT, "final ELBO %.4f +/- %.4f   log evidence %.4f +/- %.4f   ESS %.0f of %d   k-hat %.3f (threshold %.2f)%n",
           evidence.elbo(), evidence.elboSe(), evidence.logEvidence(), evidence.logEvidenceSe(), evidence.ess(), evidence.draws(),

@@ -123,6 +123,25 @@ class FitCommandTest {
   }
 
   /**
+   * A BNAF (which, unlike the conditioner flows, does not start as the identity) after 50 steps on
+   * N(3, 0.5): q is about 2.8 times too wide, its weights are bounded (k̂ below 0), so the verdict
+   * trusts the weights, not q's summaries, and the PSIS-weighted table gives the sd (0.49).
+   */
+  @Test
+  void aTooWideFitPrintsTheWeightedSummariesAndSaysWhy() throws Exception {
+    Path model = dir.resolve("one.model");
+    Files.writeString(model, "param mu ~ normal(3, 0.5)\n");
+    CliRun r = CliRun.flowvi("fit", "--model", model.toString(), "--flow", "bnaf", "--steps", "50", "--threads", "1",
+        "--out", dir.resolve("wide").toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("Trustworthy weights, but q's own summaries are off"), r.out());
+    List<String> lines = r.out().lines().toList();
+    int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("PSIS-weighted")).findFirst().orElseThrow());
+    double weightedSd = Double.parseDouble(lines.get(at + 2).trim().split("\\s+")[2]);
+    assertEquals(0.5, weightedSd, 0.05, lines.get(at + 2));
+  }
+
+  /**
    * Where the log density is not finite at the checked points (a uniform(100, 110) prior on a real
    * parameter, -∞ at every standard normal point), no gradient can be checked: FAILED, exit code 1.
    */

@@ -108,6 +108,45 @@ public final class FitDiagnostics {
     return weightedSummaries;
   }
 
+  /**
+   * How far q's own summary of a parameter may lie from the PSIS-weighted one before the verdict
+   * says q's summaries are off: the mean by {@value #MEAN_SHIFT_LIMIT} weighted sds, the sd by a
+   * factor {@value #SD_RATIO_LIMIT} either way. With k̂ below its threshold the weighted estimates
+   * are reliable, and their Monte Carlo errors (about 1/√ESS sds for a mean, 1/√(2·ESS) for an
+   * sd) are below 0.1 sd and 7 % from an ESS of 100 on, so these limits flag q, not noise.
+   */
+  public static final double MEAN_SHIFT_LIMIT = 0.25;
+  public static final double SD_RATIO_LIMIT = 1.25;
+
+  /**
+   * The parameter whose q summary lies furthest from its PSIS-weighted one, beyond {@link
+   * #MEAN_SHIFT_LIMIT} or {@link #SD_RATIO_LIMIT}, as a phrase for the verdict; null when every
+   * parameter is within them or there are no weighted summaries.
+   */
+  public String summaryMismatch() {
+    if (weightedSummaries == null) {
+      return null;
+    }
+    String worst = null;
+    double worstExcess = 1;
+    for (int j = 0; j < summaries.size(); j++) {
+      PosteriorSummary raw = summaries.get(j);
+      PosteriorSummary w = weightedSummaries.get(j);
+      if (!(w.sd() > 0) || !(raw.sd() > 0)) {
+        continue;
+      }
+      double shift = Math.abs(raw.mean() - w.mean()) / w.sd();
+      double ratio = raw.sd() / w.sd();
+      double excess = Math.max(shift / MEAN_SHIFT_LIMIT, Math.max(ratio, 1 / ratio) / SD_RATIO_LIMIT);
+      if (excess > worstExcess) {
+        worstExcess = excess;
+        worst = String.format(java.util.Locale.ROOT, "%s's mean lies %.2f weighted sds from q's and its sd is %.2f times q's",
+            raw.name(), shift, 1 / ratio);
+      }
+    }
+    return worst;
+  }
+
   /** Whether k̂ is below its threshold and no draw fell outside the support. */
   public boolean trustworthy() {
     return khat() < khatThreshold() && dropped() == 0;
@@ -126,6 +165,12 @@ public final class FitDiagnostics {
           "Not assessed: k-hat could not be estimated (%d draws; need at least %d distinct tail weights, "
               + "i.e. more draws or a target that is not flat under q). ESS is %.1f of %d.",
           draws(), ParetoSmoothedImportanceSampling.MIN_TAIL, ess(), draws()));
+    } else if (k < threshold && summaryMismatch() != null) {
+      sb.append(String.format(
+          "Trustworthy weights, but q's own summaries are off: k-hat %.2f is below the threshold %.2f, so the "
+              + "importance-weighted estimates are reliable, and by them %s (ESS %.0f of %d). The ELBO and log Z "
+              + "can be used; q's summaries cannot: train longer, or use the PSIS-weighted summaries.",
+          k, threshold, summaryMismatch(), ess(), draws()));
     } else if (k < threshold) {
       sb.append(String.format(
           "%s: k-hat %.2f is below the threshold %.2f, so the importance weights are reliable and q "

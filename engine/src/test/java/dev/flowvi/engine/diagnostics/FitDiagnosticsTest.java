@@ -62,6 +62,22 @@ class FitDiagnosticsTest {
     assertEquals(d.khatThreshold(), 0.7, 0.0);
   }
 
+  /**
+   * q = N(0, I₂) against N(0, 0.4²I₂): q is too wide, so its weights are bounded (k̂ well below
+   * 0.7) and the weighted summaries are right (sd 0.4), while q's own sd is 1, 2.5 times too wide.
+   * The verdict trusts the weights but not q's summaries, and names the parameter.
+   */
+  @Test
+  void tooWideFitHasTrustworthyWeightsButNotSummaries() {
+    FitDiagnostics d = fit(0.4, false);
+    assertTrue(d.khat() < 0.7, "k-hat " + d.khat());
+    assertEquals(0.4, d.weightedSummaries().get(0).sd(), 0.05);
+    assertTrue(d.verdict().startsWith("Trustworthy weights, but q's own summaries are off"), d.verdict());
+    assertTrue(d.verdict().contains("and its sd is 0.4"), d.verdict());
+    // The close fit's 10 % sd difference is within the limit.
+    assertNull(fit(1.1, false).summaryMismatch());
+  }
+
   @Test
   void tooNarrowFitCannotBeTrusted() {
     FitDiagnostics d = fit(5.0, false, 20000);
