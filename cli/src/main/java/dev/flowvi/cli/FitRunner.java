@@ -13,6 +13,7 @@ import dev.flowvi.cli.report.FitReport;
 import dev.flowvi.cli.report.ParameterSummary;
 import dev.flowvi.cli.report.Provenance;
 import dev.flowvi.cli.report.ReportDirectory;
+import dev.flowvi.cli.report.SummaryCsv;
 import dev.flowvi.engine.io.FlowFile;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.train.TrainerConfig;
@@ -34,6 +35,8 @@ import java.util.function.LongFunction;
 final class FitRunner {
   /** The fitted flow's file in the output directory (engine FlowFile format), for {@code flowvi sample}. */
   static final String FLOW_FILE = "flow.fvi";
+  /** The PSIS-weighted summaries, in summary.csv's format. */
+  static final String PSIS_SUMMARY_CSV = "summary-psis.csv";
   /** Stream key of the restarts' seeds. */
   private static final long RESTART_STREAM = -13;
 
@@ -111,13 +114,19 @@ final class FitRunner {
         dir.resolve(FLOW_FILE));
     List<String> linked = new ArrayList<>(inputsInDir);
     linked.add(FLOW_FILE);
+    if (outcome.diagnostics().weightedSummaries() != null) {
+      // q's draws reweighted by PSIS: what to read when the verdict says q's own summaries are off.
+      SummaryCsv.write(dir.resolve(PSIS_SUMMARY_CSV), ParameterSummary.of(outcome.diagnostics().weightedSummaries()));
+      linked.add(PSIS_SUMMARY_CSV);
+    }
     ReportDirectory.write(dir, report, outcome.draws(), truth, reference, linked);
 
     if (!common.quiet()) {
       SummaryTable.print(out, rows);
       if (outcome.diagnostics().summaryMismatch() != null && outcome.diagnostics().khat() < outcome.diagnostics().khatThreshold()) {
         // q's own summaries are off, and k-hat says the importance-weighted ones are reliable.
-        out.println("PSIS-weighted (the importance-weighted summaries, which the verdict below trusts over q's own):");
+        out.println("PSIS-weighted (the importance-weighted summaries, which the verdict below trusts over q's own; also in "
+            + PSIS_SUMMARY_CSV + "):");
         SummaryTable.print(out, ParameterSummary.of(outcome.diagnostics().weightedSummaries()));
       }
       double wall = (System.nanoTime() - start) * 1e-9;

@@ -139,6 +139,9 @@ class FitCommandTest {
     int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("PSIS-weighted")).findFirst().orElseThrow());
     double weightedSd = Double.parseDouble(lines.get(at + 2).trim().split("\\s+")[2]);
     assertEquals(0.5, weightedSd, 0.05, lines.get(at + 2));
+    List<String> csv = Files.readAllLines(dir.resolve("wide").resolve(FitRunner.PSIS_SUMMARY_CSV));
+    assertEquals("parameter,mean,sd,q05,q50,q95", csv.get(0));
+    assertEquals(weightedSd, Double.parseDouble(csv.get(1).split(",")[2]), 1e-4, "the file holds the printed table");
   }
 
   /**
