@@ -98,5 +98,4 @@ final class DefaultRecipe {
     return new FitPlan(target, flow, ModelPlans.constraining(model), phases, SAMPLES, stickingTheLanding,
         Double.POSITIVE_INFINITY, true, d);
   }
-
 }

@@ -95,7 +95,6 @@ public final class M1StandardisedExample {
     return GaussianStart.laplace(laplace).standardise(flow);
   }
 
-
   /** The training settings: the seed's schedule and samples, the plain ELBO, no clipping. */
   public static TrainerConfig config(long seed, int threads) {
     return TrainerConfig.builder()
