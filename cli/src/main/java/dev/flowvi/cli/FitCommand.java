@@ -3,7 +3,6 @@ package dev.flowvi.cli;
 import dev.flowvi.cli.fit.FittedFlows;
 import dev.flowvi.cli.fit.FlowChoice;
 import dev.flowvi.cli.fit.ModelPlans;
-import dev.flowvi.cli.fit.Preset;
 import dev.flowvi.cli.report.Draws;
 import dev.flowvi.engine.model.CsvData;
 import dev.flowvi.engine.model.DataTable;
@@ -87,7 +86,7 @@ final class FitCommand implements Callable<Integer> {
         .run("FlowVI fit: " + modelFile.getFileName(), name, s -> ModelPlans.of(model, data, flow, training.preset(), s, training.kernels()),
             draws.count(), settings, null, reference,
             FittedFlows.MODEL_SOURCE + modelFile.toAbsolutePath().normalize(),
-            training.preset() == Preset.DEFAULT ? FittedFlows.laplaceStarted(flow) : flow.toString(), List.of());
+            ModelPlans.flowName(flow, training.preset()), List.of());
     return 0;
   }
 

@@ -114,20 +114,21 @@ final class FitRunner {
         dir.resolve(FLOW_FILE));
     List<String> linked = new ArrayList<>(inputsInDir);
     linked.add(FLOW_FILE);
-    if (outcome.diagnostics().weightedSummaries() != null) {
-      // q's draws reweighted by PSIS: what to read when the verdict says q's own summaries are off.
-      SummaryCsv.write(dir.resolve(PSIS_SUMMARY_CSV), ParameterSummary.of(outcome.diagnostics().weightedSummaries()));
+    // q's draws reweighted by PSIS: what to read when the verdict says q's own summaries are off.
+    List<ParameterSummary> weightedRows = outcome.diagnostics().weightedSummaries() == null ? null
+        : ParameterSummary.of(outcome.diagnostics().weightedSummaries());
+    if (weightedRows != null) {
+      SummaryCsv.write(dir.resolve(PSIS_SUMMARY_CSV), weightedRows);
       linked.add(PSIS_SUMMARY_CSV);
     }
     ReportDirectory.write(dir, report, outcome.draws(), truth, reference, linked);
 
     if (!common.quiet()) {
       SummaryTable.print(out, rows);
-      if (outcome.diagnostics().summaryMismatch() != null && outcome.diagnostics().khat() < outcome.diagnostics().khatThreshold()) {
-        // q's own summaries are off, and k-hat says the importance-weighted ones are reliable.
+      if (outcome.diagnostics().weightedSummariesPreferred()) {
         out.println("PSIS-weighted (the importance-weighted summaries, which the verdict below trusts over q's own; also in "
             + PSIS_SUMMARY_CSV + "):");
-        SummaryTable.print(out, ParameterSummary.of(outcome.diagnostics().weightedSummaries()));
+        SummaryTable.print(out, weightedRows);
       }
       double wall = (System.nanoTime() - start) * 1e-9;
       out.printf(Locale.ROOT, "final ELBO %.4f +/- %.4f   log evidence %.4f +/- %.4f   ESS %.0f of %d   k-hat %.3f (threshold %.2f)%n",

@@ -49,6 +49,8 @@ import dev.flowvi.engine.target.LogDensity;
 public final class GradientCheck {
   /** The floor of the relative-error denominator (see the class comment). */
   public static final double FLOOR = 1.0;
+  /** The rounding of one log-density evaluation, in ulps of |log p|, that {@link #logDensityBeyondRoundOff} allows. */
+  public static final double ROUND_OFF_ULPS = 4;
   private static final double EPSILON = Math.ulp(1.0);
 
   private GradientCheck() {}
@@ -103,9 +105,6 @@ public final class GradientCheck {
   public static Result logDensityBeyondRoundOff(LogDensity target, double[] z, int n) {
     return logDensity(target, z, n, ROUND_OFF_ULPS);
   }
-
-  /** The rounding of one log-density evaluation, in ulps of |log p|, that {@link #logDensityBeyondRoundOff} allows. */
-  public static final double ROUND_OFF_ULPS = 4;
 
   private static Result logDensity(LogDensity target, double[] z, int n, double roundOffUlps) {
     int dim = target.dim();
@@ -424,7 +423,10 @@ public final class GradientCheck {
       return roundOff;
     }
 
-    /** |a − n| / max(1, |a|, |n|) at the worst entry; +∞ if a value there was not finite. */
+    /**
+     * |a − n| / max(1, |a|, |n|) at the worst entry, with |a − n| first reduced by the round-off
+     * allowance where the check makes one ({@link #roundOff}); +∞ if a value there was not finite.
+     */
     public double worstRelativeError() {
       return worstRelativeError;
     }

@@ -63,6 +63,14 @@ public final class ModelPlans {
     return new FitPlan(target, flow, constraining(model), PHASES, SAMPLES, false, Double.POSITIVE_INFINITY, false, d);
   }
 
+  /**
+   * The flow's name in the flow file for a fit under {@code preset}: the default preset's flow ends
+   * in the frozen map to its start ({@link FittedFlows#laplaceStarted}), the seed preset's does not.
+   */
+  public static String flowName(FlowChoice flowChoice, Preset preset) {
+    return preset == Preset.DEFAULT ? FittedFlows.laplaceStarted(flowChoice) : flowChoice.toString();
+  }
+
   /** The flow on ℝ^dim: a standard normal base pushed through {@code flowChoice}; the seed fixes the permutations. */
   public static TransformedDistribution flow(int dim, FlowChoice flowChoice, long seed) {
     return flowChoice.build(StandardNormal.of(dim), seed);

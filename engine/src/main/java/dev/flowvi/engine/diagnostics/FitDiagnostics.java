@@ -147,6 +147,14 @@ public final class FitDiagnostics {
     return worst;
   }
 
+  /**
+   * Whether the PSIS-weighted summaries should be read instead of q's own: k̂ vouches for the
+   * weights, and {@link #summaryMismatch} finds q's summaries off by them.
+   */
+  public boolean weightedSummariesPreferred() {
+    return khat() < khatThreshold() && summaryMismatch() != null;
+  }
+
   /** Whether k̂ is below its threshold and no draw fell outside the support. */
   public boolean trustworthy() {
     return khat() < khatThreshold() && dropped() == 0;
@@ -165,7 +173,7 @@ public final class FitDiagnostics {
           "Not assessed: k-hat could not be estimated (%d draws; need at least %d distinct tail weights, "
               + "i.e. more draws or a target that is not flat under q). ESS is %.1f of %d.",
           draws(), ParetoSmoothedImportanceSampling.MIN_TAIL, ess(), draws()));
-    } else if (k < threshold && summaryMismatch() != null) {
+    } else if (weightedSummariesPreferred()) {
       sb.append(String.format(
           "Trustworthy weights, but q's own summaries are off: k-hat %.2f is below the threshold %.2f, so the "
               + "importance-weighted estimates are reliable, and by them %s (ESS %.0f of %d). The ELBO and log Z "
