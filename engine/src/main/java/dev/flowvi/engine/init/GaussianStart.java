@@ -102,11 +102,7 @@ public final class GaussianStart {
 
   /** L (a copy). */
   public double[][] lower() {
-    double[][] copy = new double[lower.length][];
-    for (int i = 0; i < lower.length; i++) {
-      copy[i] = lower[i].clone();
-    }
-    return copy;
+    return LaplaceApproximation.copyRows(lower);
   }
 
   /**

@@ -183,9 +183,14 @@ public final class LaplaceApproximation {
 
   /** L, lower triangular with a positive diagonal, L Lᵀ = Σ (a copy). */
   public double[][] covarianceFactor() {
-    double[][] copy = new double[lower.length][];
-    for (int i = 0; i < lower.length; i++) {
-      copy[i] = lower[i].clone();
+    return copyRows(lower);
+  }
+
+  /** A copy of a matrix given by rows, each row its own array. */
+  static double[][] copyRows(double[][] m) {
+    double[][] copy = new double[m.length][];
+    for (int i = 0; i < m.length; i++) {
+      copy[i] = m[i].clone();
     }
     return copy;
   }
