@@ -16,6 +16,7 @@ import dev.flowvi.cli.report.ReportDirectory;
 import dev.flowvi.cli.report.SummaryCsv;
 import dev.flowvi.engine.io.FlowFile;
 import dev.flowvi.engine.random.RandomStream;
+import dev.flowvi.engine.train.LossTrend;
 import dev.flowvi.engine.train.TrainerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -137,11 +138,17 @@ final class FitRunner {
       out.printf(Locale.ROOT, "wall time %.2f s (training %.2f s: %d steps, %d skipped, %d samples dropped; %d of %d draws outside the support)%n",
           wall, outcome.training().seconds(), outcome.training().steps(), outcome.training().skippedSteps(),
           outcome.training().droppedSamples(), outcome.diagnostics().dropped(), evidence.draws());
+      out.println(convergence(outcome.training().lossTrend(), outcome.training().steps()));
       out.println(outcome.diagnostics().verdict());
       out.println("wrote " + dir.resolve("summary.csv") + "; report: " + dir.resolve("index.html"));
       out.flush();
     }
     return outcome;
+  }
+
+  /** The loss trend's sentence, with the option that gives more steps when the loss still falls. */
+  static String convergence(LossTrend trend, int steps) {
+    return trend.improving() ? trend.summary() + " Try --steps " + 2 * steps + "." : trend.summary();
   }
 
   /** Provenance and the fit's settings, as {@code meta.*} lines of the flow file (keys without spaces). */

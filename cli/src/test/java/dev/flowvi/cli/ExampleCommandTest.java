@@ -73,9 +73,15 @@ class ExampleCommandTest {
     // Compiled kernels are the default; in auto mode a fallback would say "fell back" here.
     assertEquals("compiled", settings.get("flow kernels"));
     assertEquals("compiled", settings.get("model kernels"));
-    for (String f : List.of("loss.png", "corner.png", "index.html")) {
+    for (String f : List.of("loss.png", "loss.csv", "corner.png", "index.html")) {
       assertTrue(Files.size(out.resolve(f)) > 0, f);
     }
+    assertEquals(1 + 6, Files.readAllLines(out.resolve("loss.csv")).size());
+    // Six steps are too few for the loss trend (at least 10 finite losses), and the report says so.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> convergence = (Map<String, Object>) json.get("convergence");
+    assertEquals("not assessed", convergence.get("state"));
+    assertTrue(r.out().contains("Convergence not assessed: fewer than 10 finite losses in the last 6 steps."), r.out());
     assertTrue(r.out().contains("parameter") && r.out().contains("m1") && r.out().contains("w1"), r.out());
     assertTrue(r.out().contains("final ELBO") && r.out().contains("wall time"), r.out());
     assertTrue(r.err().contains("step 6/6"), "progress reaches the last step: " + r.err());

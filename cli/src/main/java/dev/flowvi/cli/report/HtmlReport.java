@@ -1,5 +1,6 @@
 package dev.flowvi.cli.report;
 
+import dev.flowvi.engine.train.LossTrend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,12 +11,13 @@ import java.util.Map;
 
 /**
  * Writes {@code index.html}, one self-contained page tying a fit's outputs together: the
- * diagnostics with a plain-words verdict on k̂, the per-parameter summary, the pictures, links to
+ * diagnostics with the convergence signal and a plain-words verdict on k̂, the per-parameter summary, the pictures, links to
  * the data files, and the settings and versions it ran with.
  */
 public final class HtmlReport {
   /** The file names the page refers to, relative to the output directory. */
   public static final String LOSS_PNG = "loss.png";
+  public static final String LOSS_CSV = "loss.csv";
   public static final String CORNER_PNG = "corner.png";
   public static final String SUMMARY_CSV = "summary.csv";
   public static final String DRAWS_CSV = "draws.csv";
@@ -55,6 +57,11 @@ public final class HtmlReport {
       row(h, "Pareto k̂ (threshold)", fmt(e.khat()) + " (" + fmt(e.khatThreshold()) + ")");
     }
     h.append("</table>\n");
+    if (t != null) {
+      LossTrend trend = t.trend();
+      boolean settled = trend.state() == LossTrend.State.CONVERGED;
+      h.append("<p class=\"").append(settled ? "good" : "bad").append("\">").append(esc(trend.summary())).append("</p>\n");
+    }
     if (e != null) {
       String words = e.verdict() == null || e.verdict().isBlank()
           ? (e.khatGood() ? "k̂ is below its threshold: the importance weights look reliable."

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Writes the whole report of a fit into one directory: {@code summary.csv}, {@code draws.csv},
- * {@code report.json}, {@code loss.png} (when there is a loss curve), {@code corner.png} and the
+ * {@code report.json}, {@code loss.png} and {@code loss.csv} (when there is a loss curve), {@code corner.png} and the
  * {@code index.html} page that ties them together.
  */
 public final class ReportDirectory {
@@ -62,6 +62,8 @@ public final class ReportDirectory {
       if (report.training() != null && report.training().losses().length > 0) {
         LossPlot.write(dir.resolve(HtmlReport.LOSS_PNG), report.training().losses());
         written.add(HtmlReport.LOSS_PNG);
+        LossCsv.write(dir.resolve(HtmlReport.LOSS_CSV), report.training().losses());
+        written.add(HtmlReport.LOSS_CSV);
       }
     } finally {
       // Also when a write above failed: the plot's file is not left half-written behind us.

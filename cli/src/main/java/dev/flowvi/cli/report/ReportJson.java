@@ -1,15 +1,18 @@
 package dev.flowvi.cli.report;
 
 import java.io.IOException;
+import dev.flowvi.engine.train.LossTrend;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Writes {@code report.json}: the diagnostics at top level under snake_case keys (elbo, elbo_se,
  * log_evidence, log_evidence_se, ess, khat, khat_threshold, steps, seconds, skipped_steps,
- * dropped_samples), then settings, versions and the parameter summaries.
+ * dropped_samples, final_loss, and the convergence object: the loss's trend over the last steps),
+ * then settings, versions and the parameter summaries.
  */
 public final class ReportJson {
   private ReportJson() {}
@@ -34,6 +37,17 @@ public final class ReportJson {
     j.field("skipped_steps", t == null ? 0 : t.skippedSteps());
     j.field("dropped_samples", t == null ? 0 : t.droppedSamples());
     j.field("final_loss", t == null ? nan : t.finalLoss());
+    if (t != null) {
+      LossTrend trend = t.trend();
+      j.name("convergence").beginObject()
+          .field("state", trend.state().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+          .field("first_step", trend.firstStep())
+          .field("last_step", trend.lastStep())
+          .field("loss_change", trend.change())
+          .field("loss_change_se", trend.changeSe())
+          .field("summary", trend.summary())
+          .endObject();
+    }
     j.name("settings").beginObject();
     for (Map.Entry<String, String> s : r.settings().entrySet()) {
       j.field(s.getKey(), s.getValue());

@@ -1,18 +1,31 @@
 package dev.flowvi.cli.report;
 
+import dev.flowvi.engine.train.LossTrend;
+
 /**
  * What a report says about the optimisation: steps run, wall time, steps skipped for a
- * non-finite loss or gradient, samples dropped for a non-finite log density, and the loss curve.
+ * non-finite loss or gradient, samples dropped for a non-finite log density, the loss curve, and
+ * the curve's trend over the last steps (the convergence signal).
  */
-public record TrainingSummary(int steps, double seconds, long skippedSteps, long droppedSamples, double[] losses) {
+public record TrainingSummary(int steps, double seconds, long skippedSteps, long droppedSamples, double[] losses, boolean bestStepReturned) {
 
   public TrainingSummary {
     losses = losses.clone();
   }
 
+  /** A run that returns its last step's parameters. */
+  public TrainingSummary(int steps, double seconds, long skippedSteps, long droppedSamples, double[] losses) {
+    this(steps, seconds, skippedSteps, droppedSamples, losses, false);
+  }
+
   @Override
   public double[] losses() {
     return losses.clone();
+  }
+
+  /** The convergence signal: the loss's trend over the last steps. */
+  public LossTrend trend() {
+    return LossTrend.of(losses, bestStepReturned);
   }
 
   /** The last finite loss, or NaN when there is none. */

@@ -59,7 +59,18 @@ class ReportDirectoryTest {
     Draws reference = gaussianDraws(800, 2);
     Files.writeString(dir.resolve("flow.fvi"), "written by the caller");
     List<String> written = ReportDirectory.write(dir, report, draws, new double[] {0, 1, Double.NaN, 3}, reference, List.of("flow.fvi"));
-    assertEquals(List.of("summary.csv", "draws.csv", "report.json", "loss.png", "corner.png", "index.html"), written);
+    assertEquals(List.of("summary.csv", "draws.csv", "report.json", "loss.png", "loss.csv", "corner.png", "index.html"), written);
+
+    // loss.csv: every step numbered from 1, the skipped one as NaN, values bit for bit.
+    List<String> lossLines = Files.readAllLines(dir.resolve("loss.csv"));
+    assertEquals("step,loss", lossLines.get(0));
+    assertEquals(1 + losses.length, lossLines.size());
+    assertEquals("41,NaN", lossLines.get(41));
+    for (int i = 0; i < losses.length; i++) {
+      String[] cells = lossLines.get(1 + i).split(",");
+      assertEquals(i + 1, Integer.parseInt(cells[0]));
+      assertEquals(Double.doubleToLongBits(losses[i]), Double.doubleToLongBits(Double.parseDouble(cells[1])), "step " + (i + 1));
+    }
 
     // summary.csv: exact header, one row per parameter, values equal to the in-memory summary.
     List<String> lines = Files.readAllLines(dir.resolve("summary.csv"));
@@ -93,6 +104,16 @@ class ReportDirectoryTest {
     assertEquals(-1012.5, json.get("elbo"));
     assertEquals(0.31, json.get("khat"));
     assertEquals(300.0, json.get("steps"));
+    // The curve decays as 500·e^(−t/30): over steps 241–300 the trend's change is about −0.1 nats,
+    // exactly known (no noise) and above the 0.03 nats that counts, so the run is still improving.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> convergence = (Map<String, Object>) json.get("convergence");
+    assertEquals("improving", convergence.get("state"));
+    assertEquals(241.0, convergence.get("first_step"));
+    assertEquals(300.0, convergence.get("last_step"));
+    double change = (Double) convergence.get("loss_change");
+    assertTrue(change < -0.03 && change > -500 * Math.exp(-240 / 30.0), "change " + change);
+    assertEquals(report.training().trend().summary(), convergence.get("summary"));
     assertEquals(2.0, json.get("skipped_steps"));
     assertEquals(17.0, json.get("dropped_samples"));
     @SuppressWarnings("unchecked")
@@ -123,6 +144,8 @@ class ReportDirectoryTest {
     }
     assertTrue(html.contains("m1 &lt;seed&gt; &amp; &quot;quoted&quot;"), "settings are HTML-escaped");
     assertTrue(html.contains("<p class=\"good\">Trustworthy: k-hat &lt; 0.7 &amp; so on.</p>"), "the verdict, escaped");
+    assertTrue(html.contains("<p class=\"bad\">Still improving: over steps 241-300"), "the convergence signal");
+    assertTrue(html.contains("href=\"loss.csv\""), "index.html links loss.csv");
     assertEquals("Trustworthy: k-hat < 0.7 & so on.", json.get("verdict"));
     assertTrue(!html.contains("<seed>"), "no raw markup from settings");
   }

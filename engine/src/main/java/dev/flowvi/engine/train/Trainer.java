@@ -97,7 +97,8 @@ public final class Trainer {
       }
     }
     double[] out = config.patience() > 0 ? run.best : run.params;
-    return new TrainingResult(out, run.bestLoss, Arrays.copyOf(run.history, steps), steps, run.skipped, run.dropped, run.seconds(), stoppedEarly, config);
+    return new TrainingResult(
+        out, config.patience() > 0, run.bestLoss, Arrays.copyOf(run.history, steps), steps, run.skipped, run.dropped, run.seconds(), stoppedEarly, config);
   }
 
   /**
@@ -171,7 +172,8 @@ public final class Trainer {
         }
       }
     }
-    return new TrainingResult(run.best, run.bestLoss, Arrays.copyOf(epochLoss, epochs), step, run.skipped, run.dropped, run.seconds(), stoppedEarly, config);
+    return new TrainingResult(
+        run.best, true, run.bestLoss, Arrays.copyOf(epochLoss, epochs), step, run.skipped, run.dropped, run.seconds(), stoppedEarly, config);
   }
 
   /** Fisher–Yates over the first n entries, from a dedicated stream. */

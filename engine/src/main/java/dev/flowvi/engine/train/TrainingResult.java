@@ -6,6 +6,7 @@ package dev.flowvi.engine.train;
  */
 public final class TrainingResult {
   private final double[] params;
+  private final boolean bestReturned;
   private final double bestLoss;
   private final double[] lossHistory;
   private final int steps;
@@ -16,9 +17,10 @@ public final class TrainingResult {
   private final TrainerConfig config;
 
   TrainingResult(
-      double[] params, double bestLoss, double[] lossHistory, int steps, int skippedSteps, long droppedSamples, double seconds, boolean stoppedEarly,
+      double[] params, boolean bestReturned, double bestLoss, double[] lossHistory, int steps, int skippedSteps, long droppedSamples, double seconds, boolean stoppedEarly,
       TrainerConfig config) {
     this.params = params.clone();
+    this.bestReturned = bestReturned;
     this.bestLoss = bestLoss;
     this.lossHistory = lossHistory.clone();
     this.steps = steps;
@@ -42,6 +44,11 @@ public final class TrainingResult {
     return params.clone();
   }
 
+  /** Whether {@link #params()} are the best step's (or epoch's) rather than the last one's. */
+  public boolean bestReturned() {
+    return bestReturned;
+  }
+
   /** The lowest loss seen (training loss, or validation loss for data fitting). */
   public double bestLoss() {
     return bestLoss;
@@ -50,6 +57,14 @@ public final class TrainingResult {
   /** The loss of each step in order (NaN for skipped steps); per epoch validation loss for data fitting. */
   public double[] lossHistory() {
     return lossHistory.clone();
+  }
+
+  /**
+   * The convergence signal: the trend of {@link #lossHistory()} over the run's last steps (for
+   * {@link Trainer#fitToData}, over its last epochs' validation losses).
+   */
+  public LossTrend lossTrend() {
+    return LossTrend.of(lossHistory, bestReturned);
   }
 
   /** Steps run, skipped ones included. */

@@ -198,6 +198,24 @@ class TrainerTest {
       min = Math.min(min, v);
     }
     assertEquals(min, r.bestLoss());
+    assertTrue(r.bestReturned());
+    assertEquals(r.lossTrend().bestLoss(), r.bestLoss());
+  }
+
+  /** The convergence signal reads the run's own history, and knows whether the best step's parameters came back. */
+  @Test
+  void theLossTrendDescribesTheHistoryAndTheParametersReturned() {
+    TrainerConfig plain = TrainerConfig.builder().sampleCount(1).schedule(Schedule.constant(0.05, 400)).build();
+    TrainingResult last = Trainer.of(plain).minimise(new QuadraticLoss(c -> false), new double[4]);
+    assertTrue(!last.bestReturned());
+    // Adam at a constant rate 0.05 has long reached the minimum (loss 0 at p = 1, 2, 3, 4) by step 320:
+    // what remains is its oscillation of size about the rate, far below 0.03 nats of change.
+    LossTrend trend = last.lossTrend();
+    assertEquals(321, trend.firstStep());
+    assertEquals(LossTrend.State.CONVERGED, trend.state(), trend.summary());
+    assertEquals(LossTrend.of(last.lossHistory()).change(), trend.change(), 0.0);
+    TrainerConfig keepBest = TrainerConfig.builder().sampleCount(1).schedule(Schedule.constant(0.05, 400)).patience(400).build();
+    assertTrue(Trainer.of(keepBest).minimise(new QuadraticLoss(c -> false), new double[4]).bestReturned());
   }
 
   /**
@@ -254,6 +272,7 @@ class TrainerTest {
       best = Math.min(best, v);
     }
     assertEquals(best, r.bestLoss(), 0.0, "the best validation loss is reported");
+    assertTrue(r.bestReturned(), "fitToData hands back the best epoch's parameters");
   }
 
   @Test
