@@ -101,7 +101,8 @@ final class FitRunner {
       all.put("restarts", restarts + " (kept the highest ELBO, from seed " + chosenSeed + ")");
     }
     all.putAll(plan.description());
-    all.put("schedule", phases.toString());
+    all.put("schedule", phases.toString() + (stopsWhenConverged(plan)
+        ? "; each phase ends once the loss's trend has converged (--steps N runs every step)" : ""));
     all.put("samples per step", Integer.toString(samples));
     all.put("sticking the landing", Boolean.toString(plan.stickingTheLanding()));
     all.put("gradient clip norm", Double.toString(plan.clipNorm()));
@@ -135,8 +136,10 @@ final class FitRunner {
       out.printf(Locale.ROOT, "final ELBO %.4f +/- %.4f   log evidence %.4f +/- %.4f   ESS %.0f of %d   k-hat %.3f (threshold %.2f)%n",
           evidence.elbo(), evidence.elboSe(), evidence.logEvidence(), evidence.logEvidenceSe(), evidence.ess(), evidence.draws(),
           evidence.khat(), evidence.khatThreshold());
-      out.printf(Locale.ROOT, "wall time %.2f s (training %.2f s: %d steps, %d skipped, %d samples dropped; %d of %d draws outside the support)%n",
-          wall, outcome.training().seconds(), outcome.training().steps(), outcome.training().skippedSteps(),
+      out.printf(Locale.ROOT, "wall time %.2f s (training %.2f s: %d steps%s, %d skipped, %d samples dropped; %d of %d draws outside the support)%n",
+          wall, outcome.training().seconds(), outcome.training().steps(),
+          outcome.training().steps() < phases.total() && stopsWhenConverged(plan) ? " of " + phases.total() + ", phases ended at convergence" : "",
+          outcome.training().skippedSteps(),
           outcome.training().droppedSamples(), outcome.diagnostics().dropped(), evidence.draws());
       out.println(convergence(outcome.training().lossTrend(), outcome.training().steps()));
       out.println(outcome.diagnostics().verdict());
@@ -169,8 +172,16 @@ final class FitRunner {
   private VariationalFit.Outcome fit(FitPlan plan, long seed, int draws) {
     LearningRatePhases phases = phases(plan);
     TrainerConfig config = plan.trainerConfig(training.preset(), phases, training.samples(plan.samples()), seed, training.threads());
+    if (stopsWhenConverged(plan)) {
+      config = config.toBuilder().stopWhenConverged(true).build();
+    }
     ProgressListener progress = common.quiet() ? (s, t, l, r, e) -> {} : ProgressBar.on(err);
     return VariationalFit.run(plan.flow(), plan.target(), plan.constraining(), config, draws, progress);
+  }
+
+  /** Whether the plan's phases end at convergence: plans that ask for it, unless --steps fixed the count. */
+  private boolean stopsWhenConverged(FitPlan plan) {
+    return plan.stopWhenConverged() && !training.stepsGiven();
   }
 
   private LearningRatePhases phases(FitPlan plan) {

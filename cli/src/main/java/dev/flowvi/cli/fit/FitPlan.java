@@ -11,14 +11,31 @@ import java.util.Map;
  * Everything needed to run one fit: the target and the flow q, the map from q's space to the named
  * parameters, the training budget (learning-rate phases and samples per step), the estimator
  * options (sticking the landing, gradient clipping, and whether to return the parameters of the
- * best step rather than the last), and a readable description of the choices for reports.
+ * best step rather than the last), a readable description of the choices for reports, and whether
+ * a phase ends early once the loss has converged in it.
  */
 public record FitPlan(
     LogDensity target, TransformedDistribution flow, Constraining constraining, LearningRatePhases phases,
-    int samples, boolean stickingTheLanding, double clipNorm, boolean keepBest, Map<String, String> description) {
+    int samples, boolean stickingTheLanding, double clipNorm, boolean keepBest, Map<String, String> description,
+    boolean stopWhenConverged) {
 
   public FitPlan {
     description = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(description));
+  }
+
+  /** A plan that runs every step of its phases. */
+  public FitPlan(
+      LogDensity target, TransformedDistribution flow, Constraining constraining, LearningRatePhases phases,
+      int samples, boolean stickingTheLanding, double clipNorm, boolean keepBest, Map<String, String> description) {
+    this(target, flow, constraining, phases, samples, stickingTheLanding, clipNorm, keepBest, description, false);
+  }
+
+  /**
+   * The same plan, ending each learning-rate phase once the loss has converged in it ({@link
+   * TrainerConfig.Builder#stopWhenConverged}) unless the user fixed the number of steps.
+   */
+  public FitPlan stoppingWhenConverged() {
+    return new FitPlan(target, flow, constraining, phases, samples, stickingTheLanding, clipNorm, keepBest, description, true);
   }
 
   /**
@@ -43,6 +60,6 @@ public record FitPlan(
 
   /** The same plan with a different budget (from --steps and --samples). */
   public FitPlan withBudget(LearningRatePhases newPhases, int newSamples) {
-    return new FitPlan(target, flow, constraining, newPhases, newSamples, stickingTheLanding, clipNorm, keepBest, description);
+    return new FitPlan(target, flow, constraining, newPhases, newSamples, stickingTheLanding, clipNorm, keepBest, description, stopWhenConverged);
   }
 }

@@ -37,7 +37,8 @@ public final class ModelPlans {
    * <p>The default preset is the examples' recipe ({@link DefaultRecipe}): a multi-start mode
    * search around the origin of the unconstrained coordinates (an interval's midpoint, a positive
    * parameter's 1, a simplex's equal weights), then the chosen flow followed by the frozen map to
-   * the Laplace approximation there, trained with sticking the landing and kept at its best step.
+   * the Laplace approximation there, trained with sticking the landing and kept at its best step;
+   * each learning-rate phase ends once the loss has converged in it (at most 300 + 300 steps).
    * A flow started at a standard normal far from the posterior settles too often in a poor local
    * optimum (on M1, k̂ above 4 for the MAF and above 100 for the spline and BNAF flows). Where the
    * standard normal's ELBO is the higher of the two starts (a degenerate mode, as at a funnel's
@@ -53,7 +54,7 @@ public final class ModelPlans {
     if (preset == Preset.DEFAULT) {
       DefaultRecipe.ModeSearchSettings search = new DefaultRecipe.ModeSearchSettings(new double[dim], ORIGIN, SPREAD, STARTS, MODE_ITERATIONS);
       return DefaultRecipe.plan(model, data, search, PHASES, flow(dim, flowChoice, seed), flowChoice.description(), true, true, seed,
-          kernels, d);
+          kernels, d).stoppingWhenConverged();
     }
     d.put("data rows", Integer.toString(data == null ? 0 : data.rows()));
     d.put("flow", flowChoice.description() + ", sampling-fast");

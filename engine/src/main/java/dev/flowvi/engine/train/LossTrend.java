@@ -31,7 +31,14 @@ public final class LossTrend {
     NOT_ASSESSED
   }
 
-  public static final int MIN_WINDOW = 20;
+  /**
+   * Long enough that a drift the window calls converged (under 0.03 nats across it, so under
+   * 6·10⁻⁴ nats per step) is small against a phase's remaining steps as well, when {@link
+   * TrainerConfig#stopWhenConverged} ends a phase on it.
+   */
+  public static final int MIN_WINDOW = 50;
+  /** A trend needs at least this many finite losses in its window. */
+  public static final int MIN_FINITE = 10;
   public static final int WINDOW_PERCENT = 20;
   public static final double MATERIAL_CHANGE = 0.03;
   /** A trend is real when it exceeds this many standard errors. */
@@ -102,7 +109,7 @@ public final class LossTrend {
         lMean += (losses[t] - lMean) / m;
       }
     }
-    if (m < MIN_WINDOW / 2) {
+    if (m < MIN_FINITE) {
       return new LossTrend(State.NOT_ASSESSED, from + 1, steps, Double.NaN, Double.NaN, Double.NaN, Double.NaN, bestStep, bestLoss,
           bestStepReturned);
     }
@@ -220,7 +227,7 @@ public final class LossTrend {
       case NOISY -> "No clear trend: " + figures + String.format(Locale.ROOT,
           "; the noise is too large to tell whether that exceeds %.2g nats: more samples per step would say.", MATERIAL_CHANGE);
       case NOT_ASSESSED -> String.format(Locale.ROOT,
-          "Convergence not assessed: fewer than %d finite losses in the last %d steps.", MIN_WINDOW / 2, lastStep - firstStep + 1);
+          "Convergence not assessed: fewer than %d finite losses in the last %d steps.", MIN_FINITE, lastStep - firstStep + 1);
     };
     if (earlyBest) {
       text += String.format(Locale.ROOT, " The parameters returned are step %d's, whose loss %.8g the last steps did not come back to%s.",

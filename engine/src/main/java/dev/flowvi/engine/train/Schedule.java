@@ -93,6 +93,24 @@ public final class Schedule {
     return ends[ends.length - 1];
   }
 
+  /**
+   * The first step after the constant-rate phase holding {@code step}: the end of its run of steps
+   * for a piecewise-constant schedule or its stages, {@link #steps()} for a cosine one.
+   */
+  public int phaseEnd(int step) {
+    if (step < 0) {
+      throw new IllegalArgumentException("step is " + step + ", expected at least 0");
+    }
+    if (!cosine) {
+      for (int end : ends) {
+        if (step < end) {
+          return end;
+        }
+      }
+    }
+    return steps();
+  }
+
   /** Whether the optimiser restarts before step {@code step}: the first step of a later stage of {@link #stages}. */
   public boolean restartsBefore(int step) {
     if (!restartsPerPhase || step <= 0) {

@@ -46,6 +46,15 @@ public final class Trainer {
     return config;
   }
 
+  /** How often, in steps, {@link TrainerConfig#stopWhenConverged} looks at the loss's trend. */
+  public static final int CONVERGENCE_CHECK_EVERY = 10;
+
+  /** Whether the trend of the first {@code steps} losses converged within a window that starts at or after {@code phaseStart}. */
+  private static boolean convergedInPhase(double[] history, int steps, int phaseStart) {
+    LossTrend trend = LossTrend.of(Arrays.copyOf(history, steps));
+    return trend.firstStep() - 1 >= phaseStart && trend.state() == LossTrend.State.CONVERGED;
+  }
+
   /**
    * Variational inference: minimises the −ELBO of {@code flow} against {@code target} with the
    * configured sample count and estimator (sticking the landing or not), from {@code initial}.
@@ -65,19 +74,25 @@ public final class Trainer {
     LossTotals totals = new LossTotals();
     double[] grad = new double[loss.parameterCount()];
     boolean stoppedEarly = false;
+    // step is the position in the schedule (rate, stream and progress), steps the count run: they
+    // differ once stopWhenConverged has cut a phase short.
     int steps = 0;
+    int phaseStart = 0;
     try (ChunkedEvaluator eval = new ChunkedEvaluator(loss, RandomStream.of(config.seed()), config.sampleCount(), config.chunkSize(), config.threads())) {
       for (int step = 0; step < schedule.steps(); step++) {
         if (schedule.restartsBefore(step)) {
           run.adam.reset();
         }
+        if (step > 0 && schedule.phaseEnd(step - 1) == step) {
+          phaseStart = steps;
+        }
         eval.evaluate(run.params, null, config.sampleCount(), step, grad, totals);
         double rate = schedule.rate(step);
         double value = totals.mean();
         boolean taken = run.step(step, value, grad, totals.dropped(), rate);
-        steps++;
+        int index = steps++;
         if (taken) {
-          run.history[step] = value;
+          run.history[index] = value;
           if (value < run.bestLoss - config.minImprovement()) {
             run.bestLoss = value;
             System.arraycopy(run.params, 0, run.best, 0, run.params.length);
@@ -87,12 +102,20 @@ public final class Trainer {
           }
           run.adam.update(run.params, grad, rate);
         } else {
-          run.history[step] = Double.NaN;
+          run.history[index] = Double.NaN;
         }
         listener.onStep(run.progress(step, value, rate));
         if (config.patience() > 0 && run.sinceBest >= config.patience()) {
           stoppedEarly = true;
           break;
+        }
+        if (config.stopWhenConverged() && steps % CONVERGENCE_CHECK_EVERY == 0 && convergedInPhase(run.history, steps, phaseStart)) {
+          int next = schedule.phaseEnd(step);
+          if (next >= schedule.steps()) {
+            stoppedEarly = true;
+            break;
+          }
+          step = next - 1;
         }
       }
     }

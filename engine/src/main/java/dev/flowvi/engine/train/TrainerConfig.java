@@ -20,6 +20,7 @@ public final class TrainerConfig {
   private final int sampleCount;
   private final boolean stickingTheLanding;
   private final int patience;
+  private final boolean stopWhenConverged;
   private final double minImprovement;
   private final int threads;
   private final int chunkSize;
@@ -36,6 +37,7 @@ public final class TrainerConfig {
     sampleCount = b.sampleCount;
     stickingTheLanding = b.stickingTheLanding;
     patience = b.patience;
+    stopWhenConverged = b.stopWhenConverged;
     minImprovement = b.minImprovement;
     threads = b.threads;
     chunkSize = b.chunkSize;
@@ -59,6 +61,7 @@ public final class TrainerConfig {
     b.sampleCount = sampleCount;
     b.stickingTheLanding = stickingTheLanding;
     b.patience = patience;
+    b.stopWhenConverged = stopWhenConverged;
     b.minImprovement = minImprovement;
     b.threads = threads;
     b.chunkSize = chunkSize;
@@ -94,6 +97,14 @@ public final class TrainerConfig {
   /** Steps without an improvement of the best loss before stopping; 0 disables early stopping. */
   public int patience() {
     return patience;
+  }
+
+  /**
+   * Whether the loss's convergence ends a phase of the schedule early: see {@link
+   * Builder#stopWhenConverged}.
+   */
+  public boolean stopWhenConverged() {
+    return stopWhenConverged;
   }
 
   /** The decrease of the loss that counts as an improvement. */
@@ -133,7 +144,7 @@ public final class TrainerConfig {
   @Override
   public String toString() {
     return "TrainerConfig[seed=" + seed + ", schedule=" + schedule + ", clipNorm=" + clipNorm + ", sampleCount=" + sampleCount
-        + ", stl=" + stickingTheLanding + ", patience=" + patience + ", minImprovement=" + minImprovement + ", threads=" + threads
+        + ", stl=" + stickingTheLanding + ", patience=" + patience + ", stopWhenConverged=" + stopWhenConverged + ", minImprovement=" + minImprovement + ", threads=" + threads
         + ", chunkSize=" + chunkSize + ", maxConsecutiveFailures=" + maxConsecutiveFailures + ", batchSize=" + batchSize
         + ", validationFraction=" + validationFraction + ", maxEpochs=" + maxEpochs + ", epochPatience=" + epochPatience + "]";
   }
@@ -146,6 +157,7 @@ public final class TrainerConfig {
     private int sampleCount = 100;
     private boolean stickingTheLanding;
     private int patience;
+    private boolean stopWhenConverged;
     private double minImprovement;
     private int threads = 1;
     private int chunkSize = 64;
@@ -200,6 +212,20 @@ public final class TrainerConfig {
         throw new IllegalArgumentException("patience is " + value + ", expected at least 0 (0 disables early stopping)");
       }
       patience = value;
+      return this;
+    }
+
+    /**
+     * Ends each constant-rate phase of the schedule once the loss has converged in it, and the run
+     * after the last phase: every {@value Trainer#CONVERGENCE_CHECK_EVERY} steps, when the window
+     * of {@link LossTrend} over the steps so far lies inside the current phase and reads {@link
+     * LossTrend.State#CONVERGED}, the schedule moves on to the next phase's first step (its rate,
+     * and its optimiser restart for {@link Schedule#stages}), or the run stops. The steps run are
+     * then fewer than the schedule's, and the last trend the result reports is the one that stopped
+     * it. Off by default.
+     */
+    public Builder stopWhenConverged(boolean value) {
+      stopWhenConverged = value;
       return this;
     }
 

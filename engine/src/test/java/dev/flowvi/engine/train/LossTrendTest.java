@@ -39,9 +39,10 @@ class LossTrendTest {
   }
 
   @Test
-  void shortRunsUseAWindowOfTwentyStepsOrTheWholeRun() {
-    assertEquals(31, LossTrend.of(new double[50]).firstStep());
-    assertEquals(1, LossTrend.of(new double[15]).firstStep());
+  void shortRunsUseAWindowOfFiftyStepsOrTheWholeRun() {
+    assertEquals(51, LossTrend.of(new double[100]).firstStep());
+    assertEquals(1, LossTrend.of(new double[40]).firstStep());
+    assertEquals(201, LossTrend.of(new double[250]).firstStep());
     assertEquals(LossTrend.State.NOT_ASSESSED, LossTrend.of(new double[9]).state());
     assertEquals(LossTrend.State.CONVERGED, LossTrend.of(new double[10]).state());
   }
@@ -52,10 +53,10 @@ class LossTrendTest {
     losses[85] = Double.NaN;
     losses[90] = Double.POSITIVE_INFINITY;
     LossTrend trend = LossTrend.of(losses);
-    assertEquals(0.02 * 19, trend.change(), 1e-12);
+    assertEquals(0.02 * 49, trend.change(), 1e-12);
     assertEquals(LossTrend.State.WORSENING, trend.state());
     assertTrue(trend.summary().contains("lower the learning rate"), trend.summary());
-    Arrays.fill(losses, 80, 91, Double.NaN);
+    Arrays.fill(losses, 50, 91, Double.NaN);
     assertEquals(LossTrend.State.NOT_ASSESSED, LossTrend.of(losses).state(), "9 finite losses in the window");
   }
 

@@ -42,4 +42,16 @@ class ScheduleTest {
     assertThrows(IllegalArgumentException.class, () -> Schedule.piecewiseConstant(new double[] {1e-2}, new int[] {1, 2}));
     assertThrows(IllegalArgumentException.class, () -> Schedule.cosine(1e-2, 10, 2e-2));
   }
+
+  @Test
+  void phaseEndIsTheFirstStepOfTheNextPhase() {
+    Schedule s = Schedule.piecewiseConstant(new double[] {1e-2, 4e-3, 1e-3}, new int[] {50, 0, 50});
+    assertEquals(50, s.phaseEnd(0));
+    assertEquals(50, s.phaseEnd(49));
+    assertEquals(100, s.phaseEnd(50));
+    assertEquals(100, s.phaseEnd(500), "past the end: the last phase's end");
+    assertEquals(100, Schedule.cosine(1e-2, 100, 1e-4).phaseEnd(3));
+    assertEquals(40, Schedule.stages(new double[] {1e-2, 1e-3}, new int[] {40, 10}).phaseEnd(39));
+    assertThrows(IllegalArgumentException.class, () -> s.phaseEnd(-1));
+  }
 }

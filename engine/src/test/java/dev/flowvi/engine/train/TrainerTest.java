@@ -202,6 +202,41 @@ class TrainerTest {
     assertEquals(r.lossTrend().bestLoss(), r.bestLoss());
   }
 
+  /**
+   * With stopWhenConverged, a phase whose loss has converged hands over to the next (its rate),
+   * and the last phase's convergence ends the run; the trend the result reports is the one that
+   * stopped it. A loss still falling runs every step.
+   */
+  @Test
+  void convergenceEndsEachPhaseAndThenTheRun() {
+    Schedule twoPhases = Schedule.piecewiseConstant(new double[] {0.05, 0.01}, new int[] {400, 400});
+    TrainerConfig config = TrainerConfig.builder().sampleCount(1).schedule(twoPhases).stopWhenConverged(true).build();
+    List<Double> rates = new ArrayList<>();
+    TrainingListener listener = p -> rates.add(p.learningRate());
+    TrainingResult r = Trainer.of(config, listener).minimise(new QuadraticLoss(c -> false), new double[4]);
+    assertTrue(r.stoppedEarly());
+    assertTrue(r.steps() < 800 && r.steps() % Trainer.CONVERGENCE_CHECK_EVERY == 0, "steps " + r.steps());
+    assertEquals(r.steps(), r.lossHistory().length);
+    assertEquals(r.steps(), rates.size());
+    int firstPhase = rates.indexOf(0.01);
+    assertTrue(firstPhase > 0 && firstPhase < 400, "the first phase ended at step " + firstPhase);
+    assertTrue(rates.subList(firstPhase, rates.size()).stream().allMatch(rate -> rate == 0.01));
+    LossTrend trend = r.lossTrend();
+    assertEquals(LossTrend.State.CONVERGED, trend.state(), trend.summary());
+    assertTrue(trend.firstStep() > firstPhase, "the window that stopped the run lies in the last phase");
+    double[] p = r.params();
+    for (int k = 0; k < 4; k++) {
+      assertEquals(k + 1, p[k], 0.05, "parameter " + k);
+    }
+
+    // Rate 1e-3 from 0 toward 1, 2, 3, 4 moves each parameter about 0.2 in 200 steps: still falling at the end.
+    TrainerConfig slow = TrainerConfig.builder().sampleCount(1).schedule(Schedule.constant(1e-3, 200)).stopWhenConverged(true).build();
+    TrainingResult falling = Trainer.of(slow).minimise(new QuadraticLoss(c -> false), new double[4]);
+    assertEquals(200, falling.steps());
+    assertTrue(!falling.stoppedEarly());
+    assertEquals(LossTrend.State.IMPROVING, falling.lossTrend().state());
+  }
+
   /** The convergence signal reads the run's own history, and knows whether the best step's parameters came back. */
   @Test
   void theLossTrendDescribesTheHistoryAndTheParametersReturned() {
