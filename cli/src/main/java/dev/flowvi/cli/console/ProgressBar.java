@@ -7,7 +7,8 @@ import java.util.Locale;
  * A one-line training progress bar. On a terminal it redraws the same line with a carriage
  * return at most every 100 ms; otherwise (a log file, CI) it prints one line at each further 10% of
  * the steps, so logs stay short. The ETA assumes the remaining steps take as long as the mean so
- * far.
+ * far. A run that ends before its last planned step gets its last step drawn, marked as ended
+ * early.
  */
 public final class ProgressBar implements ProgressListener {
   private static final int WIDTH = 30;
@@ -18,6 +19,14 @@ public final class ProgressBar implements ProgressListener {
   private int lastDecile = 0;
   private double lastDraw = Double.NEGATIVE_INFINITY;
   private int lastLength;
+  // The latest step seen, and the latest drawn: a run that ends early (converged, or failed) has
+  // its last step drawn on finishing, so the bar never stops at a stale tenth.
+  private int seenStep;
+  private int seenTotal;
+  private double seenLoss;
+  private double seenRate;
+  private double seenElapsed;
+  private int drawnStep;
 
   private ProgressBar(PrintWriter out, boolean interactive) {
     this.out = out;
@@ -39,29 +48,44 @@ public final class ProgressBar implements ProgressListener {
     if (totalSteps < 1 || step < 1) {
       return;
     }
+    seenStep = step;
+    seenTotal = totalSteps;
+    seenLoss = loss;
+    seenRate = learningRate;
+    seenElapsed = elapsedSeconds;
     if (interactive) {
       if (step < totalSteps && elapsedSeconds - lastDraw < REDRAW_SECONDS) {
         return;
       }
       lastDraw = elapsedSeconds;
-      String line = line(step, totalSteps, loss, learningRate, elapsedSeconds);
-      // Pad with spaces so a shorter line fully covers the previous one.
-      String pad = lastLength > line.length() ? " ".repeat(lastLength - line.length()) : "";
-      out.print("\r" + line + pad);
-      lastLength = line.length();
-      out.flush();
+      draw(line(step, totalSteps, loss, learningRate, elapsedSeconds));
       return;
     }
     int decile = (int) ((long) step * 10 / totalSteps);
     if (decile > lastDecile) {
       lastDecile = decile;
-      out.println(line(step, totalSteps, loss, learningRate, elapsedSeconds));
-      out.flush();
+      draw(line(step, totalSteps, loss, learningRate, elapsedSeconds));
     }
+  }
+
+  private void draw(String line) {
+    drawnStep = seenStep;
+    if (interactive) {
+      // Pad with spaces so a shorter line fully covers the previous one.
+      String pad = lastLength > line.length() ? " ".repeat(lastLength - line.length()) : "";
+      out.print("\r" + line + pad);
+      lastLength = line.length();
+    } else {
+      out.println(line);
+    }
+    out.flush();
   }
 
   @Override
   public void onFinish() {
+    if (seenStep > 0 && drawnStep != seenStep) {
+      draw(line(seenStep, seenTotal, seenLoss, seenRate, seenElapsed) + (seenStep < seenTotal ? "  (ended early)" : ""));
+    }
     if (interactive && lastLength > 0) {
       out.println();
       out.flush();

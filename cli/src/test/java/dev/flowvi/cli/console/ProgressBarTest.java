@@ -58,4 +58,34 @@ class ProgressBarTest {
     assertEquals("2m05s", ProgressBar.duration(125));
     assertEquals("1h01m", ProgressBar.duration(3661));
   }
+
+  @Test
+  void aRunThatEndsEarlyHasItsLastStepDrawn() {
+    StringWriter s = new StringWriter();
+    ProgressBar bar = ProgressBar.on(new PrintWriter(s), false);
+    for (int step = 1; step <= 123; step++) {
+      bar.onStep(step, 600, 5.0, 1e-3, step * 0.01);
+    }
+    bar.onFinish();
+    String[] lines = s.toString().split("\n");
+    assertEquals(3, lines.length, s.toString());
+    assertTrue(lines[2].contains("step 123/600") && lines[2].endsWith("(ended early)"), lines[2]);
+
+    StringWriter console = new StringWriter();
+    ProgressBar redrawn = ProgressBar.on(new PrintWriter(console), true);
+    for (int step = 1; step <= 123; step++) {
+      redrawn.onStep(step, 600, 5.0, 1e-3, step * 0.001); // 1 ms per step: most steps are not redrawn
+    }
+    redrawn.onFinish();
+    String out = console.toString();
+    assertTrue(out.endsWith("step 123/600  loss 5.0000  lr 1.0e-03  elapsed 0.1s  ETA 0.5s  (ended early)\n"), out);
+
+    StringWriter complete = new StringWriter();
+    ProgressBar done = ProgressBar.on(new PrintWriter(complete), false);
+    for (int step = 1; step <= 20; step++) {
+      done.onStep(step, 20, 5.0, 1e-3, step);
+    }
+    done.onFinish();
+    assertTrue(!complete.toString().contains("ended early"), "a complete run is not marked");
+  }
 }
