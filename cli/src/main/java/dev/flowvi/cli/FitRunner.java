@@ -141,7 +141,7 @@ final class FitRunner {
           outcome.training().steps() < phases.total() && stopsWhenConverged(plan) ? " of " + phases.total() + ", phases ended at convergence" : "",
           outcome.training().skippedSteps(),
           outcome.training().droppedSamples(), outcome.diagnostics().dropped(), evidence.draws());
-      out.println(convergence(outcome.training().lossTrend(), outcome.training().steps()));
+      out.println(convergence(outcome.training().lossTrend(), outcome.training().steps(), phases.rates()[0]));
       out.println(outcome.diagnostics().verdict());
       out.println("wrote " + dir.resolve("summary.csv") + "; report: " + dir.resolve("index.html"));
       out.flush();
@@ -149,9 +149,16 @@ final class FitRunner {
     return outcome;
   }
 
-  /** The loss trend's sentence, with the option that gives more steps when the loss still falls. */
-  static String convergence(LossTrend trend, int steps) {
-    return trend.improving() ? trend.summary() + " Try --steps " + 2 * steps + "." : trend.summary();
+  /**
+   * The loss trend's sentence, with the option to try: more steps when the loss still falls, a
+   * third of the first rate when it rises.
+   */
+  static String convergence(LossTrend trend, int steps, double firstRate) {
+    return switch (trend.state()) {
+      case IMPROVING -> trend.summary() + " Try --steps " + 2 * steps + ".";
+      case WORSENING -> trend.summary() + " Try --learning-rate " + String.format(Locale.ROOT, "%.2g", firstRate / 3) + ".";
+      default -> trend.summary();
+    };
   }
 
   /** Provenance and the fit's settings, as {@code meta.*} lines of the flow file (keys without spaces). */
@@ -185,7 +192,8 @@ final class FitRunner {
   }
 
   private LearningRatePhases phases(FitPlan plan) {
-    return training.stepsGiven() ? plan.phases().scaledTo(training.steps(0)) : plan.phases();
+    LearningRatePhases phases = training.stepsGiven() ? plan.phases().scaledTo(training.steps(0)) : plan.phases();
+    return training.learningRateGiven() ? phases.withFirstRate(training.learningRate()) : phases;
   }
 
   /** Restart 0 runs with the user's seed; the others with seeds derived from it. */

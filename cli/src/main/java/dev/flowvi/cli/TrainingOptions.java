@@ -14,6 +14,8 @@ public final class TrainingOptions {
   static final int MAX_SAMPLES = 10_000_000;
   static final int MAX_THREADS = 1024;
   static final int MAX_RESTARTS = 100;
+  /** Adam's step is about the rate in parameter units: above 1 it overshoots any standardised posterior. */
+  static final double MAX_LEARNING_RATE = 1.0;
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
@@ -22,6 +24,7 @@ public final class TrainingOptions {
   private boolean interpreted;
   private Integer steps;
   private Integer samples;
+  private Double learningRate;
   private int threads = Runtime.getRuntime().availableProcessors();
   private int restarts = 1;
 
@@ -37,6 +40,15 @@ public final class TrainingOptions {
   @Option(names = "--steps", paramLabel = "N", description = "Total optimisation steps (overrides the preset's schedule length).")
   void setSteps(int n) {
     steps = inRange("--steps", n, 1, MAX_STEPS);
+  }
+
+  @Option(names = "--learning-rate", paramLabel = "R",
+      description = "The first phase's learning rate; later phases keep their ratio to it (default: the preset's).")
+  void setLearningRate(double r) {
+    if (!(r > 0 && r <= MAX_LEARNING_RATE)) {
+      throw new ParameterException(spec.commandLine(), "--learning-rate is " + r + ", expected a value in (0, " + MAX_LEARNING_RATE + "]");
+    }
+    learningRate = r;
   }
 
   @Option(names = "--samples", paramLabel = "N", description = "Monte Carlo samples per step (overrides the preset).")
@@ -83,6 +95,15 @@ public final class TrainingOptions {
 
   public boolean stepsGiven() {
     return steps != null;
+  }
+
+  /** The --learning-rate override, or NaN when it was not given. */
+  public double learningRate() {
+    return learningRate != null ? learningRate : Double.NaN;
+  }
+
+  public boolean learningRateGiven() {
+    return learningRate != null;
   }
 
   public int samples(int fallback) {

@@ -87,6 +87,18 @@ class ExampleCommandTest {
     assertTrue(r.err().contains("step 6/6"), "progress reaches the last step: " + r.err());
   }
 
+  /** --learning-rate sets the first phase's rate and scales the later ones with it (M1's 1e-2 then 1e-3, over --steps 6). */
+  @Test
+  void learningRateReplacesTheFirstPhasesRate() throws Exception {
+    Path out = dir.resolve("lr");
+    CliRun r = CliRun.flowvi(args(new String[] {"example", "m1"}, "--learning-rate", "5e-3", "--quiet", "--out", out.toString()));
+    assertEquals(0, r.exitCode(), r.err());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json = (Map<String, Object>) MiniJson.parse(Files.readString(out.resolve("report.json")));
+    String schedule = (String) ((Map<?, ?>) json.get("settings")).get("schedule");
+    assertTrue(schedule.startsWith("[(0.005, 2), (5.0E-4, 4)]"), schedule);
+  }
+
   @Test
   void m2RunsEndToEndWithTwentySevenNamedParameters() throws Exception {
     // One step on 8 samples with the seed preset (no mode search): M2's 10^4 rows make each
@@ -249,6 +261,10 @@ class ExampleCommandTest {
     assertOneLineError(CliRun.flowvi("example", "m1", "--draws", "5"), "--draws is 5, expected 100..");
     assertOneLineError(CliRun.flowvi("example", "m1", "--restarts", "0"), "--restarts is 0, expected 1..100");
     assertOneLineError(CliRun.flowvi("example", "m1", "--preset", "fast"), "--preset is 'fast', expected seed or default");
+    assertOneLineError(CliRun.flowvi("example", "m1", "--learning-rate", "0"), "--learning-rate is 0.0, expected a value in (0, 1.0]");
+    assertOneLineError(CliRun.flowvi("example", "m1", "--learning-rate", "2"), "--learning-rate is 2.0, expected a value in (0, 1.0]");
+    assertOneLineError(CliRun.flowvi("example", "m1", "--learning-rate", "NaN"), "--learning-rate is NaN");
+    assertOneLineError(CliRun.flowvi("example", "m1", "--learning-rate", "fast"), "--learning-rate", "fast");
     Path file = dir.resolve("afile");
     Files.writeString(file, "");
     assertOneLineError(CliRun.flowvi("example", "m1", "--out", file.toString()), "which is a file, expected a directory");

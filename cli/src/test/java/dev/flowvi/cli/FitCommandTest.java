@@ -156,4 +156,20 @@ class FitCommandTest {
     assertEquals(1, r.exitCode(), r.out() + r.err());
     assertTrue(r.out().contains("FAILED: worst relative error Infinity"), r.out());
   }
+
+  /** The convergence line names the option to try: more steps while the loss falls, a lower rate when it rises. */
+  @Test
+  void theConvergenceLineSaysWhatToTry() {
+    double[] falling = new double[100];
+    double[] rising = new double[100];
+    double[] flat = new double[100];
+    for (int t = 0; t < 100; t++) {
+      falling[t] = 10 - 0.01 * t;
+      rising[t] = 10 + 0.01 * t;
+      flat[t] = 10;
+    }
+    assertTrue(FitRunner.convergence(dev.flowvi.engine.train.LossTrend.of(falling), 100, 3e-3).endsWith(" Try --steps 200."));
+    assertTrue(FitRunner.convergence(dev.flowvi.engine.train.LossTrend.of(rising), 100, 3e-3).endsWith(" Try --learning-rate 0.0010."));
+    assertTrue(FitRunner.convergence(dev.flowvi.engine.train.LossTrend.of(flat), 100, 3e-3).startsWith("Converged:"));
+  }
 }

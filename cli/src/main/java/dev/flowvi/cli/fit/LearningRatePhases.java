@@ -111,6 +111,22 @@ public record LearningRatePhases(double[] rates, int[] steps) {
     return new LearningRatePhases(r, s);
   }
 
+  /**
+   * The same plan with its first phase at {@code rate} and every later phase's rate scaled by the
+   * same factor, so the decay between phases is kept.
+   */
+  public LearningRatePhases withFirstRate(double rate) {
+    if (!(rate > 0) || !Double.isFinite(rate)) {
+      throw new IllegalArgumentException("learning rate is " + rate + ", expected a finite value > 0");
+    }
+    double[] r = new double[rates.length];
+    r[0] = rate;
+    for (int i = 1; i < r.length; i++) {
+      r[i] = rates[i] * (rate / rates[0]);
+    }
+    return new LearningRatePhases(r, steps);
+  }
+
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder("[");

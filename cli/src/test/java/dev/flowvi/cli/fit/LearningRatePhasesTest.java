@@ -40,4 +40,17 @@ class LearningRatePhasesTest {
     m = assertThrows(IllegalArgumentException.class, () -> M1.scaledTo(0)).getMessage();
     assertTrue(m.contains("total steps is 0"), m);
   }
+
+  @Test
+  void aNewFirstRateKeepsTheDecayBetweenPhases() {
+    LearningRatePhases half = M2.withFirstRate(5e-3);
+    assertEquals(5e-3, half.rates()[0], 0.0);
+    assertEquals(2e-3, half.rates()[1], 1e-18);
+    assertEquals(5e-4, half.rates()[2], 1e-18);
+    assertArrayEquals(M2.steps(), half.steps());
+    for (double bad : new double[] {0, -1e-3, Double.NaN, Double.POSITIVE_INFINITY}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> M1.withFirstRate(bad));
+      assertTrue(e.getMessage().contains("learning rate is " + bad), e.getMessage());
+    }
+  }
 }
