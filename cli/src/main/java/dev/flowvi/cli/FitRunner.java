@@ -14,6 +14,7 @@ import dev.flowvi.cli.report.ParameterSummary;
 import dev.flowvi.cli.report.Provenance;
 import dev.flowvi.cli.report.ReportDirectory;
 import dev.flowvi.cli.report.SummaryCsv;
+import dev.flowvi.engine.diagnostics.FitDiagnostics;
 import dev.flowvi.engine.io.FlowFile;
 import dev.flowvi.engine.random.RandomStream;
 import dev.flowvi.engine.train.LossTrend;
@@ -143,6 +144,10 @@ final class FitRunner {
           outcome.training().droppedSamples(), outcome.diagnostics().dropped(), evidence.draws());
       out.println(convergence(outcome.training().lossTrend(), outcome.training().steps(), phases.rates()[0]));
       out.println(outcome.diagnostics().verdict());
+      String stuck = convergedButUntrusted(outcome.training().lossTrend(), outcome.diagnostics());
+      if (stuck != null) {
+        out.println(stuck);
+      }
       out.println("wrote " + dir.resolve("summary.csv") + "; report: " + dir.resolve("index.html"));
       out.flush();
     }
@@ -159,6 +164,18 @@ final class FitRunner {
       case WORSENING -> trend.summary() + " Try --learning-rate " + String.format(Locale.ROOT, "%.2g", firstRate / 3) + ".";
       default -> trend.summary();
     };
+  }
+
+  /**
+   * When k̂ rejects q although the loss had converged, more steps will not help: a sentence that
+   * says so and what will; null otherwise.
+   */
+  static String convergedButUntrusted(LossTrend trend, FitDiagnostics diagnostics) {
+    if (trend.state() != LossTrend.State.CONVERGED || !(diagnostics.khat() >= diagnostics.khatThreshold())) {
+      return null;
+    }
+    return "The loss had converged, so more steps alone will not fix this: try a more flexible flow (--flow maf-spline or "
+        + "coupling-spline), --restarts N for another optimum, or more samples per step (--samples).";
   }
 
   /** Provenance and the fit's settings, as {@code meta.*} lines of the flow file (keys without spaces). */

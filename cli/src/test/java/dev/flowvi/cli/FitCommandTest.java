@@ -172,4 +172,38 @@ class FitCommandTest {
     assertTrue(FitRunner.convergence(dev.flowvi.engine.train.LossTrend.of(rising), 100, 3e-3).endsWith(" Try --learning-rate 0.0010."));
     assertTrue(FitRunner.convergence(dev.flowvi.engine.train.LossTrend.of(flat), 100, 3e-3).startsWith("Converged:"));
   }
+
+  /**
+   * q = N(0, 1) against p = N(0, 3²): the weights' tail index is 1 − 1/9 ≈ 0.89, above the threshold,
+   * so a converged loss means more steps will not help and the CLI says so; a falling loss or a
+   * trusted q (p = q) gets no such line.
+   */
+  @Test
+  void aConvergedButUntrustedFitIsToldThatMoreStepsWillNotHelp() {
+    int n = 4000;
+    double[] z = new double[n];
+    double[] logTarget = new double[n];
+    double[] logProposal = new double[n];
+    dev.flowvi.engine.random.RandomStream rng = dev.flowvi.engine.random.RandomStream.of(5);
+    for (int i = 0; i < n; i++) {
+      z[i] = rng.nextGaussian();
+      logTarget[i] = -z[i] * z[i] / 18;
+      logProposal[i] = -z[i] * z[i] / 2;
+    }
+    dev.flowvi.engine.diagnostics.FitDiagnostics narrow =
+        dev.flowvi.engine.diagnostics.FitDiagnostics.of(new String[] {"z"}, z, 1, n, logTarget, logProposal);
+    dev.flowvi.engine.diagnostics.FitDiagnostics exact =
+        dev.flowvi.engine.diagnostics.FitDiagnostics.of(new String[] {"z"}, z, 1, n, logProposal, logProposal);
+    assertTrue(narrow.khat() > narrow.khatThreshold(), "k-hat " + narrow.khat());
+    double[] flat = new double[100];
+    double[] falling = new double[100];
+    for (int t = 0; t < 100; t++) {
+      flat[t] = 2;
+      falling[t] = 2 - 0.01 * t;
+    }
+    String line = FitRunner.convergedButUntrusted(dev.flowvi.engine.train.LossTrend.of(flat), narrow);
+    assertTrue(line != null && line.startsWith("The loss had converged, so more steps alone will not fix this"), line);
+    assertEquals(null, FitRunner.convergedButUntrusted(dev.flowvi.engine.train.LossTrend.of(falling), narrow));
+    assertEquals(null, FitRunner.convergedButUntrusted(dev.flowvi.engine.train.LossTrend.of(flat), exact));
+  }
 }
