@@ -11,8 +11,8 @@ import java.util.Locale;
  * #MIN_WINDOW}. Each step's loss is a fresh Monte Carlo estimate, so the residuals about the line
  * are noise, but Adam's momentum can correlate neighbours: the slope's error is widened by the
  * AR(1) factor √((1 + ρ)/(1 − ρ)), with ρ the residuals' lag-1 autocorrelation corrected for its
- * small-window bias (then ρ ≥ 0, at most {@value #MAX_RHO}). The trend's change across the window is then compared with {@value
- * #MATERIAL_CHANGE} nats, a change of KL(q‖p) worth having: a Gaussian q whose mean is off by
+ * small-window bias (then ρ ≥ 0, at most {@value #MAX_RHO}). The trend's change across the window
+ * is then compared with {@value #MATERIAL_CHANGE} nats, a change of KL(q‖p) worth having: a Gaussian q whose mean is off by
  * 0.25 sd, the smallest error {@code FitDiagnostics} flags in a summary, is 0.25²/2 ≈ 0.031 nats
  * from the posterior.
  */
@@ -32,9 +32,9 @@ public final class LossTrend {
   }
 
   /**
-   * Long enough that a drift the window calls converged (under 0.03 nats across it, so under
-   * 6·10⁻⁴ nats per step) is small against a phase's remaining steps as well, when {@link
-   * TrainerConfig#stopWhenConverged} ends a phase on it.
+   * The shortest window: a drift it calls converged is under 0.03 nats across 50 steps, so under
+   * 6·10⁻⁴ nats per step, which bounds what {@link TrainerConfig#stopWhenConverged} gives up by
+   * ending a phase on it.
    */
   public static final int MIN_WINDOW = 50;
   /** A trend needs at least this many finite losses in its window. */
@@ -45,6 +45,7 @@ public final class LossTrend {
   public static final double SIGNIFICANCE = 3;
   /** A change is bounded below the material change by this many standard errors. */
   public static final double BOUND = 2;
+  /** The cap on ρ, which keeps the widening factor finite (at most √19 ≈ 4.4). */
   public static final double MAX_RHO = 0.9;
 
   private final State state;
