@@ -89,7 +89,18 @@ public final class LossTrend {
     if (losses == null) {
       throw new IllegalArgumentException("losses is null; pass the loss of every step, as TrainingResult.lossHistory() gives it");
     }
-    int steps = losses.length;
+    return of(losses, losses.length, bestStepReturned);
+  }
+
+  /**
+   * The trend of the first {@code steps} entries of {@code losses}, as {@link #of(double[],
+   * boolean)}: a run in progress reads its own history without copying it.
+   */
+  public static LossTrend of(double[] losses, int steps, boolean bestStepReturned) {
+    if (losses == null || steps < 0 || steps > losses.length) {
+      throw new IllegalArgumentException("steps is " + steps + " for " + (losses == null ? "null losses" : losses.length + " losses")
+          + ", expected 0.." + (losses == null ? 0 : losses.length) + " of a non-null history");
+    }
     int bestStep = 0;
     double bestLoss = Double.NaN;
     for (int t = 0; t < steps; t++) {

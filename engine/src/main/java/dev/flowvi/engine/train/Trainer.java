@@ -51,7 +51,7 @@ public final class Trainer {
 
   /** Whether the trend of the first {@code steps} losses converged within a window that starts at or after {@code phaseStart}. */
   private static boolean convergedInPhase(double[] history, int steps, int phaseStart) {
-    LossTrend trend = LossTrend.of(Arrays.copyOf(history, steps));
+    LossTrend trend = LossTrend.of(history, steps, false);
     return trend.firstStep() - 1 >= phaseStart && trend.state() == LossTrend.State.CONVERGED;
   }
 

@@ -147,8 +147,22 @@ class LossTrendTest {
   }
 
   @Test
-  void nullLossesAreRejectedWithAMessage() {
+  void aPrefixOfTheHistoryIsReadInPlace() {
+    double[] losses = curve(300, 100, -0.01, 0.001, 0, 8);
+    LossTrend prefix = LossTrend.of(losses, 120, false);
+    LossTrend copy = LossTrend.of(Arrays.copyOf(losses, 120));
+    assertEquals(copy.change(), prefix.change(), 0.0);
+    assertEquals(copy.changeSe(), prefix.changeSe(), 0.0);
+    assertEquals(71, prefix.firstStep());
+    assertEquals(120, prefix.lastStep());
+  }
+
+  @Test
+  void badInputIsRejectedWithAMessage() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LossTrend.of(null));
     assertTrue(e.getMessage().contains("losses is null"), e.getMessage());
+    IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> LossTrend.of(new double[5], 6, false));
+    assertTrue(tooMany.getMessage().contains("steps is 6 for 5 losses, expected 0..5"), tooMany.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> LossTrend.of(new double[5], -1, false));
   }
 }
