@@ -8,6 +8,10 @@ import dev.flowvi.engine.bijection.Chain;
 import dev.flowvi.engine.bijection.Elementwise;
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
 import dev.flowvi.engine.distribution.Distribution;
+import dev.flowvi.engine.distribution.Cauchy;
+import dev.flowvi.engine.distribution.Gumbel;
+import dev.flowvi.engine.distribution.Laplace;
+import dev.flowvi.engine.distribution.Logistic;
 import dev.flowvi.engine.distribution.Normal;
 import dev.flowvi.engine.distribution.StackedDistribution;
 import dev.flowvi.engine.distribution.StandardNormal;
@@ -33,6 +37,10 @@ class DistributionGradientTest {
         Arguments.of("StudentT(2, df 0.7)", StudentT.of(2, 0.7, 0, 1)),
         Arguments.of("StudentT(3, df 5)", StudentT.of(3, 5, 1, 2)),
         Arguments.of("Uniform(2)", Uniform.of(2, -10, 10)),
+        Arguments.of("Laplace(3)", Laplace.of(new double[] {0, 1, -2}, new double[] {1, 0.5, 2})),
+        Arguments.of("Logistic(2)", Logistic.of(2, 0.5, 1.5)),
+        Arguments.of("Gumbel(2)", Gumbel.of(2, -0.5, 1.0)),
+        Arguments.of("Cauchy(2)", Cauchy.of(2, 1.0, 0.5)),
         Arguments.of("Stacked(Normal 2, Uniform 1, StudentT 2)",
             StackedDistribution.of(Normal.of(2, 0, 1), Uniform.of(1, -10, 10), StudentT.of(2, 3, 0, 1))),
         // A flow: trainable Student-t base through an affine map and a spline.
@@ -89,7 +97,9 @@ class DistributionGradientTest {
       @Override public void logProbBackward(double[] params, int offset, double[] pts, double[] g, double[] gx, double[] gp, int m) {
         d.logProbBackward(params, offset, pts, g, gx, gp, m);
         int last = offset + parameterCount() - 1;
-        gp[last] = 1.01 * gp[last] + 0.01; // the check starts from zeros: the last gradient is 1% off
+        // The check starts from zeros: the last gradient is off by at least 1 % of max(1, |gradient|),
+        // whatever its sign (1.01·g + 0.01 nearly cancels where g ≈ −1, as for a Laplace scale).
+        gp[last] += 0.01 * (1 + Math.abs(gp[last]));
       }
       @Override public void sampleBackward(double[] params, int offset, double[] pts, double[] gx, double[] gp, int m) { d.sampleBackward(params, offset, pts, gx, gp, m); }
     };

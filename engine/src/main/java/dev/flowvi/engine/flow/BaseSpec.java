@@ -1,7 +1,11 @@
 package dev.flowvi.engine.flow;
 
 import dev.flowvi.engine.core.Checks;
+import dev.flowvi.engine.distribution.Cauchy;
 import dev.flowvi.engine.distribution.Distribution;
+import dev.flowvi.engine.distribution.Gumbel;
+import dev.flowvi.engine.distribution.Laplace;
+import dev.flowvi.engine.distribution.Logistic;
 import dev.flowvi.engine.distribution.Normal;
 import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.distribution.StudentT;
@@ -9,7 +13,7 @@ import dev.flowvi.engine.distribution.Uniform;
 
 /**
  * The base distribution of a {@link FlowSpec}: its kind and the fixed settings it is built from
- * (initial loc/scale of a trainable Normal or Student t, the t's degrees of freedom, the
+ * (initial loc/scale of a trainable location-scale family, the t's degrees of freedom, the
  * uniform's bounds). All coordinates share the settings.
  */
 public record BaseSpec(String kind, int dim, double a, double b, double c) {
@@ -17,16 +21,20 @@ public record BaseSpec(String kind, int dim, double a, double b, double c) {
   public static final String NORMAL = "normal";
   public static final String STUDENT_T = "student_t";
   public static final String UNIFORM = "uniform";
+  public static final String LAPLACE = "laplace";
+  public static final String LOGISTIC = "logistic";
+  public static final String GUMBEL = "gumbel";
+  public static final String CAUCHY = "cauchy";
+  private static final String KINDS = "standard_normal, normal, student_t, uniform, laplace, logistic, gumbel or cauchy";
 
   public BaseSpec {
     Checks.positive("dim", dim);
     if (kind == null) {
-      throw new IllegalArgumentException("base kind must not be null (expected standard_normal, normal, student_t or uniform)");
+      throw new IllegalArgumentException("base kind must not be null (expected " + KINDS + ")");
     }
     switch (kind) {
-      case STANDARD_NORMAL, NORMAL, STUDENT_T, UNIFORM -> { }
-      default -> throw new IllegalArgumentException(
-          "base kind is '" + kind + "', expected standard_normal, normal, student_t or uniform");
+      case STANDARD_NORMAL, NORMAL, STUDENT_T, UNIFORM, LAPLACE, LOGISTIC, GUMBEL, CAUCHY -> { }
+      default -> throw new IllegalArgumentException("base kind is '" + kind + "', expected " + KINDS);
     }
   }
 
@@ -44,6 +52,18 @@ public record BaseSpec(String kind, int dim, double a, double b, double c) {
     return new BaseSpec(STUDENT_T, dim, df, loc, scale);
   }
 
+  /**
+   * A trainable base of the location-scale {@code kind} ({@link #LAPLACE}, {@link #LOGISTIC},
+   * {@link #GUMBEL} or {@link #CAUCHY}), starting at loc and scale in every coordinate.
+   */
+  public static BaseSpec locationScale(String kind, int dim, double loc, double scale) {
+    BaseSpec spec = new BaseSpec(kind, dim, loc, scale, Double.NaN);
+    if (spec.settingNames().length != 2 || STANDARD_NORMAL.equals(kind) || UNIFORM.equals(kind)) {
+      throw new IllegalArgumentException("base kind is '" + kind + "', expected a location-scale family: normal, laplace, logistic, gumbel or cauchy");
+    }
+    return spec;
+  }
+
   public static BaseSpec uniform(int dim, double lo, double hi) {
     return new BaseSpec(UNIFORM, dim, lo, hi, Double.NaN);
   }
@@ -54,6 +74,10 @@ public record BaseSpec(String kind, int dim, double a, double b, double c) {
       case NORMAL -> Normal.of(dim, a, b);
       case STUDENT_T -> StudentT.of(dim, a, b, c);
       case UNIFORM -> Uniform.of(dim, a, b);
+      case LAPLACE -> Laplace.of(dim, a, b);
+      case LOGISTIC -> Logistic.of(dim, a, b);
+      case GUMBEL -> Gumbel.of(dim, a, b);
+      case CAUCHY -> Cauchy.of(dim, a, b);
       default -> StandardNormal.of(dim);
     };
   }
@@ -61,7 +85,7 @@ public record BaseSpec(String kind, int dim, double a, double b, double c) {
   /** Names of the settings a, b, c of this kind, in order. */
   public String[] settingNames() {
     return switch (kind) {
-      case NORMAL -> new String[] {"loc", "scale"};
+      case NORMAL, LAPLACE, LOGISTIC, GUMBEL, CAUCHY -> new String[] {"loc", "scale"};
       case STUDENT_T -> new String[] {"df", "loc", "scale"};
       case UNIFORM -> new String[] {"lo", "hi"};
       default -> new String[0];

@@ -127,6 +127,114 @@ class DistributionsTest {
     RepeatedChiSquare.assertDeciles("StudentT(5) coordinate 1", coordinate(five, params(five), RandomStream.of(4), 1, 3.0, 0.25), T_DECILES_5);
   }
 
+  /** Deciles of a standard density from its closed-form quantile function. */
+  private static double[] deciles(java.util.function.DoubleUnaryOperator quantile) {
+    double[] q = new double[9];
+    for (int k = 1; k <= 9; k++) {
+      q[k - 1] = quantile.applyAsDouble(k / 10.0);
+    }
+    return q;
+  }
+
+  /** ∫ p over [lo, hi] by Simpson's rule with m (even) intervals. */
+  private static double simpson(Distribution d, double[] p, double lo, double hi, int m) {
+    double h = (hi - lo) / m;
+    double[] x = new double[1];
+    double[] lp = new double[1];
+    double sum = 0;
+    for (int k = 0; k <= m; k++) {
+      x[0] = lo + k * h;
+      d.logProb(p, 0, x, lp, 1);
+      sum += (k == 0 || k == m ? 1 : k % 2 == 1 ? 4 : 2) * Math.exp(lp[0]);
+    }
+    return sum * h / 3;
+  }
+
+  /**
+   * Laplace, logistic and Gumbel: log densities against their textbook forms at loc 0.5 and scale 2,
+   * each integrating to one (Simpson over ±80 scales, a node on Laplace's kink, so each piece is
+   * smooth: error below 1e-10; the tails beyond hold under e^−40), and draws with the deciles of the
+   * closed-form quantiles.
+   */
+  @Test
+  void exponentialTailedFamiliesHaveTheirDensitiesAndDraws() {
+    double loc = 0.5;
+    double b = 2.0;
+    double[] x = {0.5, 3, -7, 40};
+    Laplace laplace = Laplace.of(1, loc, b);
+    Logistic logistic = Logistic.of(1, loc, b);
+    Gumbel gumbel = Gumbel.of(1, loc, b);
+    double[] lpLaplace = logProb(laplace, params(laplace), x, 4);
+    double[] lpLogistic = logProb(logistic, params(logistic), x, 4);
+    double[] lpGumbel = logProb(gumbel, params(gumbel), x, 4);
+    for (int i = 0; i < 4; i++) {
+      double z = (x[i] - loc) / b;
+      assertEquals(Math.log(Math.exp(-Math.abs(z)) / (2 * b)), lpLaplace[i], 1e-14, "Laplace at " + x[i]);
+      assertEquals(Math.log(Math.exp(-z) / (b * (1 + Math.exp(-z)) * (1 + Math.exp(-z)))), lpLogistic[i], 1e-13, "logistic at " + x[i]);
+      assertEquals(Math.log(Math.exp(-(z + Math.exp(-z))) / b), lpGumbel[i], 1e-13, "Gumbel at " + x[i]);
+    }
+    assertEquals(1.0, simpson(laplace, params(laplace), loc - 80 * b, loc + 80 * b, 64_000), 1e-10);
+    assertEquals(1.0, simpson(logistic, params(logistic), loc - 80 * b, loc + 80 * b, 64_000), 1e-10);
+    assertEquals(1.0, simpson(gumbel, params(gumbel), loc - 5 * b, loc + 80 * b, 64_000), 1e-10);
+    Laplace laplace2 = Laplace.of(new double[] {0, -3}, new double[] {1, 0.25});
+    RepeatedChiSquare.assertDeciles("Laplace coordinate 1", coordinate(laplace2, params(laplace2), RandomStream.of(11), 1, -3, 0.25),
+        deciles(p -> p < 0.5 ? Math.log(2 * p) : -Math.log(2 * (1 - p))));
+    RepeatedChiSquare.assertDeciles("logistic", coordinate(logistic, params(logistic), RandomStream.of(12), 0, loc, b),
+        deciles(p -> Math.log(p / (1 - p))));
+    RepeatedChiSquare.assertDeciles("Gumbel", coordinate(gumbel, params(gumbel), RandomStream.of(13), 0, loc, b),
+        deciles(p -> -Math.log(-Math.log(p))));
+  }
+
+  /**
+   * Cauchy: the Student t at one degree of freedom (to 1e-13 relative, out to 1e300), integrating to
+   * one (Simpson on x = tan θ, endpoints at their limits), with the deciles of tan(π(p − ½)).
+   */
+  @Test
+  void cauchyIsTheStudentTWithOneDegreeOfFreedom() {
+    Cauchy cauchy = Cauchy.of(1, -1.0, 0.4);
+    StudentT t = StudentT.of(1, 1.0, -1.0, 0.4);
+    double[] x = {-1, 0.3, -50, 1e6, 1e200, -1e300};
+    double[] lpCauchy = logProb(cauchy, params(cauchy), x, x.length);
+    double[] lpT = logProb(t, params(t), x, x.length);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(lpT[i], lpCauchy[i], 1e-13 * Math.max(1, Math.abs(lpT[i])), "at " + x[i]);
+    }
+    double[] p = params(cauchy);
+    int m = 20_000;
+    double h = Math.PI / m;
+    double[] one = new double[1];
+    double[] lp = new double[1];
+    double sum = 0;
+    for (int k = 1; k < m; k++) {
+      double theta = -Math.PI / 2 + k * h;
+      one[0] = Math.tan(theta);
+      cauchy.logProb(p, 0, one, lp, 1);
+      double c = Math.cos(theta);
+      sum += (k % 2 == 1 ? 4 : 2) * Math.exp(lp[0]) / (c * c);
+    }
+    // At θ = ±π/2 the integrand p(x)(1 + x²) tends to the scale over π, not to 0 as for larger df.
+    sum += 2 * 0.4 / Math.PI;
+    assertEquals(1.0, sum * h / 3, 1e-10);
+    RepeatedChiSquare.assertDeciles("Cauchy", coordinate(cauchy, p, RandomStream.of(14), 0, -1.0, 0.4),
+        deciles(q -> Math.tan(Math.PI * (q - 0.5))));
+  }
+
+  /** Far from loc the log densities stay finite (Gumbel's left tail excepted: there it is −∞, its limit). */
+  @Test
+  void extremePointsKeepFiniteLogDensities() {
+    double[] x = {1e6, -1e6, 1e300, -1e300};
+    for (Distribution d : new Distribution[] {Laplace.of(1, 0, 1), Logistic.of(1, 0, 1), Cauchy.of(1, 0, 1)}) {
+      double[] lp = logProb(d, params(d), x, x.length);
+      for (int i = 0; i < x.length; i++) {
+        assertTrue(Double.isFinite(lp[i]), d + " at " + x[i] + ": " + lp[i]);
+      }
+    }
+    Gumbel g = Gumbel.of(1, 0, 1);
+    double[] lp = logProb(g, params(g), new double[] {1e6, -1e3}, 2);
+    assertEquals(-1e6, lp[0], 1e-9);
+    assertEquals(Double.NEGATIVE_INFINITY, lp[1]);
+  }
+
   @Test
   void uniformLogDensityDrawsAndSupport() {
     Uniform d = Uniform.of(new double[] {-1, 2}, new double[] {3, 2.5});

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowvi.engine.bijection.RationalQuadraticSpline;
+import dev.flowvi.engine.distribution.Cauchy;
 import dev.flowvi.engine.distribution.Distribution;
+import dev.flowvi.engine.distribution.Gumbel;
+import dev.flowvi.engine.distribution.Laplace;
+import dev.flowvi.engine.distribution.Logistic;
+import dev.flowvi.engine.distribution.Normal;
 import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.distribution.StudentT;
 import dev.flowvi.engine.distribution.TransformedDistribution;
@@ -56,6 +61,22 @@ class FlowSpecTest {
   }
 
   @Test
+  void locationScaleBasesBuildTheirDistribution() {
+    Map<String, Class<?>> kinds = Map.of(BaseSpec.NORMAL, Normal.class, BaseSpec.LAPLACE, Laplace.class, BaseSpec.LOGISTIC, Logistic.class,
+        BaseSpec.GUMBEL, Gumbel.class, BaseSpec.CAUCHY, Cauchy.class);
+    for (Map.Entry<String, Class<?>> k : kinds.entrySet()) {
+      BaseSpec spec = BaseSpec.locationScale(k.getKey(), 3, 0.5, 2.0);
+      Distribution base = spec.build();
+      assertEquals(k.getValue(), base.getClass(), k.getKey());
+      assertEquals(3, base.dim());
+      assertArrayEquals(new double[] {0.5, 2.0}, spec.settings(), 0.0);
+      assertEquals(spec, BaseSpec.of(k.getKey(), 3, spec.settings()), "settings round trip");
+    }
+    assertSameFlow(Flows.planar(Laplace.of(2, 0.5, 2.0)).layers(2).build(),
+        FlowSpec.of(FlowSpec.Kind.PLANAR, BaseSpec.locationScale(BaseSpec.LAPLACE, 2, 0.5, 2.0)).with("layers", 2).build());
+  }
+
+  @Test
   void otherFactoriesBuildTheBuilderFlow() {
     assertSameFlow(Flows.blockNeuralAutoregressive(StandardNormal.of(2)).blockDim(4).depth(2).build(),
         FlowSpec.of(FlowSpec.Kind.BLOCK_NEURAL_AUTOREGRESSIVE, BaseSpec.standardNormal(2)).with("block_dim", 4).with("depth", 2).build());
@@ -92,8 +113,11 @@ class FlowSpecTest {
     assertTrue(e.getMessage().contains("loft") && e.getMessage().contains("yes"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> FlowSpec.Kind.fromKey("realnvp"));
     assertTrue(e.getMessage().contains("realnvp"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new BaseSpec("laplace", 2, 0, 0, 0));
-    assertTrue(e.getMessage().contains("laplace"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new BaseSpec("weibull", 2, 0, 0, 0));
+    assertTrue(e.getMessage().contains("weibull") && e.getMessage().contains("gumbel or cauchy"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> BaseSpec.locationScale(BaseSpec.UNIFORM, 2, 0, 1));
+    assertTrue(e.getMessage().contains("expected a location-scale family"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> BaseSpec.locationScale(BaseSpec.LAPLACE, 2, 0, -1).build());
     assertThrows(IllegalArgumentException.class, () -> BaseSpec.studentT(2, -1.0, 0.0, 1.0).build());
     assertThrows(IllegalArgumentException.class,
         () -> FlowSpec.of(FlowSpec.Kind.PLANAR, BaseSpec.standardNormal(2)).withSpline(8, 4.0));

@@ -41,6 +41,10 @@ class FlowFileTest {
         FlowSpec.of(FlowSpec.Kind.BLOCK_NEURAL_AUTOREGRESSIVE, BaseSpec.standardNormal(3))
             .with("block_dim", 3).with("depth", 2).with("direction", "sampling_fast"),
         FlowSpec.of(FlowSpec.Kind.PLANAR, BaseSpec.standardNormal(2)).with("layers", 3).with("nonlinearity", "leaky_relu"),
+        FlowSpec.of(FlowSpec.Kind.PLANAR, BaseSpec.locationScale(BaseSpec.LAPLACE, 2, 0.5, 2.0)).with("layers", 2),
+        FlowSpec.of(FlowSpec.Kind.PLANAR, BaseSpec.locationScale(BaseSpec.LOGISTIC, 2, -1.0, 0.5)).with("layers", 1),
+        FlowSpec.of(FlowSpec.Kind.PLANAR, BaseSpec.locationScale(BaseSpec.GUMBEL, 2, 0.0, 1.5)).with("layers", 1),
+        FlowSpec.of(FlowSpec.Kind.MASKED_AUTOREGRESSIVE, BaseSpec.locationScale(BaseSpec.CAUCHY, 2, 0.0, 1.0)).with("layers", 1).with("width", 3),
         FlowSpec.of(FlowSpec.Kind.TRIANGULAR_SPLINE, BaseSpec.normal(3, 0.0, 0.1))
             .with("layers", 2).with("knots", 4).with("tanh_max_val", 2.5).with("seed", 3L)
             .with("direction", "sampling_fast"));
