@@ -222,7 +222,8 @@ public final class TrainerConfig {
      * LossTrend.State#CONVERGED}, the schedule moves on to the next phase's first step (its rate,
      * and its optimiser restart for {@link Schedule#stages}), or the run stops. The steps run are
      * then fewer than the schedule's, and the last trend the result reports is the one that stopped
-     * it. Off by default.
+     * it. Off by default. Step-based training only ({@link Trainer#fit}, {@link Trainer#minimise});
+     * {@link Trainer#fitToData} stops on its validation loss ({@link #epochPatience}).
      */
     public Builder stopWhenConverged(boolean value) {
       stopWhenConverged = value;
