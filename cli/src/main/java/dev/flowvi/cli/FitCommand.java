@@ -1,5 +1,6 @@
 package dev.flowvi.cli;
 
+import dev.flowvi.cli.fit.BaseChoice;
 import dev.flowvi.cli.fit.FittedFlows;
 import dev.flowvi.cli.fit.FlowChoice;
 import dev.flowvi.cli.fit.ModelPlans;
@@ -56,6 +57,19 @@ final class FitCommand implements Callable<Integer> {
     }
   }
 
+  private BaseChoice base = BaseChoice.NORMAL;
+
+  @Option(names = "--base", paramLabel = "NAME",
+      description = "The flow's base distribution: normal (default), student-t:DF, laplace, logistic or cauchy; "
+          + "the heavier-tailed ones have trainable loc and scale.")
+  void setBase(String name) {
+    try {
+      base = BaseChoice.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+    }
+  }
+
   @Option(names = "--reference", paramLabel = "FILE.csv", description = "Reference draws (columns named like the parameters) to overlay on the corner plot.")
   Path referenceFile;
 
@@ -83,10 +97,11 @@ final class FitCommand implements Callable<Integer> {
     settings.put("data", dataFile == null ? "none" : dataFile.toString());
     String name = ReportCommand.baseName(modelFile);
     new FitRunner(common, training, spec.commandLine().getOut(), spec.commandLine().getErr())
-        .run("FlowVI fit: " + modelFile.getFileName(), name, s -> ModelPlans.of(model, data, flow, training.preset(), s, training.kernels()),
+        .run("FlowVI fit: " + modelFile.getFileName(), name,
+            s -> ModelPlans.of(model, data, flow, base, training.preset(), s, training.kernels()),
             draws.count(), settings, null, reference,
             FittedFlows.MODEL_SOURCE + modelFile.toAbsolutePath().normalize(),
-            ModelPlans.flowName(flow, training.preset()), List.of());
+            ModelPlans.flowName(flow, base, training.preset()), List.of());
     return 0;
   }
 

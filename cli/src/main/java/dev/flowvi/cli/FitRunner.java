@@ -175,7 +175,8 @@ final class FitRunner {
       return null;
     }
     return "The loss had converged, so more steps alone will not fix this: try a more flexible flow (--flow maf-spline or "
-        + "coupling-spline), --restarts N for another optimum, or more samples per step (--samples).";
+        + "coupling-spline), a heavier-tailed base (fit --base student-t:5), --restarts N for another optimum, or more samples "
+        + "per step (--samples).";
   }
 
   /** Provenance and the fit's settings, as {@code meta.*} lines of the flow file (keys without spaces). */

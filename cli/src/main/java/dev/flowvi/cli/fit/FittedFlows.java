@@ -57,11 +57,13 @@ public final class FittedFlows {
           .with("direction", Flows.Direction.SAMPLING_FAST)
           .with("seed", FlowChoice.permutationSeed(seed));
     }
-    if (flowName.endsWith(LAPLACE_START)) {
-      String choice = flowName.substring(0, flowName.length() - LAPLACE_START.length());
-      return spec(FlowChoice.parse(choice), model(source).dim(), seed).with("standardised", "full");
-    }
-    return spec(FlowChoice.parse(flowName), model(source).dim(), seed);
+    boolean laplace = flowName.endsWith(LAPLACE_START);
+    String plain = laplace ? flowName.substring(0, flowName.length() - LAPLACE_START.length()) : flowName;
+    int at = plain.indexOf(ON_BASE);
+    FlowChoice choice = FlowChoice.parse(at < 0 ? plain : plain.substring(0, at));
+    BaseChoice base = at < 0 ? BaseChoice.NORMAL : BaseChoice.parse(plain.substring(at + ON_BASE.length()));
+    FlowSpec spec = spec(choice, base, model(source).dim(), seed);
+    return laplace ? spec.with("standardised", "full") : spec;
   }
 
   /**
@@ -69,14 +71,29 @@ public final class FittedFlows {
    * to the Laplace approximation ({@link ModelPlans#of}).
    */
   public static String laplaceStarted(FlowChoice choice) {
-    return choice + LAPLACE_START;
+    return name(choice, BaseChoice.NORMAL, true);
+  }
+
+  /**
+   * The flow name of a model-file fit: the flow, then {@code @base} unless the base is the standard
+   * normal, then {@code +laplace} when the flow ends in the frozen map to its start, as in
+   * {@code maf@student-t:5+laplace}.
+   */
+  public static String name(FlowChoice choice, BaseChoice base, boolean laplaceStarted) {
+    return choice + (base.equals(BaseChoice.NORMAL) ? "" : ON_BASE + base) + (laplaceStarted ? LAPLACE_START : "");
   }
 
   private static final String LAPLACE_START = "+laplace";
+  private static final String ON_BASE = "@";
 
   /** The recipe of {@link FlowChoice#build} over a standard normal on ℝ^dim. */
   public static FlowSpec spec(FlowChoice choice, int dim, long seed) {
-    BaseSpec base = BaseSpec.standardNormal(dim);
+    return spec(choice, BaseChoice.NORMAL, dim, seed);
+  }
+
+  /** The recipe of {@link FlowChoice#build} over {@code baseChoice} on ℝ^dim. */
+  public static FlowSpec spec(FlowChoice choice, BaseChoice baseChoice, int dim, long seed) {
+    BaseSpec base = baseChoice.spec(dim);
     FlowSpec spec = switch (choice) {
       case MAF -> FlowSpec.of(FlowSpec.Kind.MASKED_AUTOREGRESSIVE, base);
       case MAF_SPLINE -> FlowSpec.of(FlowSpec.Kind.MASKED_AUTOREGRESSIVE, base).withSpline(8, 4.0);

@@ -1,6 +1,5 @@
 package dev.flowvi.cli.fit;
 
-import dev.flowvi.engine.distribution.StandardNormal;
 import dev.flowvi.engine.distribution.TransformedDistribution;
 import dev.flowvi.engine.model.Model;
 import dev.flowvi.engine.model.DataTable;
@@ -46,6 +45,15 @@ public final class ModelPlans {
    * chosen flow over a standard normal, the plain ELBO, the last step's parameters.
    */
   public static FitPlan of(Model model, DataTable data, FlowChoice flowChoice, Preset preset, long seed, KernelChoice kernels) {
+    return of(model, data, flowChoice, BaseChoice.NORMAL, preset, seed, kernels);
+  }
+
+  /**
+   * As {@link #of(Model, DataTable, FlowChoice, Preset, long, KernelChoice)}, with the flow over
+   * {@code base} instead of the standard normal. The default preset still compares the Gaussian
+   * versions of its two starts (the Laplace map and the identity) to choose the map.
+   */
+  public static FitPlan of(Model model, DataTable data, FlowChoice flowChoice, BaseChoice base, Preset preset, long seed, KernelChoice kernels) {
     int dim = model.dim();
     List<String> names = List.of(model.parameterNames());
     Map<String, String> d = new LinkedHashMap<>();
@@ -53,14 +61,15 @@ public final class ModelPlans {
     d.put("parameters", names.size() + " (" + String.join(", ", names) + ")");
     if (preset == Preset.DEFAULT) {
       DefaultRecipe.ModeSearchSettings search = new DefaultRecipe.ModeSearchSettings(new double[dim], ORIGIN, SPREAD, STARTS, MODE_ITERATIONS);
-      return DefaultRecipe.plan(model, data, search, PHASES, flow(dim, flowChoice, seed), flowChoice.description(), true, true, seed,
+      d.put("flow base (before the start's map)", base.description());
+      return DefaultRecipe.plan(model, data, search, PHASES, flow(dim, flowChoice, base, seed), flowChoice.description(), true, true, seed,
           kernels, d).stoppingWhenConverged();
     }
     d.put("data rows", Integer.toString(data == null ? 0 : data.rows()));
     d.put("flow", flowChoice.description() + ", sampling-fast");
-    d.put("base", "standard normal");
+    d.put("base", base.description());
     LogDensity target = kernels.model(model, data, d);
-    TransformedDistribution flow = kernels.flow(flow(dim, flowChoice, seed), d);
+    TransformedDistribution flow = kernels.flow(flow(dim, flowChoice, base, seed), d);
     return new FitPlan(target, flow, constraining(model), PHASES, SAMPLES, false, Double.POSITIVE_INFINITY, false, d);
   }
 
@@ -69,12 +78,22 @@ public final class ModelPlans {
    * in the frozen map to its start ({@link FittedFlows#laplaceStarted}), the seed preset's does not.
    */
   public static String flowName(FlowChoice flowChoice, Preset preset) {
-    return preset == Preset.DEFAULT ? FittedFlows.laplaceStarted(flowChoice) : flowChoice.toString();
+    return flowName(flowChoice, BaseChoice.NORMAL, preset);
+  }
+
+  /** As {@link #flowName(FlowChoice, Preset)}, over {@code base}. */
+  public static String flowName(FlowChoice flowChoice, BaseChoice base, Preset preset) {
+    return FittedFlows.name(flowChoice, base, preset == Preset.DEFAULT);
   }
 
   /** The flow on ℝ^dim: a standard normal base pushed through {@code flowChoice}; the seed fixes the permutations. */
   public static TransformedDistribution flow(int dim, FlowChoice flowChoice, long seed) {
-    return flowChoice.build(StandardNormal.of(dim), seed);
+    return flow(dim, flowChoice, BaseChoice.NORMAL, seed);
+  }
+
+  /** The flow on ℝ^dim over {@code base}. */
+  public static TransformedDistribution flow(int dim, FlowChoice flowChoice, BaseChoice base, long seed) {
+    return flowChoice.build(base.build(dim), seed);
   }
 
   /** The model's map from unconstrained coordinates to its named parameters; it reads no data. */

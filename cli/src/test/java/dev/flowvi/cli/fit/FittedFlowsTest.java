@@ -77,6 +77,21 @@ class FittedFlowsTest {
     assertSameFlow(plain.flow(), FittedFlows.spec(FittedFlows.MODEL_SOURCE + modelFile, choice.toString(), SEED));
   }
 
+  /** The flow name carries a heavier-tailed base, and the recipe rebuilds the flow over it, with its trainable loc and scale. */
+  @Test
+  void aLaplaceStartedFlowOnAnotherBaseIsRebuilt() {
+    Path modelFile = Path.of("..", "examples", "m1.model").toAbsolutePath().normalize();
+    for (String baseName : List.of("student-t:4", "laplace", "logistic", "cauchy")) {
+      BaseChoice base = BaseChoice.parse(baseName);
+      FitPlan plan = ModelPlans.of(ModelFile.read(modelFile), M1Data.generate(2), FlowChoice.MAF, base, Preset.DEFAULT, SEED, KernelChoice.of(true));
+      String name = ModelPlans.flowName(FlowChoice.MAF, base, Preset.DEFAULT);
+      assertEquals("maf@" + baseName + "+laplace", name);
+      FlowSpec spec = FittedFlows.spec(FittedFlows.MODEL_SOURCE + modelFile, name, SEED);
+      assertEquals(base.spec(4), spec.base());
+      assertSameFlowAt(plan.flow(), spec, plan.flow().initialParameters(3));
+    }
+  }
+
   @Test
   void seedExampleFlowsAreRebuilt() {
     assertSameFlow(SeedExamples.m1Flow(SEED), FittedFlows.spec(SeedExamples.M1_SOURCE, "seed-m1", SEED));
