@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * The convergence signal of a training run: the least-squares trend of the loss over its last
- * steps, with a standard error, read as still improving, getting worse, converged, or too noisy
- * to tell. Immutable.
+ * steps, with a standard error, read as still improving, getting worse, converged, or not yet
+ * settled either way. Immutable.
  *
  * <p>The window is the last {@value #WINDOW_PERCENT} % of the steps, at least {@value
  * #MIN_WINDOW}. Each step's loss is a fresh Monte Carlo estimate, so the residuals about the line
@@ -25,8 +25,11 @@ public final class LossTrend {
     WORSENING,
     /** The change, with two standard errors either way, is below the material change. */
     CONVERGED,
-    /** Neither: the noise is too large to say whether the change is material. */
-    NOISY,
+    /**
+     * Neither: the change is not shown to be material, but two standard errors reach beyond the
+     * material change (a noisy loss, or a small real drift).
+     */
+    UNSETTLED,
     /** Too few finite losses to fit a trend. */
     NOT_ASSESSED
   }
@@ -165,7 +168,7 @@ public final class LossTrend {
     if (Math.abs(change) + BOUND * se < MATERIAL_CHANGE) {
       return State.CONVERGED;
     }
-    return State.NOISY;
+    return State.UNSETTLED;
   }
 
   public State state() {
@@ -236,8 +239,9 @@ public final class LossTrend {
           : ", so more steps would raise the ELBO further.");
       case WORSENING -> "Getting worse: " + figures + "; lower the learning rate, or keep the best step's parameters.";
       case CONVERGED -> "Converged: " + figures + String.format(Locale.ROOT, ", below %.2g nats with two standard errors to spare.", MATERIAL_CHANGE);
-      case NOISY -> "No clear trend: " + figures + String.format(Locale.ROOT,
-          "; the noise is too large to tell whether that exceeds %.2g nats: more samples per step would say.", MATERIAL_CHANGE);
+      case UNSETTLED -> "Not settled: " + figures + String.format(Locale.ROOT,
+          ", which two standard errors do not keep below %.2g nats; more steps, or more samples per step, would tell.",
+          MATERIAL_CHANGE);
       case NOT_ASSESSED -> String.format(Locale.ROOT,
           "Convergence not assessed: fewer than %d finite losses in the last %d steps.", MIN_FINITE, lastStep - firstStep + 1);
     };
