@@ -84,7 +84,7 @@ public final class TrainingResult {
     return seconds;
   }
 
-  /** Whether the plateau rule ended the run before the schedule did. */
+  /** Whether early stopping (the plateau rule, or {@link TrainerConfig#stopWhenConverged}) ended the run before the schedule did. */
   public boolean stoppedEarly() {
     return stoppedEarly;
   }
