@@ -14,6 +14,7 @@ import dev.flowvi.cli.report.ParameterSummary;
 import dev.flowvi.cli.report.Provenance;
 import dev.flowvi.cli.report.ReportDirectory;
 import dev.flowvi.cli.report.SummaryCsv;
+import dev.flowvi.cli.report.TrainingSummary;
 import dev.flowvi.engine.diagnostics.FitDiagnostics;
 import dev.flowvi.engine.io.FlowFile;
 import dev.flowvi.engine.random.RandomStream;
@@ -110,7 +111,8 @@ final class FitRunner {
     all.put("parameters returned", plan.keepBest() ? "best step" : "last step");
     all.put("threads", Integer.toString(training.threads()));
     all.put("diagnostic draws", Integer.toString(draws));
-    FitReport report = new FitReport(title, all, FitReports.training(outcome.training()), evidence, rows, Provenance.current());
+    TrainingSummary trained = FitReports.training(outcome.training());
+    FitReport report = new FitReport(title, all, trained, evidence, rows, Provenance.current());
     Path dir = common.out(outName);
     Files.createDirectories(dir);
     FlowFile.save(FittedFlows.of(source, flowName, chosenSeed, outcome.params(), flowMetadata(all, source, flowName, chosenSeed)),
@@ -142,9 +144,9 @@ final class FitRunner {
           outcome.training().steps() < phases.total() && stopsWhenConverged(plan) ? " of " + phases.total() + ", phases ended at convergence" : "",
           outcome.training().skippedSteps(),
           outcome.training().droppedSamples(), outcome.diagnostics().dropped(), evidence.draws());
-      out.println(convergence(outcome.training().lossTrend(), outcome.training().steps(), phases.rates()[0]));
+      out.println(convergence(trained.trend(), outcome.training().steps(), phases.rates()[0]));
       out.println(outcome.diagnostics().verdict());
-      String stuck = convergedButUntrusted(outcome.training().lossTrend(), outcome.diagnostics());
+      String stuck = convergedButUntrusted(trained.trend(), outcome.diagnostics());
       if (stuck != null) {
         out.println(stuck);
       }

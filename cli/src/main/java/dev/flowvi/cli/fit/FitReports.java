@@ -15,6 +15,6 @@ public final class FitReports {
   }
 
   public static TrainingSummary training(TrainingResult r) {
-    return new TrainingSummary(r.steps(), r.seconds(), r.skippedSteps(), r.droppedSamples(), r.lossHistory(), r.bestReturned());
+    return new TrainingSummary(r.steps(), r.seconds(), r.skippedSteps(), r.droppedSamples(), r.lossHistory(), r.lossTrend());
   }
 }

@@ -1,7 +1,7 @@
 package dev.flowvi.cli.report;
 
-import java.io.IOException;
 import dev.flowvi.engine.train.LossTrend;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,25 +7,20 @@ import dev.flowvi.engine.train.LossTrend;
  * non-finite loss or gradient, samples dropped for a non-finite log density, the loss curve, and
  * the curve's trend over the last steps (the convergence signal).
  */
-public record TrainingSummary(int steps, double seconds, long skippedSteps, long droppedSamples, double[] losses, boolean bestStepReturned) {
+public record TrainingSummary(int steps, double seconds, long skippedSteps, long droppedSamples, double[] losses, LossTrend trend) {
 
   public TrainingSummary {
     losses = losses.clone();
   }
 
-  /** A run that returns its last step's parameters. */
+  /** A run that returns its last step's parameters: the trend is that of {@code losses}. */
   public TrainingSummary(int steps, double seconds, long skippedSteps, long droppedSamples, double[] losses) {
-    this(steps, seconds, skippedSteps, droppedSamples, losses, false);
+    this(steps, seconds, skippedSteps, droppedSamples, losses, LossTrend.of(losses));
   }
 
   @Override
   public double[] losses() {
     return losses.clone();
-  }
-
-  /** The convergence signal: the loss's trend over the last steps. */
-  public LossTrend trend() {
-    return LossTrend.of(losses, bestStepReturned);
   }
 
   /** The last finite loss, or NaN when there is none. */
