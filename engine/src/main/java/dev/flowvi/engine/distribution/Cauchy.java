@@ -44,9 +44,4 @@ public final class Cauchy extends LocationScaleDistribution {
   double standardSample(RandomStream rng) {
     return Math.tan(Math.PI * (rng.nextOpenDouble() - 0.5));
   }
-
-  @Override
-  public String toString() {
-    return "Cauchy(dim=" + dim() + ")";
-  }
 }

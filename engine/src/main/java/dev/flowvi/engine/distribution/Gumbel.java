@@ -41,9 +41,4 @@ public final class Gumbel extends LocationScaleDistribution {
   double standardSample(RandomStream rng) {
     return -Math.log(-Math.log(rng.nextOpenDouble()));
   }
-
-  @Override
-  public String toString() {
-    return "Gumbel(dim=" + dim() + ")";
-  }
 }

@@ -42,9 +42,4 @@ public final class Laplace extends LocationScaleDistribution {
     double u = rng.nextOpenDouble();
     return u < 0.5 ? Math.log(2 * u) : -Math.log(2 * (1 - u));
   }
-
-  @Override
-  public String toString() {
-    return "Laplace(dim=" + dim() + ")";
-  }
 }

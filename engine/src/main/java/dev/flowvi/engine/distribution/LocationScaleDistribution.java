@@ -93,6 +93,11 @@ abstract class LocationScaleDistribution extends FactorisedDistribution {
   }
 
   @Override
+  public String toString() {
+    return name() + "(dim=" + dim() + ")";
+  }
+
+  @Override
   final void sampleAt(double[] params, int offset, RandomStream rng, double[] x, int xOff, int n) {
     int d = dim();
     for (int j = 0; j < d; j++) {

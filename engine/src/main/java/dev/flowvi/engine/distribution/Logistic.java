@@ -42,9 +42,4 @@ public final class Logistic extends LocationScaleDistribution {
     double u = rng.nextOpenDouble();
     return Math.log(u) - Math.log1p(-u);
   }
-
-  @Override
-  public String toString() {
-    return "Logistic(dim=" + dim() + ")";
-  }
 }

@@ -37,9 +37,4 @@ public final class Normal extends LocationScaleDistribution {
   double standardSample(RandomStream rng) {
     return rng.nextGaussian();
   }
-
-  @Override
-  public String toString() {
-    return "Normal(dim=" + dim() + ")";
-  }
 }

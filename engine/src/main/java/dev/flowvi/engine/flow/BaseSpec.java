@@ -53,15 +53,22 @@ public record BaseSpec(String kind, int dim, double a, double b, double c) {
   }
 
   /**
-   * A trainable base of the location-scale {@code kind} ({@link #LAPLACE}, {@link #LOGISTIC},
-   * {@link #GUMBEL} or {@link #CAUCHY}), starting at loc and scale in every coordinate.
+   * A trainable base of the location-scale {@code kind} ({@link #NORMAL}, {@link #LAPLACE},
+   * {@link #LOGISTIC}, {@link #GUMBEL} or {@link #CAUCHY}), starting at loc and scale in every
+   * coordinate.
    */
   public static BaseSpec locationScale(String kind, int dim, double loc, double scale) {
-    BaseSpec spec = new BaseSpec(kind, dim, loc, scale, Double.NaN);
-    if (spec.settingNames().length != 2 || STANDARD_NORMAL.equals(kind) || UNIFORM.equals(kind)) {
+    if (!isLocationScale(kind)) {
       throw new IllegalArgumentException("base kind is '" + kind + "', expected a location-scale family: normal, laplace, logistic, gumbel or cauchy");
     }
-    return spec;
+    return new BaseSpec(kind, dim, loc, scale, Double.NaN);
+  }
+
+  private static boolean isLocationScale(String kind) {
+    return kind != null && switch (kind) {
+      case NORMAL, LAPLACE, LOGISTIC, GUMBEL, CAUCHY -> true;
+      default -> false;
+    };
   }
 
   public static BaseSpec uniform(int dim, double lo, double hi) {
@@ -84,8 +91,10 @@ public record BaseSpec(String kind, int dim, double a, double b, double c) {
 
   /** Names of the settings a, b, c of this kind, in order. */
   public String[] settingNames() {
+    if (isLocationScale(kind)) {
+      return new String[] {"loc", "scale"};
+    }
     return switch (kind) {
-      case NORMAL, LAPLACE, LOGISTIC, GUMBEL, CAUCHY -> new String[] {"loc", "scale"};
       case STUDENT_T -> new String[] {"df", "loc", "scale"};
       case UNIFORM -> new String[] {"lo", "hi"};
       default -> new String[0];
